@@ -1,0 +1,94 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { awsContext } from "../core/aws-context";
+import { PolicyStatement, policyDocument, policyJson } from "../core/iam";
+import { PropValidator } from "../core/validation";
+
+/** Lets an AWS service use the key, for example CloudWatch Logs encrypting a log group. */
+export interface KeyServiceGrant {
+  /** Service principal, e.g. `logs.eu-west-1.amazonaws.com`. */
+  readonly principal: string;
+  /** KMS actions the service may call. */
+  readonly actions: readonly string[];
+  /** Conditions that scope the grant (encryption context, source account). */
+  readonly condition?: PolicyStatement["Condition"];
+}
+
+/** Props of {@link EncryptionKey}. */
+export interface EncryptionKeyProps {
+  /** What the key protects; shown in the KMS console. */
+  readonly description: string;
+  /** Alias name without the `alias/` prefix. @default - no alias */
+  readonly alias?: string;
+  /** Services allowed to use the key besides the account's IAM principals. @default - none */
+  readonly serviceGrants?: readonly KeyServiceGrant[];
+  /** Waiting period before a scheduled deletion, 7–30 days. @default 30 */
+  readonly deletionWindowDays?: number;
+  /** Adds Terraform `prevent_destroy`, for keys that protect production data. @default false */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * A customer-managed symmetric KMS key with yearly rotation on, a key policy that delegates to the
+ * account's IAM policies (no wildcard principals), and optional scoped grants for AWS services.
+ */
+export class EncryptionKey extends Construct {
+  /** The key's ARN. */
+  readonly keyArn: string;
+  /** The key's id. */
+  readonly keyId: string;
+  /** The underlying key resource (escape hatch). */
+  readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    const deletionWindowDays = props.deletionWindowDays ?? 30;
+    const v = new PropValidator("EncryptionKey", this);
+    v.check(
+      "deletionWindowDays",
+      deletionWindowDays,
+      (d) => Number.isInteger(d) && d >= 7 && d <= 30,
+      "must be an integer from 7 to 30",
+    );
+    v.check(
+      "alias",
+      props.alias,
+      (a) => a === undefined || (/^[a-zA-Z0-9/_-]{1,250}$/.test(a) && !a.startsWith("aws/")),
+      "must be 1–250 of [a-zA-Z0-9/_-], without the 'alias/' prefix and not starting with 'aws/'",
+    );
+    v.throwIfInvalid();
+
+    const ctx = awsContext(this);
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "AccountAdministration",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      ...(props.serviceGrants ?? []).map((grant, index): PolicyStatement => ({
+        Sid: `ServiceGrant${index}`,
+        Effect: "Allow",
+        Principal: { Service: grant.principal },
+        Action: grant.actions,
+        Resource: "*",
+        ...(grant.condition ? { Condition: grant.condition } : {}),
+      })),
+    ];
+
+    this.key = new KmsKey(this, "Key", {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: deletionWindowDays,
+      policy: policyJson(policyDocument(...statements)),
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    if (props.alias !== undefined) {
+      new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    }
+    this.keyArn = this.key.arn;
+    this.keyId = this.key.keyId;
+  }
+}

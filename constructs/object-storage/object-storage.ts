@@ -1,0 +1,313 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import {
+  S3BucketLifecycleConfiguration,
+  S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+import { PolicyDocument, PolicyStatement, policyDocument, policyJson } from "../core/iam";
+import { PropValidator } from "../core/validation";
+import { EncryptionKey } from "../kms/encryption-key";
+
+/** Server-side encryption: SSE-KMS with a bucket key, or SSE-S3 (AES-256 with S3-managed keys). */
+export type ObjectStorageEncryption = "kms" | "s3";
+
+/** Props of {@link ObjectStorage}. */
+export interface ObjectStorageProps {
+  /** Exact bucket name (3–63 chars, S3 naming rules). @default - a unique name from `bucketNamePrefix` */
+  readonly bucketName?: string;
+  /** Prefix of a generated bucket name, when `bucketName` is not set. @default - the construct id, lowercased */
+  readonly bucketNamePrefix?: string;
+  /** Server-side encryption. @default "kms" */
+  readonly encryption?: ObjectStorageEncryption;
+  /** Customer-managed key for `encryption: "kms"`. @default - a dedicated KMS key with rotation */
+  readonly kmsKeyArn?: string;
+  /** Keeps every version of every object. @default true */
+  readonly versioned?: boolean;
+  /** Days after which noncurrent versions are deleted (versioned buckets). @default 90 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Days after which incomplete multipart uploads are aborted. @default 7 */
+  readonly abortIncompleteUploadDays?: number;
+  /** Days after which current objects expire, for buckets of short-lived data. @default - never */
+  readonly expirationDays?: number;
+  /** Days after which objects move to Intelligent-Tiering. @default - no transition */
+  readonly intelligentTieringAfterDays?: number;
+  /** Bucket that receives server access logs. @default - no access logging */
+  readonly accessLogBucketName?: string;
+  /** Key prefix of the access logs in `accessLogBucketName`. @default - "<bucket name>/" */
+  readonly accessLogPrefix?: string;
+  /** Extra bucket-policy statements (the TLS-only statements are always present). @default - none */
+  readonly policyStatements?: readonly PolicyStatement[];
+  /** Lets `terraform destroy` delete a non-empty bucket: only for throw-away environments. @default false */
+  readonly forceDestroy?: boolean;
+  /** Adds Terraform `prevent_destroy` to the bucket (and its key), for production data. @default false */
+  readonly preventDestroy?: boolean;
+}
+
+const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const BUCKET_NAME_RULES =
+  "must be 3–63 characters of lowercase letters, digits, '.' and '-', start and end with a letter or " +
+  "digit, have no '..', not look like an IP address and not use a reserved prefix or suffix";
+
+/** True when `name` follows the S3 general-purpose bucket naming rules. */
+export function isValidBucketName(name: string): boolean {
+  return (
+    BUCKET_NAME_PATTERN.test(name) &&
+    !name.includes("..") &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+    !/(-s3alias|--ol-s3|--x-s3|\.mrap)$/.test(name)
+  );
+}
+
+/**
+ * An S3 bucket that is private and encrypted whatever the caller asks: all four public-access-block
+ * flags, `BucketOwnerEnforced` ownership (no ACLs), SSE-KMS with a bucket key (or SSE-S3), and a
+ * bucket policy that denies plain HTTP and TLS older than 1.2. Versioning and lifecycle presets are
+ * on by default; `grantRead` / `grantWrite` / `grantReadWrite` return least-privilege IAM policies.
+ */
+export class ObjectStorage extends Construct {
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** The bucket's ARN. */
+  readonly bucketArn: string;
+  /** The KMS key that encrypts the bucket, when `encryption` is "kms". */
+  readonly kmsKeyArn?: string;
+  /** The bucket resource (escape hatch). */
+  readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: ObjectStorageProps = {}) {
+    super(scope, id);
+    const encryption = props.encryption ?? "kms";
+    const versioned = props.versioned ?? true;
+    const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
+    const abortDays = props.abortIncompleteUploadDays ?? 7;
+    const prefix = props.bucketNamePrefix ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+
+    const v = new PropValidator("ObjectStorage", this);
+    v.check(
+      "bucketName",
+      props.bucketName,
+      (n) => n === undefined || isValidBucketName(n),
+      BUCKET_NAME_RULES,
+    );
+    if (props.bucketName === undefined) {
+      v.check(
+        "bucketNamePrefix",
+        prefix,
+        (p) => /^[a-z0-9][a-z0-9.-]{0,35}$/.test(p),
+        "must be 1–36 lowercase letters, digits, '.' or '-', starting with a letter or digit",
+      );
+    }
+    v.check("encryption", encryption, (e) => e === "kms" || e === "s3", "must be 'kms' or 's3'");
+    v.check(
+      "kmsKeyArn",
+      props.kmsKeyArn,
+      (arn) => arn === undefined || encryption === "kms",
+      "can only be set with encryption 'kms'",
+    );
+    const days = (prop: string, value: number | undefined) =>
+      v.check(
+        prop,
+        value,
+        (d) => d === undefined || (Number.isInteger(d) && d >= 1),
+        "must be a whole number of days ≥ 1",
+      );
+    days("noncurrentVersionExpirationDays", noncurrentDays);
+    days("abortIncompleteUploadDays", abortDays);
+    days("expirationDays", props.expirationDays);
+    days("intelligentTieringAfterDays", props.intelligentTieringAfterDays);
+    v.check(
+      "accessLogBucketName",
+      props.accessLogBucketName,
+      (n) => n === undefined || isValidBucketName(n),
+      BUCKET_NAME_RULES,
+    );
+    v.check(
+      "forceDestroy",
+      props.forceDestroy,
+      (f) => !(f && props.preventDestroy),
+      "cannot be combined with preventDestroy",
+    );
+    v.throwIfInvalid();
+
+    this.bucket = new S3Bucket(this, "Bucket", {
+      ...(props.bucketName !== undefined ? { bucket: props.bucketName } : { bucketPrefix: `${prefix}-` }),
+      forceDestroy: props.forceDestroy ?? false,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+
+    const accessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+
+    new S3BucketOwnershipControls(this, "OwnershipControls", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+
+    if (encryption === "kms") {
+      this.kmsKeyArn =
+        props.kmsKeyArn ??
+        new EncryptionKey(this, "Key", {
+          description: `Encrypts the objects of bucket ${props.bucketName ?? prefix}`,
+          preventDestroy: props.preventDestroy,
+        }).keyArn;
+    }
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault:
+            encryption === "kms"
+              ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn }
+              : { sseAlgorithm: "AES256" },
+          bucketKeyEnabled: encryption === "kms",
+        },
+      ],
+    });
+
+    if (versioned) {
+      new S3BucketVersioningA(this, "Versioning", {
+        bucket: this.bucket.id,
+        versioningConfiguration: { status: "Enabled" },
+      });
+    }
+
+    const rules: S3BucketLifecycleConfigurationRule[] = [
+      {
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: [{}],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: abortDays }],
+      },
+    ];
+    if (versioned) {
+      rules.push({
+        id: "expire-noncurrent-versions",
+        status: "Enabled",
+        filter: [{}],
+        noncurrentVersionExpiration: [{ noncurrentDays: noncurrentDays }],
+        expiration: [{ expiredObjectDeleteMarker: true }],
+      });
+    }
+    if (props.expirationDays !== undefined) {
+      rules.push({
+        id: "expire-objects",
+        status: "Enabled",
+        filter: [{}],
+        expiration: [{ days: props.expirationDays }],
+      });
+    }
+    if (props.intelligentTieringAfterDays !== undefined) {
+      rules.push({
+        id: "intelligent-tiering",
+        status: "Enabled",
+        filter: [{}],
+        transition: [{ days: props.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" }],
+      });
+    }
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", { bucket: this.bucket.id, rule: rules });
+
+    if (props.accessLogBucketName !== undefined) {
+      new S3BucketLoggingA(this, "AccessLogging", {
+        bucket: this.bucket.id,
+        targetBucket: props.accessLogBucketName,
+        targetPrefix: props.accessLogPrefix ?? `${props.bucketName ?? prefix}/`,
+      });
+    }
+
+    new S3BucketPolicy(this, "Policy", {
+      bucket: this.bucket.id,
+      policy: policyJson(
+        policyDocument(
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [this.bucketArn, `${this.bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+          {
+            Sid: "DenyOutdatedTls",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [this.bucketArn, `${this.bucketArn}/*`],
+            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+          },
+          ...(props.policyStatements ?? []),
+        ),
+      ),
+      // A bucket policy is only accepted once the access block is in place (and never makes it public).
+      dependsOn: [accessBlock],
+    });
+  }
+
+  /** An IAM policy that reads objects (optionally under `keyPrefix`) and lists the bucket. */
+  grantRead(keyPrefix = ""): PolicyDocument {
+    return policyDocument(...this.readStatements(keyPrefix), ...this.keyStatements(["kms:Decrypt"]));
+  }
+
+  /** An IAM policy that writes and deletes objects (optionally under `keyPrefix`). */
+  grantWrite(keyPrefix = ""): PolicyDocument {
+    return policyDocument(
+      this.writeStatement(keyPrefix),
+      ...this.keyStatements(["kms:GenerateDataKey", "kms:Decrypt"]),
+    );
+  }
+
+  /** An IAM policy that reads, lists, writes and deletes objects (optionally under `keyPrefix`). */
+  grantReadWrite(keyPrefix = ""): PolicyDocument {
+    return policyDocument(
+      ...this.readStatements(keyPrefix),
+      this.writeStatement(keyPrefix),
+      ...this.keyStatements(["kms:GenerateDataKey", "kms:Decrypt"]),
+    );
+  }
+
+  private readStatements(keyPrefix: string): PolicyStatement[] {
+    return [
+      {
+        Sid: "ListBucket",
+        Effect: "Allow",
+        Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+        Resource: this.bucketArn,
+        ...(keyPrefix ? { Condition: { StringLike: { "s3:prefix": [`${keyPrefix}*`] } } } : {}),
+      },
+      {
+        Sid: "ReadObjects",
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: `${this.bucketArn}/${keyPrefix}*`,
+      },
+    ];
+  }
+
+  private writeStatement(keyPrefix: string): PolicyStatement {
+    return {
+      Sid: "WriteObjects",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      Resource: `${this.bucketArn}/${keyPrefix}*`,
+    };
+  }
+
+  private keyStatements(actions: string[]): PolicyStatement[] {
+    return this.kmsKeyArn
+      ? [{ Sid: "UseBucketKey", Effect: "Allow", Action: actions, Resource: this.kmsKeyArn }]
+      : [];
+  }
+}

@@ -1,0 +1,12 @@
+import { base } from "./base";
+import { EnvironmentInput } from "./schema";
+
+/** Staging: production's shape at lower cost (two AZs, one NAT gateway), data protected. */
+export const stage: EnvironmentInput = {
+  ...base,
+  name: "stage",
+  accountId: "222222222222",
+  state: { bucket: "acme-platform-tfstate-stage" },
+  network: { ...base.network, cidr: "10.20.0.0/16" },
+  protection: { ...base.protection, deletionProtection: true },
+};

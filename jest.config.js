@@ -1,0 +1,15 @@
+/** Jest: transpile-only through swc (type-checking is `tsc --noEmit` in `npm test`). */
+const swcOptions = require("./scripts/swc-options.cjs");
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  moduleFileExtensions: ["ts", "js", "json"],
+  transform: { "^.+\\.ts$": ["@swc/jest", swcOptions] },
+  setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.cjs"],
+  maxWorkers: 2,
+  testTimeout: 30000,
+};

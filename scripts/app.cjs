@@ -1,0 +1,38 @@
+"use strict";
+/**
+ * The cdktf `app` command (see cdktf.json) and `npm run synth`: runs main.ts from source through the
+ * swc require hook, so a build can never be stale.
+ *
+ * - Before synthesis the old manifest is removed, so a failed run never leaves output that looks
+ *   valid; after it, stack folders that are no longer synthesized are removed (the `.terraform`
+ *   folders of current stacks are kept).
+ * - Configuration and validation errors are printed as their message alone (which names the field,
+ *   the value and what is allowed) and exit with status 1; unexpected errors keep their stack.
+ */
+const fs = require("node:fs");
+const path = require("node:path");
+
+const EXPLAINED_ERRORS = new Set(["ConfigurationError", "ConstructValidationError"]);
+const outdir = process.env.CDKTF_OUTDIR || path.join(__dirname, "..", "cdktf.out");
+const manifestPath = path.join(outdir, "manifest.json");
+
+fs.rmSync(manifestPath, { force: true });
+try {
+  require("./register.cjs");
+  require("../main.ts");
+} catch (error) {
+  const explained =
+    error instanceof Error &&
+    (EXPLAINED_ERRORS.has(error.name) || error.message.startsWith("Validation failed"));
+  process.stderr.write(
+    `\nSynthesis failed:\n${explained ? error.message : (error && error.stack) || error}\n`,
+  );
+  process.exit(1);
+}
+
+const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+const stacksDir = path.join(outdir, "stacks");
+const current = new Set(Object.keys(manifest.stacks));
+for (const entry of fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : []) {
+  if (!current.has(entry)) fs.rmSync(path.join(stacksDir, entry), { recursive: true, force: true });
+}

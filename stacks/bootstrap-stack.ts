@@ -1,0 +1,34 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { ObjectStorage } from "../constructs/object-storage/object-storage";
+import { EnvironmentStackProps, LocalStateStack } from "./environment-stack";
+
+/**
+ * `bootstrap-<env>`: the bucket that holds the environment's Terraform state. Its own state is
+ * local (it cannot live in a bucket that does not exist yet). The bucket is versioned, encrypted
+ * with its own KMS key, private, TLS-only and protected by `prevent_destroy` in every environment.
+ */
+export class BootstrapStack extends LocalStateStack {
+  /** The state bucket. */
+  readonly stateBucket: ObjectStorage;
+
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id, props);
+    this.stateBucket = new ObjectStorage(this, "StateBucket", {
+      bucketName: props.environment.state.bucket,
+      encryption: "kms",
+      versioned: true,
+      // Old state versions are the way back from a bad apply: keep them for a year.
+      noncurrentVersionExpirationDays: 365,
+      preventDestroy: true,
+    });
+    new TerraformOutput(this, "state_bucket", {
+      value: this.stateBucket.bucketName,
+      description: "State bucket",
+    });
+    new TerraformOutput(this, "state_kms_key_arn", {
+      value: this.stateBucket.kmsKeyArn,
+      description: "KMS key of the state bucket (state readers need kms:Decrypt)",
+    });
+  }
+}

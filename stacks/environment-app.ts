@@ -1,0 +1,35 @@
+import { App } from "cdktf";
+import { EnvironmentConfig } from "../environments/schema";
+import { BootstrapStack } from "./bootstrap-stack";
+import { NetworkStack } from "./network-stack";
+
+/** The stack ids of an environment: a contract used by CLI globs, state keys and tests. */
+export function stackIds(environment: string) {
+  return {
+    bootstrap: `bootstrap-${environment}`,
+    network: `${environment}-network`,
+  } as const;
+}
+
+/** The stacks built for one environment. */
+export interface EnvironmentStacks {
+  /** The state-bucket stack; sandboxes have none (they use the dev bucket). */
+  readonly bootstrap?: BootstrapStack;
+  readonly network: NetworkStack;
+}
+
+/** Builds every stack of one environment into the app, wired by cross-stack references. */
+export function buildEnvironment(app: App, environment: EnvironmentConfig): EnvironmentStacks {
+  const ids = stackIds(environment.name);
+  const bootstrap = environment.sandbox ? undefined : new BootstrapStack(app, ids.bootstrap, { environment });
+  const network = new NetworkStack(app, ids.network, { environment });
+  return { bootstrap, network };
+}
+
+/** Builds all the given environments into the app. */
+export function buildApp(
+  app: App,
+  environments: readonly EnvironmentConfig[],
+): Map<string, EnvironmentStacks> {
+  return new Map(environments.map((env) => [env.name, buildEnvironment(app, env)]));
+}

@@ -1,0 +1,84 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { EnvironmentConfig } from "../environments/schema";
+
+/** Terraform versions the stacks accept: S3-native state locking (`use_lockfile`) needs 1.10. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
+
+/** The tags every taggable AWS resource of an environment carries, through the provider's `default_tags`. */
+export function environmentTags(environment: EnvironmentConfig, stackId: string): Record<string, string> {
+  return {
+    ...environment.tags,
+    environment: environment.name,
+    "managed-by": "cdktf",
+    repository: environment.repository,
+    stack: stackId,
+  };
+}
+
+/** Props shared by every stack of an environment. */
+export interface EnvironmentStackProps {
+  /** The validated environment the stack belongs to. */
+  readonly environment: EnvironmentConfig;
+}
+
+/**
+ * A stack of one environment: it owns the AWS provider (pinned to the environment's account and
+ * region, with default tags) and the Terraform version constraint. Subclasses choose the backend.
+ */
+abstract class AccountStack extends TerraformStack {
+  /** The environment this stack belongs to. */
+  readonly environment: EnvironmentConfig;
+
+  protected constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id);
+    this.environment = props.environment;
+    const env = props.environment;
+    new AwsProvider(this, "Aws", {
+      region: env.region,
+      allowedAccountIds: [env.accountId],
+      defaultTags: [{ tags: environmentTags(env, id) }],
+      ...(env.deployRoleArn
+        ? { assumeRole: [{ roleArn: env.deployRoleArn, sessionName: `cdktf-${id}` }] }
+        : {}),
+    });
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+  }
+}
+
+/**
+ * A layer stack (`<env>-network`, `<env>-cluster`, ...) with its state in the environment's bucket
+ * under `<env>/<stack-id>.tfstate`, encrypted and locked with S3-native lock files.
+ */
+export class EnvironmentStack extends AccountStack {
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id, props);
+    const env = props.environment;
+    new S3Backend(this, {
+      bucket: env.state.bucket,
+      key: `${env.name}/${id}.tfstate`,
+      region: env.region,
+      encrypt: true,
+      ...(env.state.roleArn ? { assumeRole: { roleArn: env.state.roleArn } } : {}),
+    });
+    // cdktf 0.21's S3BackendConfig predates `use_lockfile` (Terraform 1.10), so it is set as an override.
+    this.addOverride("terraform.backend.s3.use_lockfile", true);
+  }
+}
+
+/** Where `bootstrap-<env>` keeps its local state, relative to the stack's folder in `cdktf.out/stacks/`. */
+export function bootstrapStatePath(stackId: string): string {
+  return `../../../.bootstrap-state/${stackId}.tfstate`;
+}
+
+/**
+ * A stack that cannot keep its state in the bucket it creates: local state in `.bootstrap-state/`
+ * at the project root (outside `cdktf.out/`, which synth rewrites).
+ */
+export class LocalStateStack extends AccountStack {
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id, props);
+    new LocalBackend(this, { path: bootstrapStatePath(id) });
+  }
+}

@@ -1,0 +1,48 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { Network } from "../constructs/network/network";
+import { EnvironmentStack, EnvironmentStackProps } from "./environment-stack";
+
+/** `<env>-network`: the environment's VPC, subnets, NAT, flow logs and endpoints. */
+export class NetworkStack extends EnvironmentStack {
+  /** The network, for the stacks that build on it (cross-stack references). */
+  readonly network: Network;
+
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id, props);
+    const { name, network: config } = props.environment;
+    this.network = new Network(this, "Network", {
+      name,
+      cidr: config.cidr,
+      availabilityZones: config.availabilityZones,
+      natGateways: config.natGateways,
+      flowLogRetentionDays: config.flowLogRetentionDays,
+      interfaceEndpoints: config.interfaceEndpoints,
+    });
+
+    const outputs: Record<string, { value: unknown; description: string }> = {
+      vpc_id: { value: this.network.vpcId, description: "VPC id" },
+      vpc_cidr: { value: this.network.vpcCidr, description: "VPC IPv4 block" },
+      public_subnet_ids: {
+        value: this.network.publicSubnetIds,
+        description: "Public subnet ids, in AZ order",
+      },
+      private_subnet_ids: {
+        value: this.network.privateSubnetIds,
+        description: "Private subnet ids, in AZ order",
+      },
+      database_subnet_ids: {
+        value: this.network.databaseSubnetIds,
+        description: "Database subnet ids, in AZ order",
+      },
+      database_subnet_group_name: {
+        value: this.network.databaseSubnetGroupName,
+        description: "DB subnet group",
+      },
+      nat_public_ips: { value: this.network.natPublicIps, description: "Public IPs of the NAT gateways" },
+    };
+    for (const [outputId, { value, description }] of Object.entries(outputs)) {
+      new TerraformOutput(this, outputId, { value, description });
+    }
+  }
+}

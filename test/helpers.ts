@@ -1,0 +1,86 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App, TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+
+/** A synthesized Terraform JSON document. */
+export interface TerraformJson {
+  readonly terraform?: Record<string, any>;
+  readonly provider?: Record<string, any[]>;
+  readonly resource?: Record<string, Record<string, any>>;
+  readonly data?: Record<string, Record<string, any>>;
+  readonly output?: Record<string, any>;
+  readonly locals?: Record<string, any>;
+}
+
+/** Synthesizes whatever `build` adds to a test stack (with an AWS provider) and returns the JSON string. */
+export function synthConstruct(build: (scope: Construct) => void): string {
+  return Testing.synthScope((scope) => {
+    new AwsProvider(scope, "Aws", { region: "eu-west-1" });
+    build(scope);
+  });
+}
+
+/** A test stack with an AWS provider, for constructs whose outputs a test wants to inspect. */
+export function testStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "Aws", { region: "eu-west-1" });
+  return stack;
+}
+
+/** The resources of one type in synthesized JSON, keyed by their Terraform name (metadata stripped). */
+export function resourcesOf(synthesized: string | TerraformJson, type: string): Record<string, any> {
+  const json: TerraformJson = typeof synthesized === "string" ? JSON.parse(synthesized) : synthesized;
+  const found = json.resource?.[type] ?? {};
+  return Object.fromEntries(
+    Object.entries(found).map(([name, body]) => {
+      const { "//": _metadata, ...rest } = body as Record<string, unknown>;
+      return [name, rest];
+    }),
+  );
+}
+
+/** The single resource of a type; fails the test when there is not exactly one. */
+export function onlyResource(synthesized: string | TerraformJson, type: string): any {
+  const all = Object.values(resourcesOf(synthesized, type));
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** The resource whose construct path ends with `pathSuffix` (e.g. "Network/FlowLog"). */
+export function resourceAt(synthesized: string | TerraformJson, type: string, pathSuffix: string): any {
+  const json: TerraformJson = typeof synthesized === "string" ? JSON.parse(synthesized) : synthesized;
+  const match = Object.values(json.resource?.[type] ?? {}).find((body: any) =>
+    String(body["//"]?.metadata?.path ?? "").endsWith(pathSuffix),
+  );
+  if (!match) throw new Error(`no ${type} at a path ending in ${pathSuffix}`);
+  const { "//": _metadata, ...rest } = match as Record<string, unknown>;
+  return rest;
+}
+
+/** Synthesizes a whole app as `cdktf synth` does and returns every stack's JSON by stack id. */
+export function synthApp(build: (app: App) => void): Record<string, TerraformJson> {
+  const app = Testing.app();
+  build(app);
+  app.synth();
+  const stacksDir = path.join(app.outdir, "stacks");
+  return Object.fromEntries(
+    fs
+      .readdirSync(stacksDir)
+      .sort()
+      .map((id) => [id, JSON.parse(fs.readFileSync(path.join(stacksDir, id, "cdk.tf.json"), "utf8"))]),
+  );
+}
+
+/** Expects `fn` to throw an error whose message contains every one of `fragments`. */
+export function expectErrorContaining(fn: () => unknown, ...fragments: string[]): void {
+  let message: string | undefined;
+  try {
+    fn();
+  } catch (error) {
+    message = error instanceof Error ? error.message : String(error);
+  }
+  if (message === undefined) throw new Error(`expected an error containing ${JSON.stringify(fragments)}`);
+  for (const fragment of fragments) expect(message).toContain(fragment);
+}
