@@ -1,16 +1,37 @@
 "use strict";
 /**
- * A require hook that runs TypeScript sources directly: each `.ts` file is transpiled in memory by
- * swc when it is first required. There is no build output, so the app always runs the current
- * sources, and no type-checking at run time (that is `npm test`'s job).
+ * A require hook that runs TypeScript sources directly: each `.ts` file is transpiled by swc
+ * (types stripped, not checked: that is `npm test`'s job). There is no build output to go stale:
+ * transpiled code is cached by a hash of the source, the file name and the transpiler settings,
+ * so an edited file is always transpiled again, and an unchanged tree never loads swc at all.
  */
+const crypto = require("node:crypto");
 const fs = require("node:fs");
-const { transformSync } = require("@swc/core");
+const path = require("node:path");
 const options = require("./swc-options.cjs");
+
+const cacheDir = path.join(__dirname, "..", "node_modules", ".cache", "swc-register");
+const salt = JSON.stringify([require("@swc/core/package.json").version, options]);
+let swc;
+
+function transpile(source, filename) {
+  const key = crypto.createHash("sha256").update(salt).update(filename).update(source).digest("hex");
+  const cached = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, "utf8");
+  } catch {
+    swc ??= require("@swc/core");
+    const { code } = swc.transformSync(source, { ...options, filename });
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const partial = `${cached}.${process.pid}`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, cached);
+    return code;
+  }
+}
 
 process.setSourceMapsEnabled(true);
 
 require.extensions[".ts"] = function compileTypeScript(module, filename) {
-  const { code } = transformSync(fs.readFileSync(filename, "utf8"), { ...options, filename });
-  module._compile(code, filename);
+  module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
 };

@@ -1,3 +1,4 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { Network } from "../constructs/network/network";
@@ -7,6 +8,11 @@ import { EnvironmentStack, EnvironmentStackProps } from "./environment-stack";
 export class NetworkStack extends EnvironmentStack {
   /** The network, for the stacks that build on it (cross-stack references). */
   readonly network: Network;
+  /**
+   * A rule-less security group that marks database clients: the data stack admits it on the
+   * database port, the cluster attaches it to its nodes. Living here keeps data and cluster independent.
+   */
+  readonly databaseClientsSecurityGroupId: string;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id, props);
@@ -19,6 +25,13 @@ export class NetworkStack extends EnvironmentStack {
       flowLogRetentionDays: config.flowLogRetentionDays,
       interfaceEndpoints: config.interfaceEndpoints,
     });
+
+    this.databaseClientsSecurityGroupId = new SecurityGroup(this, "DatabaseClients", {
+      name: `${name}-database-clients`,
+      description: `Members may connect to the databases of ${name}`,
+      vpcId: this.network.vpcId,
+      tags: { Name: `${name}-database-clients` },
+    }).id;
 
     const outputs: Record<string, { value: unknown; description: string }> = {
       vpc_id: { value: this.network.vpcId, description: "VPC id" },
@@ -38,6 +51,10 @@ export class NetworkStack extends EnvironmentStack {
       database_subnet_group_name: {
         value: this.network.databaseSubnetGroupName,
         description: "DB subnet group",
+      },
+      database_clients_security_group_id: {
+        value: this.databaseClientsSecurityGroupId,
+        description: "Security group that marks database clients",
       },
       nat_public_ips: { value: this.network.natPublicIps, description: "Public IPs of the NAT gateways" },
     };
