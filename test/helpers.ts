@@ -48,14 +48,21 @@ export function onlyResource(synthesized: string | TerraformJson, type: string):
   return all[0];
 }
 
-/** The resource whose construct path ends with `pathSuffix` (e.g. "Network/FlowLog"). */
+/**
+ * The resource whose construct path ends with `pathSuffix` (e.g. "Network/FlowLog"), found by its
+ * metadata path or, where metadata is not emitted, by its Terraform name (path joined by "_" + hash).
+ */
 export function resourceAt(synthesized: string | TerraformJson, type: string, pathSuffix: string): any {
   const json: TerraformJson = typeof synthesized === "string" ? JSON.parse(synthesized) : synthesized;
-  const match = Object.values(json.resource?.[type] ?? {}).find((body: any) =>
-    String(body["//"]?.metadata?.path ?? "").endsWith(pathSuffix),
+  const nameFragment = `${pathSuffix.replace(/\//g, "_")}_`;
+  const match = Object.entries(json.resource?.[type] ?? {}).find(
+    ([name, body]: [string, any]) =>
+      String(body["//"]?.metadata?.path ?? "").endsWith(pathSuffix) ||
+      name.startsWith(nameFragment) ||
+      name.includes(`_${nameFragment}`),
   );
   if (!match) throw new Error(`no ${type} at a path ending in ${pathSuffix}`);
-  const { "//": _metadata, ...rest } = match as Record<string, unknown>;
+  const { "//": _metadata, ...rest } = match[1] as Record<string, unknown>;
   return rest;
 }
 

@@ -54,7 +54,7 @@ export class EncryptionKey extends Construct {
     v.check(
       "alias",
       props.alias,
-      (a) => a === undefined || (/^[a-zA-Z0-9/_-]{1,250}$/.test(a) && !a.startsWith("aws/")),
+      (a) => a === undefined || (/^[a-zA-Z0-9/_-]{1,250}$/.test(a) && !/^(alias|aws)\//.test(a)),
       "must be 1–250 of [a-zA-Z0-9/_-], without the 'alias/' prefix and not starting with 'aws/'",
     );
     v.throwIfInvalid();

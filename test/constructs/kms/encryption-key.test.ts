@@ -1,0 +1,69 @@
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { EncryptionKey, EncryptionKeyProps } from "../../../constructs/kms/encryption-key";
+import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct } from "../../helpers";
+
+const synth = (props: Partial<EncryptionKeyProps> = {}) =>
+  synthConstruct((scope) => new EncryptionKey(scope, "Key", { description: "test key", ...props }));
+
+describe("EncryptionKey", () => {
+  it("rotates yearly and waits 30 days before deletion by default", () => {
+    expect(synth()).toHaveResourceWithProperties(KmsKey, {
+      description: "test key",
+      enable_key_rotation: true,
+      deletion_window_in_days: 30,
+    });
+  });
+
+  it("delegates to the account's IAM policies without wildcard principals", () => {
+    const policy = JSON.parse(onlyResource(synth(), "aws_kms_key").policy);
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0].Principal.AWS).toMatch(/^arn:\$\{.*\}:iam::\$\{.*account_id\}:root$/);
+  });
+
+  it("adds scoped service grants", () => {
+    const json = synth({
+      serviceGrants: [
+        {
+          principal: "logs.eu-west-1.amazonaws.com",
+          actions: ["kms:Decrypt"],
+          condition: { StringEquals: { a: "b" } },
+        },
+      ],
+    });
+    const statement = JSON.parse(onlyResource(json, "aws_kms_key").policy).Statement[1];
+    expect(statement).toEqual({
+      Sid: "ServiceGrant0",
+      Effect: "Allow",
+      Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+      Action: ["kms:Decrypt"],
+      Resource: "*",
+      Condition: { StringEquals: { a: "b" } },
+    });
+  });
+
+  it("creates an alias only when named", () => {
+    expect(resourcesOf(synth(), "aws_kms_alias")).toEqual({});
+    expect(onlyResource(synth({ alias: "app/data" }), "aws_kms_alias").name).toBe("alias/app/data");
+  });
+
+  it("adds prevent_destroy when asked", () => {
+    expect(onlyResource(synth({ preventDestroy: true }), "aws_kms_key").lifecycle).toEqual({
+      prevent_destroy: true,
+    });
+    expect(onlyResource(synth(), "aws_kms_key").lifecycle).toBeUndefined();
+  });
+
+  it("rejects a deletion window outside 7–30 days", () => {
+    expectErrorContaining(
+      () => synth({ deletionWindowDays: 3 }),
+      "EncryptionKey",
+      "'deletionWindowDays' must be an integer from 7 to 30",
+      "got 3",
+    );
+  });
+
+  it("rejects an alias with the alias/ prefix or in the aws/ namespace", () => {
+    expectErrorContaining(() => synth({ alias: "alias/x" }), "'alias' must be 1–250", '"alias/x"');
+    expectErrorContaining(() => synth({ alias: "aws/x" }), "'alias' must be 1–250", '"aws/x"');
+  });
+});

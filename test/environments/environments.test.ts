@@ -1,0 +1,201 @@
+import {
+  ConfigurationError,
+  ENVIRONMENTS,
+  EnvironmentInput,
+  environmentProblems,
+  loadEnvironment,
+  sandboxEnvironment,
+  selectEnvironments,
+} from "../../environments";
+
+/** A copy of a shipped environment with some fields replaced (deep paths as "a.b"). */
+function variant(source: EnvironmentInput, changes: Record<string, unknown>): unknown {
+  const copy = structuredClone(source) as Record<string, any>;
+  for (const [path, value] of Object.entries(changes)) {
+    const keys = path.split(".");
+    const last = keys.pop() as string;
+    const parent = keys.reduce((obj, key) => obj[key], copy);
+    if (value === undefined) delete parent[last];
+    else parent[last] = value;
+  }
+  return copy;
+}
+
+function selectionError(selection: Parameters<typeof selectEnvironments>[0]): ConfigurationError {
+  try {
+    selectEnvironments(selection);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigurationError");
+}
+
+describe("shipped environments", () => {
+  it.each(Object.keys(ENVIRONMENTS))("%s is valid", (name) => {
+    expect(environmentProblems(ENVIRONMENTS[name as keyof typeof ENVIRONMENTS], name)).toEqual([]);
+  });
+
+  it("a sandbox is valid and teardown-friendly", () => {
+    const sandbox = loadEnvironment(sandboxEnvironment("alice"));
+    expect(sandbox).toMatchObject({
+      name: "sandbox-alice",
+      sandbox: true,
+      accountId: ENVIRONMENTS.dev.accountId,
+      state: ENVIRONMENTS.dev.state,
+      protection: { forceDestroy: true, deletionProtection: false, preventDestroy: false },
+    });
+    expect(sandbox.network.flowLogRetentionDays).toBeLessThanOrEqual(7);
+  });
+
+  it("prod spans three AZs with a NAT gateway per AZ and protects its data", () => {
+    const prod = loadEnvironment(ENVIRONMENTS.prod);
+    expect(prod.network).toMatchObject({
+      azCount: 3,
+      natGateways: "perAz",
+      availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    });
+    expect(prod.protection).toEqual({ deletionProtection: true, preventDestroy: true, forceDestroy: false });
+  });
+
+  it("dev spans two AZs with a single NAT gateway", () => {
+    const dev = loadEnvironment(ENVIRONMENTS.dev);
+    expect(dev.network).toMatchObject({
+      azCount: 2,
+      natGateways: "single",
+      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    });
+    expect(dev.protection.forceDestroy).toBe(false);
+  });
+
+  it("environments share the base and differ only by their deltas", () => {
+    const [dev, stage, prod] = ["dev", "stage", "prod"].map((n) => loadEnvironment(ENVIRONMENTS[n as "dev"]));
+    expect(new Set([dev.region, stage.region, prod.region]).size).toBe(1);
+    expect(new Set([dev.accountId, stage.accountId, prod.accountId]).size).toBe(3);
+    expect(new Set([dev.network.cidr, stage.network.cidr, prod.network.cidr]).size).toBe(3);
+  });
+});
+
+describe("environment validation", () => {
+  const dev = ENVIRONMENTS.dev;
+  const problemsOf = (changes: Record<string, unknown>) => environmentProblems(variant(dev, changes), "dev");
+
+  it.each([
+    ["accountId", "12345", "must be a 12-digit AWS account id", '"12345"'],
+    ["accountId", 111111111111, "must be a 12-digit AWS account id", "111111111111"],
+    ["region", "Europe", "must be an AWS region", '"Europe"'],
+    ["state.bucket", "My_Bucket", "must be a valid S3 bucket name", '"My_Bucket"'],
+    ["state.roleArn", "admin", "must be an IAM role ARN", '"admin"'],
+    ["deployRoleArn", "arn:aws:iam::1:role/x", "must be an IAM role ARN", '"arn:aws:iam::1:role/x"'],
+    ["network.cidr", "10.0.0.0/8", "must be a private /16–/20 IPv4 block", '"10.0.0.0/8"'],
+    ["network.cidr", "8.8.0.0/16", "must be a private /16–/20 IPv4 block", '"8.8.0.0/16"'],
+    ["network.azCount", 4, "must be 2 or 3", "got 4"],
+    ["network.natGateways", "double", "must be 'none', 'single' or 'perAz'", '"double"'],
+    ["network.flowLogRetentionDays", 10, "must be one of CloudWatch's retention periods", "got 10"],
+    ["network.interfaceEndpoints", ["s4"], "must be one of ecr.api", '"s4"'],
+    ["network.availabilityZones", ["eu-west-1a"], "must list exactly azCount (2) AZs", '["eu-west-1a"]'],
+    [
+      "network.availabilityZones",
+      ["us-east-1a", "us-east-1b"],
+      "must be AZs of the region 'eu-west-1'",
+      "us-east-1a",
+    ],
+    ["name", "qa", "must be 'dev', 'stage', 'prod' or 'sandbox-<name>'", '"qa"'],
+    ["sandbox", true, "must be true exactly for environments named 'sandbox-<name>'", "got true"],
+    ["protection.forceDestroy", true, "must be false outside sandboxes", "got true"],
+    ["tags.owner", "x".repeat(300), "must be tag values of at most 256 characters", "xxxx"],
+    ["repository", "not a repo!", "must be a repository name", '"not a repo!"'],
+  ])("%s = %j is rejected", (field, value, allowed, got) => {
+    const problems = problemsOf({ [field]: value });
+    // The field (or an element of it, e.g. 'network.interfaceEndpoints.0') and what is allowed.
+    const matching = problems.filter(
+      (p) => p.startsWith(`Environment 'dev': '${field}`) && p.includes(`' ${allowed}`),
+    );
+    expect({ problems, matching: matching.length }).toEqual({ problems, matching: 1 });
+    expect(problems.join("\n")).toContain(got);
+  });
+
+  it("rejects a missing field", () => {
+    expect(problemsOf({ region: undefined })).toEqual([
+      expect.stringContaining("Environment 'dev': 'region'"),
+    ]);
+  });
+
+  it("rejects unknown fields instead of ignoring them", () => {
+    expect(problemsOf({ "network.nat": "single" })).toEqual([
+      expect.stringContaining("Environment 'dev': 'network' is not a known field, got unknown field(s) nat"),
+    ]);
+  });
+
+  it("rejects forceDestroy together with preventDestroy", () => {
+    const sandbox = variant(sandboxEnvironment("bob"), { "protection.preventDestroy": true });
+    expect(environmentProblems(sandbox, "sandbox-bob")).toEqual([
+      expect.stringContaining("'protection.preventDestroy' cannot be true together with forceDestroy"),
+    ]);
+  });
+
+  it("lists every problem of an environment in one error", () => {
+    const input = variant(dev, { accountId: "1", region: "x", "network.azCount": 9 }) as EnvironmentInput;
+    expect(() => loadEnvironment(input)).toThrow(ConfigurationError);
+    try {
+      loadEnvironment(input);
+    } catch (error) {
+      expect((error as ConfigurationError).problems).toHaveLength(3);
+    }
+  });
+});
+
+describe("environment selection", () => {
+  const names = (selection: Parameters<typeof selectEnvironments>[0]) =>
+    selectEnvironments(selection).map((e) => e.name);
+
+  it("defaults to dev, stage and prod", () => {
+    expect(names({})).toEqual(["dev", "stage", "prod"]);
+  });
+
+  it("builds only the named environments", () => {
+    expect(names({ INFRA_ENVS: "prod" })).toEqual(["prod"]);
+    expect(names({ INFRA_ENVS: " stage , dev,dev" })).toEqual(["stage", "dev"]);
+  });
+
+  it("adds a sandbox per INFRA_SANDBOX name", () => {
+    expect(names({ INFRA_SANDBOX: "alice" })).toEqual(["dev", "stage", "prod", "sandbox-alice"]);
+    expect(names({ INFRA_ENVS: "", INFRA_SANDBOX: "alice,bob2" })).toEqual(["sandbox-alice", "sandbox-bob2"]);
+  });
+
+  it("fails on an unknown environment instead of falling back", () => {
+    expect(selectionError({ INFRA_ENVS: "qa" }).message).toBe(
+      'INFRA_ENVS: unknown environment "qa"; known: dev, stage, prod',
+    );
+  });
+
+  it("points sandbox names given to INFRA_ENVS at INFRA_SANDBOX", () => {
+    expect(selectionError({ INFRA_ENVS: "sandbox-alice" }).message).toContain(
+      "select sandboxes with INFRA_SANDBOX=<name>",
+    );
+  });
+
+  it.each(["Bad_Name", "UPPER", "has-dash", "waytoolongname13"])("rejects the sandbox name %j", (name) => {
+    expect(selectionError({ INFRA_SANDBOX: name }).message).toBe(
+      `INFRA_SANDBOX: "${name}" is not a valid sandbox name; use 1–12 lowercase letters or digits (e.g. "alice")`,
+    );
+  });
+
+  it("fails when nothing is selected", () => {
+    expect(selectionError({ INFRA_ENVS: " , " }).message).toContain("no environment selected");
+  });
+
+  it("reports every selection problem together", () => {
+    expect(selectionError({ INFRA_ENVS: "qa,prod,uat", INFRA_SANDBOX: "Bad_Name" }).problems).toHaveLength(3);
+  });
+
+  it("rejects environments whose networks overlap", () => {
+    const defined = {
+      ...ENVIRONMENTS,
+      stage: variant(ENVIRONMENTS.stage, { "network.cidr": "10.10.0.0/17" }) as EnvironmentInput,
+    };
+    expect(() => selectEnvironments({ INFRA_ENVS: "prod" }, defined)).toThrow(
+      "Environment 'stage': 'network.cidr' must not overlap environment 'dev' (10.10.0.0/16), got \"10.10.0.0/17\"",
+    );
+  });
+});
