@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const APP = path.join(__dirname, "..", "..", "scripts", "app.cjs");
+
+/** Runs the real app command (as `npm run synth` and `cdktf synth` do) into a fresh output folder. */
+function runApp(env: Record<string, string>, outdir = fs.mkdtempSync(path.join(os.tmpdir(), "app-"))) {
+  const result = spawnSync(process.execPath, [APP], {
+    env: { PATH: process.env.PATH ?? "", CDKTF_OUTDIR: outdir, ...env },
+    encoding: "utf8",
+  });
+  const stacksDir = path.join(outdir, "stacks");
+  return {
+    status: result.status,
+    stderr: result.stderr,
+    manifest: fs.existsSync(path.join(outdir, "manifest.json")),
+    stacks: fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [],
+    outdir,
+  };
+}
+
+describe("the app command", () => {
+  it("INFRA_ENVS=prod synthesizes only prod", () => {
+    const run = runApp({ INFRA_ENVS: "prod" });
+    expect(run.status).toBe(0);
+    expect(run.stacks.length).toBeGreaterThanOrEqual(2);
+    expect(run.stacks.every((id) => id === "bootstrap-prod" || id.startsWith("prod-"))).toBe(true);
+    expect(run.stacks).toEqual(expect.arrayContaining(["bootstrap-prod", "prod-network"]));
+  });
+
+  it("INFRA_SANDBOX=alice adds the sandbox's stacks, and a re-run removes stacks no longer selected", () => {
+    const withSandbox = runApp({ INFRA_ENVS: "dev", INFRA_SANDBOX: "alice" });
+    expect(withSandbox.status).toBe(0);
+    expect(withSandbox.stacks).toEqual(expect.arrayContaining(["dev-network", "sandbox-alice-network"]));
+    const rerun = runApp({ INFRA_ENVS: "dev" }, withSandbox.outdir);
+    expect(rerun.status).toBe(0);
+    expect(rerun.stacks.some((id) => id.startsWith("sandbox-alice"))).toBe(false);
+  });
+
+  it.each([
+    [{ INFRA_ENVS: "qa" }, 'INFRA_ENVS: unknown environment "qa"; known: dev, stage, prod'],
+    [{ INFRA_SANDBOX: "Bad_Name" }, 'INFRA_SANDBOX: "Bad_Name" is not a valid sandbox name'],
+  ])("%j fails with a clear message and leaves no manifest", (env, message) => {
+    const run = runApp(env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // the message, not a stack trace
+    expect(run.manifest).toBe(false);
+  });
+});
