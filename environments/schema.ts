@@ -13,7 +13,7 @@ export type StandardEnvironmentName = (typeof STANDARD_ENVIRONMENTS)[number];
 /** A sandbox's own name: lowercase letters and digits, 1–12 characters. */
 export const SANDBOX_NAME_PATTERN = /^[a-z0-9]{1,12}$/;
 
-const ENVIRONMENT_NAME_PATTERN = /^(dev|stage|prod|sandbox-[a-z0-9]{1,12})$/;
+const ENVIRONMENT_NAME_PATTERN = new RegExp(`^(${STANDARD_ENVIRONMENTS.join("|")}|sandbox-[a-z0-9]{1,12})$`);
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const TAG_KEY_PATTERN = /^[\w .:/=+@-]{1,128}$/;
