@@ -7,6 +7,50 @@
 export const EKS_VERSIONS = ["1.33", "1.34", "1.35"] as const;
 export const DEFAULT_EKS_VERSION = "1.35";
 
+/** A Kubernetes version EksCluster accepts. */
+export type EksVersion = (typeof EKS_VERSIONS)[number];
+
+/** The core EKS add-ons EksCluster installs through the EKS add-on API. */
+export const EKS_CORE_ADDONS = [
+  "vpc-cni",
+  "kube-proxy",
+  "eks-pod-identity-agent",
+  "coredns",
+  "aws-ebs-csi-driver",
+] as const;
+
+/** A core EKS add-on. */
+export type EksCoreAddon = (typeof EKS_CORE_ADDONS)[number];
+
+/**
+ * Pinned core add-on versions per Kubernetes version. Taken from public configurations pinned for
+ * each Kubernetes version (not from a live `aws eks describe-addon-versions`): before a bump, run
+ * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <addon>` and update here.
+ */
+export const EKS_ADDON_VERSIONS: Readonly<Record<EksVersion, Readonly<Record<EksCoreAddon, string>>>> = {
+  "1.33": {
+    "vpc-cni": "v1.21.1-eksbuild.7",
+    "kube-proxy": "v1.33.7-eksbuild.2",
+    "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+    coredns: "v1.13.1-eksbuild.1",
+    "aws-ebs-csi-driver": "v1.56.0-eksbuild.1",
+  },
+  "1.34": {
+    "vpc-cni": "v1.21.1-eksbuild.7",
+    "kube-proxy": "v1.34.6-eksbuild.11",
+    "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+    coredns: "v1.13.1-eksbuild.1",
+    "aws-ebs-csi-driver": "v1.56.0-eksbuild.1",
+  },
+  "1.35": {
+    "vpc-cni": "v1.21.1-eksbuild.7",
+    "kube-proxy": "v1.35.3-eksbuild.2",
+    "eks-pod-identity-agent": "v1.3.10-eksbuild.3",
+    coredns: "v1.13.2-eksbuild.4",
+    "aws-ebs-csi-driver": "v1.56.0-eksbuild.1",
+  },
+};
+
 /** PostgreSQL major versions PostgresDatabase accepts, and the default. */
 export const POSTGRES_MAJOR_VERSIONS = [16, 17, 18] as const;
 export const DEFAULT_POSTGRES_MAJOR_VERSION = 17;

@@ -11,10 +11,54 @@ export const base = {
     flowLogRetentionDays: 90,
     interfaceEndpoints: [],
   },
+  /** The policy pack's profile (constructs/policy): staging and production demand more. */
+  compliance: "development",
   protection: {
     deletionProtection: false,
     preventDestroy: false,
     forceDestroy: false,
+  },
+  // The cluster layer: private API endpoint, one on-demand node group over every AZ. Admin roles live
+  // in each environment's account, so every environment names its own (the schema requires one).
+  cluster: {
+    version: "1.35",
+    endpointPublicAccess: false,
+    publicAccessCidrs: [],
+    adminRoleArns: [],
+    logRetentionDays: 90,
+    nodeGroups: {
+      general: {
+        instanceTypes: ["m7i.large", "m6i.large"],
+        capacityType: "onDemand",
+        minSize: 2,
+        maxSize: 4,
+        desiredSize: 2,
+        diskSizeGiB: 50,
+        labels: { workload: "general" },
+      },
+    },
+  },
+  // The data layer: a mid-sized, Multi-AZ database with a week of backups, and versioned buckets.
+  data: {
+    postgres: {
+      majorVersion: 17,
+      instanceClass: "db.t4g.medium",
+      allocatedStorageGiB: 20,
+      maxAllocatedStorageGiB: 100,
+      multiAz: true,
+      backupRetentionDays: 7,
+      skipFinalSnapshot: false,
+      logRetentionDays: 30,
+      performanceInsightsRetentionDays: 7,
+      monitoringIntervalSeconds: 60,
+      connectionsAlarmThreshold: 300,
+    },
+    buckets: {
+      versioned: true,
+      noncurrentVersionExpirationDays: 90,
+      logExpirationDays: 90,
+      accessLogging: false,
+    },
   },
   tags: {
     "cost-center": "platform",

@@ -8,4 +8,37 @@ export const dev: EnvironmentInput = {
   accountId: "111111111111",
   state: { bucket: "acme-platform-tfstate-dev" },
   network: { ...base.network, cidr: "10.10.0.0/16", flowLogRetentionDays: 30 },
+  cluster: {
+    ...base.cluster,
+    // Reachable from the office VPN's egress block (placeholder documentation range) as well as the VPC.
+    endpointPublicAccess: true,
+    publicAccessCidrs: ["203.0.113.0/24"],
+    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-admin"],
+    logRetentionDays: 30,
+    // Small spot nodes over two instance types: cheap, and interruptions are acceptable in dev.
+    nodeGroups: {
+      general: {
+        ...base.cluster.nodeGroups.general,
+        instanceTypes: ["t3.large", "t3a.large"],
+        capacityType: "spot",
+        minSize: 1,
+        maxSize: 3,
+        desiredSize: 2,
+        diskSizeGiB: 30,
+      },
+    },
+  },
+  data: {
+    // Smallest burstable class, one AZ, three days of backups.
+    postgres: {
+      ...base.data.postgres,
+      instanceClass: "db.t4g.micro",
+      maxAllocatedStorageGiB: 50,
+      multiAz: false,
+      backupRetentionDays: 3,
+      logRetentionDays: 14,
+      connectionsAlarmThreshold: 60,
+    },
+    buckets: { ...base.data.buckets, noncurrentVersionExpirationDays: 30, logExpirationDays: 30 },
+  },
 };

@@ -24,5 +24,42 @@ export const prod: EnvironmentInput = {
       "elasticloadbalancing",
     ],
   },
+  compliance: "production",
   protection: { ...base.protection, deletionProtection: true, preventDestroy: true },
+  cluster: {
+    ...base.cluster,
+    adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+    logRetentionDays: 365,
+    // Larger on-demand nodes, at least one per AZ (three AZs), room to grow.
+    nodeGroups: {
+      general: {
+        ...base.cluster.nodeGroups.general,
+        instanceTypes: ["m7i.xlarge", "m6i.xlarge"],
+        minSize: 3,
+        maxSize: 9,
+        desiredSize: 3,
+        diskSizeGiB: 100,
+      },
+    },
+  },
+  data: {
+    // Memory-optimized Graviton, Multi-AZ, a month of backups, longer diagnostics, access logs.
+    postgres: {
+      ...base.data.postgres,
+      instanceClass: "db.r7g.large",
+      allocatedStorageGiB: 100,
+      maxAllocatedStorageGiB: 1000,
+      backupRetentionDays: 30,
+      logRetentionDays: 90,
+      performanceInsightsRetentionDays: 31,
+      monitoringIntervalSeconds: 15,
+      connectionsAlarmThreshold: 1200,
+    },
+    buckets: {
+      ...base.data.buckets,
+      noncurrentVersionExpirationDays: 365,
+      logExpirationDays: 365,
+      accessLogging: true,
+    },
+  },
 };

@@ -14,7 +14,27 @@ export function sandboxEnvironment(sandboxName: string): EnvironmentInput {
     accountId: dev.accountId,
     state: dev.state,
     network: { ...base.network, cidr: "10.99.0.0/16", natGateways: "single", flowLogRetentionDays: 7 },
+    compliance: "sandbox",
     protection: { deletionProtection: false, preventDestroy: false, forceDestroy: true },
+    cluster: {
+      ...base.cluster,
+      adminRoleArns: dev.cluster.adminRoleArns,
+      logRetentionDays: 7,
+      nodeGroups: { general: { ...dev.cluster.nodeGroups.general, minSize: 1, maxSize: 2, desiredSize: 1 } },
+    },
+    data: {
+      postgres: {
+        ...base.data.postgres,
+        instanceClass: "db.t4g.micro",
+        maxAllocatedStorageGiB: 30,
+        multiAz: false,
+        backupRetentionDays: 1,
+        skipFinalSnapshot: true,
+        logRetentionDays: 3,
+        connectionsAlarmThreshold: 60,
+      },
+      buckets: { ...base.data.buckets, versioned: false, logExpirationDays: 7 },
+    },
     tags: { ...base.tags, sandbox: sandboxName },
   };
 }

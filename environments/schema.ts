@@ -1,8 +1,18 @@
 import { z } from "zod";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../constructs/core/log-retention";
+import {
+  isInstanceType,
+  isKubernetesLabelKey,
+  isKubernetesLabelValue,
+} from "../constructs/eks/eks-node-group";
 import { isNetworkAddress, isPrivateRange, parseCidr } from "../constructs/network/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../constructs/network/network";
 import { isValidBucketName } from "../constructs/object-storage/object-storage";
+import {
+  MONITORING_INTERVALS,
+  isPerformanceInsightsRetention,
+} from "../constructs/postgres/postgres-database";
+import { EKS_VERSIONS, POSTGRES_MAJOR_VERSIONS } from "../constructs/versions";
 
 /** Names of the long-lived environments; sandboxes are `sandbox-<name>`. */
 export const STANDARD_ENVIRONMENTS = ["dev", "stage", "prod"] as const;
@@ -65,6 +75,160 @@ const protectionSchema = z.strictObject({
   forceDestroy: z.boolean({ error: "must be true or false" }),
 });
 
+const wholeNumber = (min: number, max: number, unit: string) =>
+  z
+    .number({ error: `must be a whole number of ${unit} from ${min} to ${max}` })
+    .int({ error: `must be a whole number of ${unit} from ${min} to ${max}` })
+    .min(min, { error: `must be a whole number of ${unit} from ${min} to ${max}` })
+    .max(max, { error: `must be a whole number of ${unit} from ${min} to ${max}` });
+
+/** The data layer's sizing: the environment's Postgres database and buckets. */
+const dataSchema = z.strictObject({
+  postgres: z.strictObject({
+    majorVersion: z.literal(POSTGRES_MAJOR_VERSIONS, {
+      error: `must be one of ${POSTGRES_MAJOR_VERSIONS.join(", ")} (the versions catalog)`,
+    }),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an RDS instance class such as 'db.t4g.micro'" }),
+    allocatedStorageGiB: wholeNumber(20, 65536, "GiB"),
+    maxAllocatedStorageGiB: wholeNumber(22, 65536, "GiB"),
+    multiAz: z.boolean({ error: "must be true or false" }),
+    backupRetentionDays: wholeNumber(0, 35, "days"),
+    skipFinalSnapshot: z.boolean({ error: "must be true or false" }),
+    logRetentionDays: z.number().refine(isLogRetentionDays, { error: LOG_RETENTION_ALLOWED }),
+    performanceInsightsRetentionDays: z.number().refine(isPerformanceInsightsRetention, {
+      error: "must be 7, a multiple of 31 up to 713, or 731 days",
+    }),
+    monitoringIntervalSeconds: z
+      .number()
+      .refine((s) => (MONITORING_INTERVALS as readonly number[]).includes(s), {
+        error: `must be one of ${MONITORING_INTERVALS.join(", ")} seconds`,
+      }),
+    connectionsAlarmThreshold: wholeNumber(1, 100000, "connections"),
+  }),
+  buckets: z.strictObject({
+    versioned: z.boolean({ error: "must be true or false" }),
+    noncurrentVersionExpirationDays: wholeNumber(1, 3650, "days"),
+    logExpirationDays: wholeNumber(1, 3650, "days"),
+    accessLogging: z.boolean({ error: "must be true or false" }),
+  }),
+});
+
+const kubernetesName = z.string().refine(isKubernetesLabelKey, {
+  error: "must be Kubernetes label keys (≤ 63 of letters, digits, '-', '_', '.', optional 'prefix/')",
+});
+const kubernetesValue = z.string().refine(isKubernetesLabelValue, {
+  error: "must be Kubernetes label values (≤ 63 of letters, digits, '-', '_', '.')",
+});
+
+const NODE_GROUP_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,19}$/;
+
+/** One managed node group of the cluster. */
+const nodeGroupSchema = z
+  .strictObject({
+    instanceTypes: z
+      .array(z.string().refine(isInstanceType, { error: "must be EC2 instance types such as 'm7i.large'" }))
+      .min(1, { error: "must list at least one EC2 instance type" }),
+    capacityType: z.enum(["onDemand", "spot"], { error: "must be 'onDemand' or 'spot'" }),
+    minSize: wholeNumber(0, 450, "nodes"),
+    maxSize: wholeNumber(1, 450, "nodes"),
+    desiredSize: wholeNumber(0, 450, "nodes"),
+    diskSizeGiB: wholeNumber(20, 16384, "GiB"),
+    labels: z.record(kubernetesName, kubernetesValue).optional(),
+    taints: z
+      .array(
+        z.strictObject({
+          key: kubernetesName,
+          value: kubernetesValue.optional(),
+          effect: z.enum(["NoSchedule", "NoExecute", "PreferNoSchedule"], {
+            error: "must be 'NoSchedule', 'NoExecute' or 'PreferNoSchedule'",
+          }),
+        }),
+      )
+      .optional(),
+  })
+  .superRefine((group, ctx) => {
+    if (group.minSize > group.maxSize) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["minSize"],
+        input: group.minSize,
+        message: `must not exceed maxSize (${group.maxSize})`,
+      });
+    } else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["desiredSize"],
+        input: group.desiredSize,
+        message: `must be within minSize..maxSize (${group.minSize}..${group.maxSize})`,
+      });
+    }
+  });
+
+/** The cluster layer's settings: version, API endpoint exposure, admins, node groups, logs. */
+const clusterSchema = z
+  .strictObject({
+    version: z.enum(EKS_VERSIONS, {
+      error: `must be one of ${EKS_VERSIONS.join(", ")} (EKS standard support, the versions catalog)`,
+    }),
+    endpointPublicAccess: z.boolean({ error: "must be true or false" }),
+    publicAccessCidrs: z.array(
+      z.string().refine(
+        (cidr) => {
+          const block = parseCidr(cidr);
+          return block !== undefined && isNetworkAddress(block);
+        },
+        { error: "must be IPv4 blocks with no host bits set (e.g. 203.0.113.0/24)" },
+      ),
+    ),
+    adminRoleArns: z.array(z.string().regex(ROLE_ARN_PATTERN, { error: "must be IAM role ARNs" })).min(1, {
+      error: "must name at least one cluster admin role (nobody else can administer the cluster)",
+    }),
+    logRetentionDays: z.number().refine(isLogRetentionDays, { error: LOG_RETENTION_ALLOWED }),
+    nodeGroups: z.record(z.string(), nodeGroupSchema).superRefine((groups, ctx) => {
+      const names = Object.keys(groups);
+      if (names.length === 0) {
+        ctx.addIssue({ code: "custom", input: groups, message: "must define at least one node group" });
+      }
+      for (const name of names.filter((n) => !NODE_GROUP_NAME_PATTERN.test(n))) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          input: name,
+          message: "must be node group names of 1–20 lowercase letters, digits or '-'",
+        });
+      }
+    }),
+  })
+  .superRefine((cluster, ctx) => {
+    const cidrs = cluster.publicAccessCidrs;
+    if (cluster.endpointPublicAccess && cidrs.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["publicAccessCidrs"],
+        input: cidrs,
+        message: "must list the IPv4 blocks allowed to reach the public endpoint",
+      });
+    }
+    if (!cluster.endpointPublicAccess && cidrs.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["publicAccessCidrs"],
+        input: cidrs,
+        message: "must be empty unless endpointPublicAccess is true",
+      });
+    }
+    if (cidrs.includes("0.0.0.0/0")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["publicAccessCidrs"],
+        input: cidrs,
+        message: "must not contain 0.0.0.0/0 (an API endpoint open to the whole internet)",
+      });
+    }
+  });
+
 /** The schema every environment is validated against at load. */
 export const environmentSchema = z
   .strictObject({
@@ -82,7 +246,12 @@ export const environmentSchema = z
       .regex(/^[\w.-]+(\/[\w.-]+)?$/, { error: "must be a repository name such as 'org/infra'" }),
     state: stateSchema,
     network: networkSchema,
+    cluster: clusterSchema,
     protection: protectionSchema,
+    compliance: z.enum(["production", "staging", "development", "sandbox"], {
+      error: "must be 'production', 'staging', 'development' or 'sandbox' (the policy pack's profile)",
+    }),
+    data: dataSchema,
     tags: z.record(
       z
         .string()
@@ -108,6 +277,14 @@ export const environmentSchema = z
         message: `must be AZs of the region '${env.region}'`,
       });
     }
+    if ((env.compliance === "sandbox") !== env.sandbox) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["compliance"],
+        input: env.compliance,
+        message: "must be 'sandbox' exactly for sandboxes",
+      });
+    }
     if (env.protection.forceDestroy && !env.sandbox) {
       ctx.addIssue({
         code: "custom",
@@ -122,6 +299,28 @@ export const environmentSchema = z
         path: ["protection", "preventDestroy"],
         input: true,
         message: "cannot be true together with forceDestroy",
+      });
+    }
+    // Guarded: refinements may run on input whose own fields already failed.
+    const postgres = env.data?.postgres ?? {
+      allocatedStorageGiB: 0,
+      maxAllocatedStorageGiB: 0,
+      skipFinalSnapshot: false,
+    };
+    if (postgres.maxAllocatedStorageGiB < Math.ceil((postgres.allocatedStorageGiB * 11) / 10)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["data", "postgres", "maxAllocatedStorageGiB"],
+        input: postgres.maxAllocatedStorageGiB,
+        message: `must be at least 10% above allocatedStorageGiB (${Math.ceil((postgres.allocatedStorageGiB * 11) / 10)})`,
+      });
+    }
+    if (postgres.skipFinalSnapshot && !env.sandbox) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["data", "postgres", "skipFinalSnapshot"],
+        input: true,
+        message: "must be false outside sandboxes (the final snapshot is the last copy of the data)",
       });
     }
     if (env.sandbox !== env.name.startsWith("sandbox-")) {

@@ -8,5 +8,7 @@ export const stage: EnvironmentInput = {
   accountId: "222222222222",
   state: { bucket: "acme-platform-tfstate-stage" },
   network: { ...base.network, cidr: "10.20.0.0/16" },
+  cluster: { ...base.cluster, adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"] },
+  compliance: "staging",
   protection: { ...base.protection, deletionProtection: true },
 };

@@ -23,7 +23,7 @@ try {
 } catch (error) {
   const explained =
     error instanceof Error &&
-    (EXPLAINED_ERRORS.has(error.name) || error.message.startsWith("Validation failed"));
+    (EXPLAINED_ERRORS.has(error.name) || /^(Validation failed|Encountered Annotations)/.test(error.message));
   process.stderr.write(
     `\nSynthesis failed:\n${explained ? error.message : (error && error.stack) || error}\n`,
   );

@@ -30,7 +30,9 @@ function transpile(source, filename) {
   }
 }
 
-process.setSourceMapsEnabled(true);
+// Source maps are inline but not applied by default: with them on, Node source-maps every stack
+// trace, and cdktf captures one per token (≈ 0.3 s per synth). For TypeScript line numbers in a
+// stack trace, run with NODE_OPTIONS=--enable-source-maps.
 
 require.extensions[".ts"] = function compileTypeScript(module, filename) {
   module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);

@@ -1,6 +1,8 @@
 import { App } from "cdktf";
 import { EnvironmentConfig } from "../environments/schema";
 import { BootstrapStack } from "./bootstrap-stack";
+import { ClusterStack } from "./cluster-stack";
+import { DataStack } from "./data-stack";
 import { NetworkStack } from "./network-stack";
 
 /** The stack ids of an environment: a contract used by CLI globs, state keys and tests. */
@@ -8,6 +10,8 @@ export function stackIds(environment: string) {
   return {
     bootstrap: `bootstrap-${environment}`,
     network: `${environment}-network`,
+    cluster: `${environment}-cluster`,
+    data: `${environment}-data`,
   } as const;
 }
 
@@ -16,6 +20,10 @@ export interface EnvironmentStacks {
   /** The state-bucket stack; sandboxes have none (they use the dev bucket). */
   readonly bootstrap?: BootstrapStack;
   readonly network: NetworkStack;
+  /** EKS control plane, node groups and core add-ons; depends on the network. */
+  readonly cluster: ClusterStack;
+  /** Postgres and buckets; depends on the network only. */
+  readonly data: DataStack;
 }
 
 /** Builds every stack of one environment into the app, wired by cross-stack references. */
@@ -23,7 +31,9 @@ export function buildEnvironment(app: App, environment: EnvironmentConfig): Envi
   const ids = stackIds(environment.name);
   const bootstrap = environment.sandbox ? undefined : new BootstrapStack(app, ids.bootstrap, { environment });
   const network = new NetworkStack(app, ids.network, { environment });
-  return { bootstrap, network };
+  const cluster = new ClusterStack(app, ids.cluster, { environment, network });
+  const data = new DataStack(app, ids.data, { environment, network });
+  return { bootstrap, network, cluster, data };
 }
 
 /** Builds all the given environments into the app. */

@@ -1,6 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { PolicyPack } from "../constructs/policy/policy-pack";
+import { ProtectStatefulResources } from "../constructs/policy/protect-stateful-resources";
 import { EnvironmentConfig } from "../environments/schema";
 
 /** Terraform versions the stacks accept: S3-native state locking (`use_lockfile`) needs 1.10. */
@@ -17,6 +19,9 @@ export function environmentTags(environment: EnvironmentConfig, stackId: string)
   };
 }
 
+/** Tags the policy pack requires on every taggable resource (set by `default_tags`). */
+export const REQUIRED_TAGS = ["environment", "managed-by", "repository", "stack"] as const;
+
 /** Props shared by every stack of an environment. */
 export interface EnvironmentStackProps {
   /** The validated environment the stack belongs to. */
@@ -25,7 +30,8 @@ export interface EnvironmentStackProps {
 
 /**
  * A stack of one environment: it owns the AWS provider (pinned to the environment's account and
- * region, with default tags) and the Terraform version constraint. Subclasses choose the backend.
+ * region, with default tags), the Terraform version constraint and the policy pack (with the
+ * environment's compliance profile, so a violation fails synthesis). Subclasses choose the backend.
  */
 abstract class AccountStack extends TerraformStack {
   /** The environment this stack belongs to. */
@@ -44,6 +50,8 @@ abstract class AccountStack extends TerraformStack {
         : {}),
     });
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    if (env.protection.preventDestroy) Aspects.of(this).add(new ProtectStatefulResources());
+    Aspects.of(this).add(new PolicyPack({ profile: env.compliance, requiredTags: REQUIRED_TAGS }));
   }
 }
 

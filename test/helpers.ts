@@ -66,18 +66,39 @@ export function resourceAt(synthesized: string | TerraformJson, type: string, pa
   return rest;
 }
 
-/** Synthesizes a whole app as `cdktf synth` does and returns every stack's JSON by stack id. */
-export function synthApp(build: (app: App) => void): Record<string, TerraformJson> {
+/** One annotation (policy finding, warning, ...) recorded in the synthesized manifest. */
+export interface ManifestAnnotation {
+  readonly constructPath: string;
+  readonly level: string;
+  readonly message: string;
+}
+
+/** Synthesizes a whole app as `cdktf synth` does; returns every stack's JSON and annotations by stack id. */
+export function synthAppWithAnnotations(build: (app: App) => void): {
+  stacks: Record<string, TerraformJson>;
+  annotations: Record<string, ManifestAnnotation[]>;
+} {
   const app = Testing.app();
   build(app);
   app.synth();
-  const stacksDir = path.join(app.outdir, "stacks");
-  return Object.fromEntries(
-    fs
-      .readdirSync(stacksDir)
-      .sort()
-      .map((id) => [id, JSON.parse(fs.readFileSync(path.join(stacksDir, id, "cdk.tf.json"), "utf8"))]),
-  );
+  const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string; annotations?: ManifestAnnotation[] }>;
+  };
+  const ids = Object.keys(manifest.stacks).sort();
+  return {
+    stacks: Object.fromEntries(
+      ids.map((id) => [
+        id,
+        JSON.parse(fs.readFileSync(path.join(app.outdir, manifest.stacks[id].synthesizedStackPath), "utf8")),
+      ]),
+    ),
+    annotations: Object.fromEntries(ids.map((id) => [id, manifest.stacks[id].annotations ?? []])),
+  };
+}
+
+/** Synthesizes a whole app as `cdktf synth` does and returns every stack's JSON by stack id. */
+export function synthApp(build: (app: App) => void): Record<string, TerraformJson> {
+  return synthAppWithAnnotations(build).stacks;
 }
 
 /** Expects `fn` to throw an error whose message contains every one of `fragments`. */

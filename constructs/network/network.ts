@@ -56,7 +56,7 @@ export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[numb
 
 /** Props of {@link Network}. */
 export interface NetworkProps {
-  /** Prefix of resource names and `Name` tags. @default - the construct id */
+  /** Prefix of resource names and `Name` tags. @default - the construct id, lowercased */
   readonly name?: string;
   /** The VPC's IPv4 block: a private (RFC 1918 or 100.64.0.0/10) /16 to /20. */
   readonly cidr: string;
@@ -135,7 +135,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const name = props.name ?? id;
+    const name = props.name ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
     const natGateways = props.natGateways ?? "perAz";
     const flowLogRetentionDays = props.flowLogRetentionDays ?? 90;
     const interfaceEndpoints = props.interfaceEndpoints ?? [];

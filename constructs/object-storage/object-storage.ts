@@ -10,6 +10,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
+import { awsContext } from "../core/aws-context";
 import { PolicyDocument, PolicyStatement, policyDocument, policyJson } from "../core/iam";
 import { PropValidator } from "../core/validation";
 import { EncryptionKey } from "../kms/encryption-key";
@@ -41,6 +42,11 @@ export interface ObjectStorageProps {
   readonly accessLogBucketName?: string;
   /** Key prefix of the access logs in `accessLogBucketName`. @default - "<bucket name>/" */
   readonly accessLogPrefix?: string;
+  /**
+   * Makes this bucket a target of S3 server access logging for the account's buckets (a bucket-policy
+   * grant to `logging.s3.amazonaws.com`, limited to this account); needs `encryption: "s3"`. @default false
+   */
+  readonly receivesAccessLogs?: boolean;
   /** Extra bucket-policy statements (the TLS-only statements are always present). @default - none */
   readonly policyStatements?: readonly PolicyStatement[];
   /** Lets `terraform destroy` delete a non-empty bucket: only for throw-away environments. @default false */
@@ -96,6 +102,12 @@ export class ObjectStorage extends Construct {
       (n) => n === undefined || isValidBucketName(n),
       BUCKET_NAME_RULES,
     );
+    v.check(
+      "bucketNamePrefix",
+      props.bucketNamePrefix,
+      (p) => p === undefined || props.bucketName === undefined,
+      "cannot be combined with bucketName",
+    );
     if (props.bucketName === undefined) {
       v.check(
         "bucketNamePrefix",
@@ -127,6 +139,18 @@ export class ObjectStorage extends Construct {
       props.accessLogBucketName,
       (n) => n === undefined || isValidBucketName(n),
       BUCKET_NAME_RULES,
+    );
+    v.check(
+      "accessLogPrefix",
+      props.accessLogPrefix,
+      (p) => p === undefined || props.accessLogBucketName !== undefined,
+      "can only be set with accessLogBucketName",
+    );
+    v.check(
+      "receivesAccessLogs",
+      props.receivesAccessLogs,
+      (r) => !r || encryption === "s3",
+      "requires encryption 's3' (S3 delivers server access logs only to SSE-S3 buckets)",
     );
     v.check(
       "forceDestroy",
@@ -163,6 +187,8 @@ export class ObjectStorage extends Construct {
         new EncryptionKey(this, "Key", {
           description: `Encrypts the objects of bucket ${props.bucketName ?? prefix}`,
           preventDestroy: props.preventDestroy,
+          // A throw-away bucket's key goes with it after the shortest wait KMS allows.
+          deletionWindowDays: props.forceDestroy ? 7 : undefined,
         }).keyArn;
     }
     new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
@@ -178,12 +204,12 @@ export class ObjectStorage extends Construct {
       ],
     });
 
-    if (versioned) {
-      new S3BucketVersioningA(this, "Versioning", {
-        bucket: this.bucket.id,
-        versioningConfiguration: { status: "Enabled" },
-      });
-    }
+    const versioning = versioned
+      ? new S3BucketVersioningA(this, "Versioning", {
+          bucket: this.bucket.id,
+          versioningConfiguration: { status: "Enabled" },
+        })
+      : undefined;
 
     const rules: S3BucketLifecycleConfigurationRule[] = [
       {
@@ -218,7 +244,12 @@ export class ObjectStorage extends Construct {
         transition: [{ days: props.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" }],
       });
     }
-    new S3BucketLifecycleConfiguration(this, "Lifecycle", { bucket: this.bucket.id, rule: rules });
+    new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket: this.bucket.id,
+      rule: rules,
+      // Noncurrent-version rules act on a versioned bucket: turn versioning on first.
+      dependsOn: versioning ? [versioning] : undefined,
+    });
 
     if (props.accessLogBucketName !== undefined) {
       new S3BucketLoggingA(this, "AccessLogging", {
@@ -248,6 +279,7 @@ export class ObjectStorage extends Construct {
             Resource: [this.bucketArn, `${this.bucketArn}/*`],
             Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
           },
+          ...(props.receivesAccessLogs ? [this.accessLogDeliveryStatement()] : []),
           ...(props.policyStatements ?? []),
         ),
       ),
@@ -278,12 +310,26 @@ export class ObjectStorage extends Construct {
     );
   }
 
+  /** Lets S3 server access logging of this account's buckets write log objects here. */
+  private accessLogDeliveryStatement(): PolicyStatement {
+    return {
+      Sid: "S3ServerAccessLogDelivery",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `${this.bucketArn}/*`,
+      Condition: { StringEquals: { "aws:SourceAccount": awsContext(this).accountId } },
+    };
+  }
+
   private readStatements(keyPrefix: string): PolicyStatement[] {
     return [
+      // GetBucketLocation carries no s3:prefix key, so it cannot share the prefix-scoped statement.
+      { Sid: "BucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: this.bucketArn },
       {
         Sid: "ListBucket",
         Effect: "Allow",
-        Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+        Action: ["s3:ListBucket"],
         Resource: this.bucketArn,
         ...(keyPrefix ? { Condition: { StringLike: { "s3:prefix": [`${keyPrefix}*`] } } } : {}),
       },

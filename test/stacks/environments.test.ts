@@ -2,10 +2,12 @@ import * as os from "node:os";
 import { selectEnvironments } from "../../environments";
 import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/environment-stack";
 import { buildApp } from "../../stacks/environment-app";
-import { TerraformJson, onlyResource, resourcesOf, synthApp } from "../helpers";
+import { TerraformJson, onlyResource, resourcesOf, synthAppWithAnnotations } from "../helpers";
 
 // Every shipped environment plus one sandbox, synthesized once, exactly as main.ts does it.
-const stacks = synthApp((app) => buildApp(app, selectEnvironments({ INFRA_SANDBOX: "alice" })));
+const { stacks, annotations } = synthAppWithAnnotations((app) =>
+  buildApp(app, selectEnvironments({ INFRA_SANDBOX: "alice" })),
+);
 const stackIds = Object.keys(stacks);
 const layerStacks = stackIds.filter((id) => !id.startsWith("bootstrap-"));
 const ACCOUNTS: Record<string, string> = {
@@ -62,6 +64,22 @@ describe("synthesized stacks", () => {
         use_lockfile: true,
       },
     });
+  });
+});
+
+describe("policy pack", () => {
+  it.each(stackIds)("%s has no policy finding and no waiver", (id) => {
+    expect(annotations[id].map((a) => `${a.level} ${a.constructPath}: ${a.message}`)).toEqual([]);
+  });
+
+  it("protects every stateful resource of prod from destroy", () => {
+    const stateful = ["aws_db_instance", "aws_s3_bucket", "aws_kms_key"];
+    const prodStacks = stackIds.filter((id) => id.startsWith("prod-") || id === "bootstrap-prod");
+    const resources = prodStacks.flatMap((id) =>
+      stateful.flatMap((type) => Object.values(resourcesOf(stacks[id], type))),
+    );
+    expect(resources.length).toBeGreaterThan(5);
+    for (const resource of resources) expect(resource.lifecycle).toMatchObject({ prevent_destroy: true });
   });
 });
 

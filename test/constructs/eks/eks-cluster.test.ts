@@ -1,0 +1,538 @@
+import { TerraformOutput, Testing } from "cdktf";
+import {
+  EKS_CONTROL_PLANE_LOG_TYPES,
+  EksCluster,
+  EksClusterProps,
+} from "../../../constructs/eks/eks-cluster";
+import { Network } from "../../../constructs/network/network";
+import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../../constructs/versions";
+import {
+  TerraformJson,
+  expectErrorContaining,
+  onlyResource,
+  resourceAt,
+  resourcesOf,
+  testStack,
+} from "../../helpers";
+
+const ADMIN = "arn:aws:iam::111111111111:role/platform-admin";
+const GENERAL = { instanceTypes: ["m7i.large"], minSize: 2, maxSize: 4 };
+
+/** Builds a cluster (on a fresh network) in a test stack; returns the cluster and the stack. */
+function build(props: Partial<EksClusterProps> = {}) {
+  const stack = testStack();
+  const network = new Network(stack, "Network", {
+    name: "test",
+    cidr: "10.0.0.0/16",
+    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+  });
+  const cluster = new EksCluster(stack, "Cluster", {
+    name: "test",
+    network,
+    adminRoleArns: [ADMIN],
+    nodeGroups: { general: GENERAL },
+    ...props,
+  });
+  return { stack, cluster };
+}
+
+function synth(props: Partial<EksClusterProps> = {}): TerraformJson {
+  return JSON.parse(Testing.synth(build(props).stack));
+}
+
+/** The Terraform address and body of the resource with construct id path `id` (e.g. "Cluster_LogGroup"). */
+function named(json: TerraformJson, type: string, id: string): [string, any] {
+  const found = Object.entries(resourcesOf(json, type)).find(([name]) =>
+    new RegExp(`^${id}_[0-9A-F]{8}$`).test(name),
+  );
+  if (!found) throw new Error(`no ${type} named ${id}`);
+  return [`${type}.${found[0]}`, found[1]];
+}
+const addressOf = (json: TerraformJson, type: string, id: string) => named(json, type, id)[0];
+const bodyOf = (json: TerraformJson, type: string, id: string) => named(json, type, id)[1];
+
+describe("EksCluster defaults", () => {
+  const json = synth();
+  const cluster = onlyResource(json, "aws_eks_cluster");
+
+  it("runs the default Kubernetes version on standard support", () => {
+    expect(cluster.version).toBe("1.35");
+    expect(cluster.upgrade_policy).toEqual({ support_type: "STANDARD" });
+  });
+
+  it("keeps the API endpoint private", () => {
+    expect(cluster.vpc_config.endpoint_private_access).toBe(true);
+    expect(cluster.vpc_config.endpoint_public_access).toBe(false);
+    expect(cluster.vpc_config).not.toHaveProperty("public_access_cidrs");
+    expect(cluster.vpc_config.subnet_ids).toHaveLength(2);
+    expect(cluster.vpc_config.subnet_ids.join()).toContain("aws_subnet.Network_Subnet-private");
+  });
+
+  it("uses API authentication with no implicit creator admin", () => {
+    expect(cluster.access_config).toEqual({
+      authentication_mode: "API",
+      bootstrap_cluster_creator_admin_permissions: false,
+    });
+  });
+
+  it("grants cluster admin to the admin role through an access entry", () => {
+    const entry = onlyResource(json, "aws_eks_access_entry");
+    expect(entry).toMatchObject({ principal_arn: ADMIN, type: "STANDARD" });
+    const association = onlyResource(json, "aws_eks_access_policy_association");
+    expect(association.policy_arn).toMatch(/:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
+    expect(association.access_scope).toEqual({ type: "cluster" });
+    expect(association.principal_arn).toContain("aws_eks_access_entry.");
+  });
+
+  it("encrypts secrets with a rotating KMS key", () => {
+    expect(cluster.encryption_config.resources).toEqual(["secrets"]);
+    expect(cluster.encryption_config.provider.key_arn).toContain("aws_kms_key.");
+    expect(bodyOf(json, "aws_kms_key", "Cluster_Key").enable_key_rotation).toBe(true);
+    const encryptionPolicy = JSON.parse(
+      bodyOf(json, "aws_iam_role_policy", "Cluster_ClusterRoleEncryption").policy,
+    );
+    expect(encryptionPolicy.Statement[0].Action).toEqual(
+      expect.arrayContaining(["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]),
+    );
+  });
+
+  it("sends all five control-plane log types to an encrypted group with retention, created first", () => {
+    expect(cluster.enabled_cluster_log_types).toEqual([
+      "api",
+      "audit",
+      "authenticator",
+      "controllerManager",
+      "scheduler",
+    ]);
+    expect(cluster.enabled_cluster_log_types).toEqual([...EKS_CONTROL_PLANE_LOG_TYPES]);
+    const logGroup = bodyOf(json, "aws_cloudwatch_log_group", "Cluster_LogGroup");
+    expect(logGroup).toMatchObject({ name: "/aws/eks/test/cluster", retention_in_days: 90 });
+    expect(logGroup.kms_key_id).toContain("aws_kms_key.");
+    expect(cluster.depends_on).toContain(addressOf(json, "aws_cloudwatch_log_group", "Cluster_LogGroup"));
+    const keyPolicy = JSON.parse(bodyOf(json, "aws_kms_key", "Cluster_Key").policy);
+    const logsGrant = keyPolicy.Statement.find((s: any) => String(s.Principal?.Service).startsWith("logs."));
+    expect(logsGrant.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toContain(
+      "log-group:/aws/eks/test/cluster",
+    );
+  });
+
+  it("is deletion-protected and installs no self-managed add-ons", () => {
+    expect(cluster.deletion_protection).toBe(true);
+    expect(cluster.bootstrap_self_managed_addons).toBe(false);
+  });
+
+  it("has a control-plane security group reachable from the nodes on 443", () => {
+    const controlPlaneSg = addressOf(json, "aws_security_group", "Cluster_ControlPlaneSecurityGroup");
+    const nodeSg = addressOf(json, "aws_security_group", "Cluster_NodeSecurityGroup");
+    expect(cluster.vpc_config.security_group_ids).toEqual([`\${${controlPlaneSg}.id}`]);
+    expect(
+      bodyOf(json, "aws_vpc_security_group_ingress_rule", "Cluster_ControlPlaneFromNodesHttps"),
+    ).toMatchObject({
+      security_group_id: `\${${controlPlaneSg}.id}`,
+      referenced_security_group_id: `\${${nodeSg}.id}`,
+      ip_protocol: "tcp",
+      from_port: 443,
+      to_port: 443,
+    });
+  });
+
+  it("has a node security group open to other nodes and the control plane only", () => {
+    const nodeSg = `\${${addressOf(json, "aws_security_group", "Cluster_NodeSecurityGroup")}.id}`;
+    const controlPlaneSg = `\${${addressOf(json, "aws_security_group", "Cluster_ControlPlaneSecurityGroup")}.id}`;
+    const ingress = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).filter(
+      (rule) => rule.security_group_id === nodeSg,
+    );
+    expect(ingress.map((rule) => rule.referenced_security_group_id).sort()).toEqual(
+      [controlPlaneSg, controlPlaneSg, nodeSg].sort(),
+    );
+    for (const rule of ingress) expect(rule).not.toHaveProperty("cidr_ipv4");
+    expect(bodyOf(json, "aws_security_group", "Cluster_NodeSecurityGroup").tags).not.toHaveProperty(
+      "kubernetes.io/cluster/test",
+    );
+  });
+
+  it("gives the control plane a role with the cluster policy and the nodes only the policies they need", () => {
+    const attachments = Object.values(resourcesOf(json, "aws_iam_role_policy_attachment"));
+    const nodeRole = `\${${addressOf(json, "aws_iam_role", "Cluster_NodeRole")}.name}`;
+    const nodePolicies = attachments
+      .filter((a) => a.role === nodeRole)
+      .map((a) => a.policy_arn.split("/").pop())
+      .sort();
+    expect(nodePolicies).toEqual([
+      "AmazonEC2ContainerRegistryPullOnly",
+      "AmazonEKSWorkerNodePolicy",
+      "AmazonEKS_CNI_Policy",
+    ]);
+    const clusterRole = `\${${addressOf(json, "aws_iam_role", "Cluster_ClusterRole")}.name}`;
+    expect(
+      attachments.filter((a) => a.role === clusterRole).map((a) => a.policy_arn.split("/").pop()),
+    ).toEqual(["AmazonEKSClusterPolicy"]);
+    const nodeTrust = JSON.parse(bodyOf(json, "aws_iam_role", "Cluster_NodeRole").assume_role_policy);
+    expect(nodeTrust.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+  });
+
+  it("creates an OIDC provider for IRSA from the cluster's issuer", () => {
+    const provider = onlyResource(json, "aws_iam_openid_connect_provider");
+    expect(provider.client_id_list).toEqual(["sts.amazonaws.com"]);
+    expect(provider.url).toMatch(/aws_eks_cluster\.[\w-]+\.identity\[0\]\.oidc\[0\]\.issuer/);
+  });
+
+  it("installs every core add-on at its pinned version, overwriting conflicts", () => {
+    const addons = Object.values(resourcesOf(json, "aws_eks_addon"));
+    expect(addons.map((a) => a.addon_name).sort()).toEqual([...EKS_CORE_ADDONS].sort());
+    for (const addon of addons) {
+      expect(addon.addon_version).toBe(
+        EKS_ADDON_VERSIONS["1.35"][addon.addon_name as keyof (typeof EKS_ADDON_VERSIONS)["1.35"]],
+      );
+      expect(addon.resolve_conflicts_on_create).toBe("OVERWRITE");
+      expect(addon.resolve_conflicts_on_update).toBe("OVERWRITE");
+    }
+  });
+
+  it("installs the networking add-ons before the nodes and CoreDNS and the EBS CSI driver after them", () => {
+    const nodeGroup = onlyResource(json, "aws_eks_node_group");
+    for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) {
+      expect(nodeGroup.depends_on).toContain(addressOf(json, "aws_eks_addon", `Cluster_Addon-${name}`));
+    }
+    const nodeGroupAddress = addressOf(json, "aws_eks_node_group", "Cluster_NodeGroup-general_NodeGroup");
+    for (const name of ["coredns", "aws-ebs-csi-driver"]) {
+      expect(bodyOf(json, "aws_eks_addon", `Cluster_Addon-${name}`).depends_on).toEqual([nodeGroupAddress]);
+    }
+  });
+
+  it("gives the EBS CSI driver a Pod Identity role through the add-on", () => {
+    const addon = bodyOf(json, "aws_eks_addon", "Cluster_Addon-aws-ebs-csi-driver");
+    const role = addressOf(json, "aws_iam_role", "Cluster_EbsCsiDriverRole");
+    expect(addon.pod_identity_association).toEqual([
+      { role_arn: `\${${role}.arn}`, service_account: "ebs-csi-controller-sa" },
+    ]);
+    const trust = JSON.parse(bodyOf(json, "aws_iam_role", "Cluster_EbsCsiDriverRole").assume_role_policy);
+    expect(trust.Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+    expect(trust.Statement[0].Action).toEqual(["sts:AssumeRole", "sts:TagSession"]);
+    expect(trust.Statement[0].Condition.StringEquals).toMatchObject({
+      "aws:RequestTag/kubernetes-namespace": "kube-system",
+      "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",
+    });
+    expect(
+      resourceAt(
+        json,
+        "aws_iam_role_policy_attachment",
+        "Cluster_EbsCsiDriverRole_Attachment-AmazonEBSCSIDriverPolicy",
+      ).policy_arn,
+    ).toMatch(/:iam::aws:policy\/service-role\/AmazonEBSCSIDriverPolicy$/);
+    // The add-on owns the association: no separate one that would conflict with it.
+    expect(resourcesOf(json, "aws_eks_pod_identity_association")).toEqual({});
+  });
+
+  it("exposes the platform stack's inputs as properties", () => {
+    const { stack, cluster: built } = build();
+    const properties = {
+      clusterName: built.clusterName,
+      clusterEndpoint: built.clusterEndpoint,
+      clusterCertificateAuthorityData: built.clusterCertificateAuthorityData,
+      oidcIssuerUrl: built.oidcIssuerUrl,
+      oidcProviderArn: built.oidcProviderArn,
+      clusterSecurityGroupId: built.clusterSecurityGroupId,
+      nodeSecurityGroupId: built.nodeSecurityGroupId,
+      nodeRoleArn: built.nodeRoleArn,
+    };
+    for (const [id, value] of Object.entries(properties)) new TerraformOutput(stack, id, { value });
+    const outputs = (JSON.parse(Testing.synth(stack)) as TerraformJson).output ?? {};
+    const valueOf = (id: string) => outputs[id].value as string;
+    expect(valueOf("clusterName")).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.name\}$/);
+    expect(valueOf("clusterEndpoint")).toMatch(/^\$\{aws_eks_cluster\.[\w-]+\.endpoint\}$/);
+    expect(valueOf("clusterCertificateAuthorityData")).toMatch(/\.certificate_authority\[0\]\.data\}$/);
+    expect(valueOf("oidcIssuerUrl")).toMatch(/\.identity\[0\]\.oidc\[0\]\.issuer\}$/);
+    expect(valueOf("oidcProviderArn")).toMatch(/^\$\{aws_iam_openid_connect_provider\.[\w-]+\.arn\}$/);
+    expect(valueOf("clusterSecurityGroupId")).toMatch(/\.vpc_config\[0\]\.cluster_security_group_id\}$/);
+    expect(valueOf("nodeSecurityGroupId")).toMatch(
+      /^\$\{aws_security_group\.Cluster_NodeSecurityGroup_\w+\.id\}$/,
+    );
+    expect(valueOf("nodeRoleArn")).toMatch(/^\$\{aws_iam_role\.Cluster_NodeRole_\w+\.arn\}$/);
+  });
+});
+
+describe("EksCluster options", () => {
+  const json = synth({
+    version: "1.33",
+    endpointPublicAccess: true,
+    publicAccessCidrs: ["203.0.113.0/24"],
+    accessEntries: [
+      {
+        principalArn: "arn:aws:iam::111111111111:role/team-a",
+        access: "edit",
+        namespaces: ["team-a", "team-a-*"],
+      },
+      { principalArn: "arn:aws:iam::111111111111:role/auditor", access: "view" },
+    ],
+    nodeSecurityGroupIds: ["sg-0123456789abcdef0"],
+    logRetentionDays: 30,
+    deletionProtection: false,
+    addonVersions: { coredns: "v1.13.9-eksbuild.1" },
+    addonConfiguration: { coredns: { replicaCount: 3 } },
+  });
+  const cluster = onlyResource(json, "aws_eks_cluster");
+
+  it("opens a public endpoint to the allow-list only", () => {
+    expect(cluster.vpc_config).toMatchObject({
+      endpoint_private_access: true,
+      endpoint_public_access: true,
+      public_access_cidrs: ["203.0.113.0/24"],
+    });
+  });
+
+  it("scopes edit to namespaces and view to the cluster", () => {
+    const team = bodyOf(
+      json,
+      "aws_eks_access_policy_association",
+      "Cluster_AccessPolicy-111111111111-team-a",
+    );
+    expect(team.policy_arn).toMatch(/AmazonEKSEditPolicy$/);
+    expect(team.access_scope).toEqual({ type: "namespace", namespaces: ["team-a", "team-a-*"] });
+    const auditor = resourceAt(
+      json,
+      "aws_eks_access_policy_association",
+      "Cluster_AccessPolicy-111111111111-auditor",
+    );
+    expect(auditor.policy_arn).toMatch(/AmazonEKSViewPolicy$/);
+    expect(auditor.access_scope).toEqual({ type: "cluster" });
+    expect(Object.keys(resourcesOf(json, "aws_eks_access_entry"))).toHaveLength(3);
+  });
+
+  it("attaches the extra node security groups next to the cluster's and the nodes' own", () => {
+    const template = onlyResource(json, "aws_launch_template");
+    expect(template.vpc_security_group_ids).toHaveLength(3);
+    expect(template.vpc_security_group_ids[0]).toMatch(/vpc_config\[0\]\.cluster_security_group_id\}$/);
+    expect(template.vpc_security_group_ids[1]).toMatch(/aws_security_group\.Cluster_NodeSecurityGroup/);
+    expect(template.vpc_security_group_ids[2]).toBe("sg-0123456789abcdef0");
+  });
+
+  it("follows the chosen version, retention, protection and add-on overrides", () => {
+    expect(cluster.version).toBe("1.33");
+    expect(cluster.deletion_protection).toBe(false);
+    expect(bodyOf(json, "aws_cloudwatch_log_group", "Cluster_LogGroup").retention_in_days).toBe(30);
+    expect(bodyOf(json, "aws_eks_addon", "Cluster_Addon-kube-proxy").addon_version).toBe(
+      EKS_ADDON_VERSIONS["1.33"]["kube-proxy"],
+    );
+    const coredns = bodyOf(json, "aws_eks_addon", "Cluster_Addon-coredns");
+    expect(coredns.addon_version).toBe("v1.13.9-eksbuild.1");
+    expect(JSON.parse(coredns.configuration_values)).toEqual({ replicaCount: 3 });
+  });
+
+  it("allows an endpoint open to the internet only when named explicitly", () => {
+    const open = onlyResource(
+      synth({
+        endpointPublicAccess: true,
+        publicAccessCidrs: ["0.0.0.0/0"],
+        allowPublicEndpointFromAnywhere: true,
+      }),
+      "aws_eks_cluster",
+    );
+    expect(open.vpc_config.public_access_cidrs).toEqual(["0.0.0.0/0"]);
+  });
+
+  it("uses a given KMS key instead of creating one", () => {
+    const keyArn = "arn:aws:kms:eu-west-1:111111111111:key/0123abcd-0123-4567-89ab-0123456789ab";
+    const withKey = synth({ kmsKeyArn: keyArn });
+    const clusterKeys = Object.keys(resourcesOf(withKey, "aws_kms_key")).filter((n) =>
+      n.startsWith("Cluster_"),
+    );
+    expect(clusterKeys).toEqual([]);
+    expect(onlyResource(withKey, "aws_eks_cluster").encryption_config.provider.key_arn).toBe(keyArn);
+  });
+});
+
+describe("EksCluster validation", () => {
+  const path = "EksCluster 'test/Cluster'";
+
+  it("rejects an unsupported Kubernetes version", () => {
+    expectErrorContaining(() => build({ version: "1.29" }), path, "'version'", '"1.29"', "1.33, 1.34, 1.35");
+  });
+
+  it("rejects an invalid name", () => {
+    expectErrorContaining(
+      () => build({ name: "Prod_Cluster" }),
+      path,
+      "'name'",
+      '"Prod_Cluster"',
+      "lowercase",
+    );
+  });
+
+  it("rejects an empty subnet list", () => {
+    expectErrorContaining(() => build({ subnetIds: [] }), path, "'subnetIds'", "[]", "at least 2 subnets");
+  });
+
+  it("rejects a public endpoint without an allow-list", () => {
+    expectErrorContaining(
+      () => build({ endpointPublicAccess: true }),
+      path,
+      "'publicAccessCidrs'",
+      "[]",
+      "must list the IPv4 blocks allowed",
+    );
+  });
+
+  it("rejects a public endpoint open to 0.0.0.0/0 unless allowPublicEndpointFromAnywhere is set", () => {
+    expectErrorContaining(
+      () => build({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }),
+      path,
+      "'publicAccessCidrs'",
+      '["0.0.0.0/0"]',
+      "unless allowPublicEndpointFromAnywhere is true",
+    );
+  });
+
+  it("rejects an allow-list for a private endpoint", () => {
+    expectErrorContaining(
+      () => build({ publicAccessCidrs: ["203.0.113.0/24"] }),
+      path,
+      "'publicAccessCidrs'",
+      '["203.0.113.0/24"]',
+      "must be empty unless endpointPublicAccess is true",
+    );
+  });
+
+  it("rejects malformed allow-list blocks", () => {
+    expectErrorContaining(
+      () => build({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/24"] }),
+      path,
+      "'publicAccessCidrs'",
+      '["203.0.113.7/24"]',
+      "no host bits set",
+    );
+  });
+
+  it("rejects a bad admin role ARN", () => {
+    expectErrorContaining(
+      () => build({ adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] }),
+      path,
+      "'adminRoleArns'",
+      '["arn:aws:iam::111111111111:user/alice"]',
+      "must be IAM role ARNs",
+    );
+  });
+
+  it("rejects a bad access-entry principal", () => {
+    expectErrorContaining(
+      () => build({ accessEntries: [{ principalArn: "platform-admin", access: "view" }] }),
+      path,
+      "'accessEntries[0].principalArn'",
+      '"platform-admin"',
+      "must be an IAM role or user ARN",
+    );
+  });
+
+  it("rejects an unknown access level", () => {
+    expectErrorContaining(
+      () =>
+        build({
+          accessEntries: [{ principalArn: "arn:aws:iam::111111111111:role/x", access: "owner" as "view" }],
+        }),
+      path,
+      "'accessEntries[0].access'",
+      '"owner"',
+      "clusterAdmin, admin, edit, view",
+    );
+  });
+
+  it("rejects namespaces on a cluster-admin entry", () => {
+    expectErrorContaining(
+      () =>
+        build({
+          accessEntries: [
+            { principalArn: "arn:aws:iam::111111111111:role/x", access: "clusterAdmin", namespaces: ["a"] },
+          ],
+        }),
+      path,
+      "'accessEntries[0].namespaces'",
+      '["a"]',
+      "must be empty for 'clusterAdmin'",
+    );
+  });
+
+  it("rejects invalid namespace names", () => {
+    expectErrorContaining(
+      () =>
+        build({
+          accessEntries: [
+            { principalArn: "arn:aws:iam::111111111111:role/x", access: "edit", namespaces: ["Team_A"] },
+          ],
+        }),
+      path,
+      "'accessEntries[0].namespaces'",
+      '["Team_A"]',
+      "namespace names",
+    );
+  });
+
+  it("rejects a principal named twice", () => {
+    expectErrorContaining(
+      () => build({ accessEntries: [{ principalArn: ADMIN, access: "view" }] }),
+      path,
+      "'accessEntries'",
+      JSON.stringify([ADMIN]),
+      "each principal once",
+    );
+  });
+
+  it("rejects a cluster without node groups", () => {
+    expectErrorContaining(
+      () => build({ nodeGroups: {} }),
+      path,
+      "'nodeGroups'",
+      "{}",
+      "at least one node group",
+    );
+  });
+
+  it("rejects malformed node security group ids", () => {
+    expectErrorContaining(
+      () => build({ nodeSecurityGroupIds: ["database-clients"] }),
+      path,
+      "'nodeSecurityGroupIds'",
+      '["database-clients"]',
+      "security group ids (sg-...)",
+    );
+  });
+
+  it("rejects a log retention CloudWatch does not offer", () => {
+    expectErrorContaining(
+      () => build({ logRetentionDays: 45 }),
+      path,
+      "'logRetentionDays'",
+      "45",
+      "retention periods",
+    );
+  });
+
+  it("rejects a malformed KMS key ARN", () => {
+    expectErrorContaining(
+      () => build({ kmsKeyArn: "alias/eks" }),
+      path,
+      "'kmsKeyArn'",
+      '"alias/eks"',
+      "KMS key ARN",
+    );
+  });
+
+  it("rejects a malformed add-on version", () => {
+    expectErrorContaining(
+      () => build({ addonVersions: { coredns: "latest" } }),
+      path,
+      "'addonVersions.coredns'",
+      '"latest"',
+      "v1.21.1-eksbuild.7",
+    );
+  });
+
+  it("reports every problem at once", () => {
+    expectErrorContaining(
+      () => build({ version: "1.20", logRetentionDays: 2 }),
+      "'version'",
+      "'logRetentionDays'",
+    );
+  });
+});

@@ -1,0 +1,248 @@
+import { Testing } from "cdktf";
+import {
+  EksNodeGroup,
+  EksNodeGroupProps,
+  instanceArchitecture,
+  isInstanceType,
+} from "../../../constructs/eks/eks-node-group";
+import { TerraformJson, expectErrorContaining, onlyResource, testStack } from "../../helpers";
+
+const base: EksNodeGroupProps = {
+  name: "general",
+  clusterName: "test",
+  kubernetesVersion: "1.35",
+  nodeRoleArn: "arn:aws:iam::111111111111:role/test-nodes",
+  subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+  securityGroupIds: ["sg-0aaaaaaaaaaaaaaaa"],
+  instanceTypes: ["m7i.large", "m6i.large"],
+  minSize: 2,
+  maxSize: 4,
+};
+
+function build(props: Partial<EksNodeGroupProps> = {}) {
+  const stack = testStack();
+  new EksNodeGroup(stack, "NodeGroup", { ...base, ...props });
+  return stack;
+}
+const synth = (props: Partial<EksNodeGroupProps> = {}): TerraformJson =>
+  JSON.parse(Testing.synth(build(props)));
+
+describe("EksNodeGroup defaults", () => {
+  const json = synth();
+  const group = onlyResource(json, "aws_eks_node_group");
+  const template = onlyResource(json, "aws_launch_template");
+
+  it("requires IMDSv2 with a hop limit that keeps pods away from the node's credentials", () => {
+    expect(template.metadata_options).toEqual({
+      http_endpoint: "enabled",
+      http_tokens: "required",
+      http_put_response_hop_limit: 1,
+      instance_metadata_tags: "disabled",
+    });
+  });
+
+  it("boots from an encrypted gp3 root volume", () => {
+    expect(template.block_device_mappings).toEqual([
+      {
+        device_name: "/dev/xvda",
+        ebs: { volume_size: 50, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" },
+      },
+    ]);
+  });
+
+  it("runs Amazon Linux 2023 on-demand from the launch template's latest version", () => {
+    expect(group.ami_type).toBe("AL2023_x86_64_STANDARD");
+    expect(group.capacity_type).toBe("ON_DEMAND");
+    expect(group.instance_types).toEqual(["m7i.large", "m6i.large"]);
+    expect(group.launch_template.id).toMatch(/^\$\{aws_launch_template\.[\w-]+\.id\}$/);
+    expect(group.launch_template.version).toMatch(/\.latest_version\}$/);
+    expect(template).not.toHaveProperty("image_id");
+    expect(template).not.toHaveProperty("iam_instance_profile");
+  });
+
+  it("leaves the desired size to the autoscaler after creation", () => {
+    expect(group.scaling_config).toEqual({ min_size: 2, max_size: 4, desired_size: 2 });
+    expect(group.lifecycle.ignore_changes).toEqual(["scaling_config[0].desired_size"]);
+    expect(group.lifecycle.create_before_destroy).toBe(true);
+  });
+
+  it("rolls updates a third of the nodes at a time and follows the cluster's version", () => {
+    expect(group.update_config).toEqual({ max_unavailable_percentage: 33 });
+    expect(group.version).toBe("1.35");
+    expect(group.node_group_name_prefix).toBe("general-");
+  });
+
+  it("puts the given security groups on the nodes and nothing else", () => {
+    expect(template.vpc_security_group_ids).toEqual(["sg-0aaaaaaaaaaaaaaaa"]);
+    expect(group).not.toHaveProperty("taint");
+    expect(group.labels).toEqual({});
+  });
+});
+
+describe("EksNodeGroup options", () => {
+  const json = synth({
+    instanceTypes: ["m7g.large", "c7g.large"],
+    capacityType: "spot",
+    minSize: 0,
+    maxSize: 10,
+    desiredSize: 3,
+    diskSizeGiB: 100,
+    labels: { workload: "batch", "example.com/team": "data" },
+    taints: [
+      { key: "dedicated", value: "batch", effect: "NoSchedule" },
+      { key: "spot", effect: "PreferNoSchedule" },
+    ],
+    maxUnavailablePercentage: 50,
+  });
+  const group = onlyResource(json, "aws_eks_node_group");
+
+  it("runs Graviton instance types on the ARM AMI and spot capacity", () => {
+    expect(group.ami_type).toBe("AL2023_ARM_64_STANDARD");
+    expect(group.capacity_type).toBe("SPOT");
+  });
+
+  it("sets labels, taints, sizes and the update configuration", () => {
+    expect(group.labels).toEqual({ workload: "batch", "example.com/team": "data" });
+    expect(group.taint).toEqual([
+      { key: "dedicated", value: "batch", effect: "NO_SCHEDULE" },
+      { key: "spot", effect: "PREFER_NO_SCHEDULE" },
+    ]);
+    expect(group.scaling_config).toEqual({ min_size: 0, max_size: 10, desired_size: 3 });
+    expect(group.update_config).toEqual({ max_unavailable_percentage: 50 });
+    expect(onlyResource(json, "aws_launch_template").block_device_mappings[0].ebs.volume_size).toBe(100);
+  });
+});
+
+describe("instance types", () => {
+  it.each(["m7i.large", "t3a.medium", "c6gn.16xlarge", "m5.metal", "c7i-flex.xlarge", "p4d.24xlarge"])(
+    "%s is an instance type",
+    (type) => expect(isInstanceType(type)).toBe(true),
+  );
+  it.each(["m7i", "large", "M7i.large", "m7i.huge", "db.t4g.micro"])("%s is not an instance type", (type) =>
+    expect(isInstanceType(type)).toBe(false),
+  );
+  it.each([
+    ["m7g.large", "arm64"],
+    ["c6gn.large", "arm64"],
+    ["t4g.small", "arm64"],
+    ["a1.large", "arm64"],
+    ["g5g.xlarge", "arm64"],
+    ["g4dn.xlarge", "x86_64"],
+    ["m7i.large", "x86_64"],
+    ["m6a.large", "x86_64"],
+  ])("%s is %s", (type, architecture) => expect(instanceArchitecture(type)).toBe(architecture));
+});
+
+describe("EksNodeGroup validation", () => {
+  const path = "EksNodeGroup 'test/NodeGroup'";
+
+  it("rejects minSize above maxSize", () => {
+    expectErrorContaining(
+      () => build({ minSize: 5, maxSize: 3 }),
+      path,
+      "'minSize'",
+      "5",
+      "must not exceed maxSize (3)",
+    );
+  });
+
+  it("rejects a desired size outside min..max", () => {
+    expectErrorContaining(
+      () => build({ desiredSize: 9 }),
+      path,
+      "'desiredSize'",
+      "9",
+      "within minSize..maxSize (2..4)",
+    );
+  });
+
+  it("rejects a negative minSize", () => {
+    expectErrorContaining(() => build({ minSize: -1 }), path, "'minSize'", "-1", "integer ≥ 0");
+  });
+
+  it("rejects a maxSize of 0", () => {
+    expectErrorContaining(() => build({ minSize: 0, maxSize: 0 }), path, "'maxSize'", "0", "integer ≥ 1");
+  });
+
+  it("rejects invalid instance types", () => {
+    expectErrorContaining(
+      () => build({ instanceTypes: ["m7i.large", "large"] }),
+      path,
+      "'instanceTypes'",
+      '["m7i.large","large"]',
+      "EC2 instance types such as 'm7i.large'",
+    );
+  });
+
+  it("rejects an empty instance type list", () => {
+    expectErrorContaining(
+      () => build({ instanceTypes: [] }),
+      path,
+      "'instanceTypes'",
+      "[]",
+      "must list 1–20",
+    );
+  });
+
+  it("rejects instance types of mixed architectures", () => {
+    expectErrorContaining(
+      () => build({ instanceTypes: ["m7i.large", "m7g.large"] }),
+      path,
+      "'instanceTypes'",
+      '["m7i.large","m7g.large"]',
+      "one architecture",
+    );
+  });
+
+  it("rejects an unknown capacity type", () => {
+    expectErrorContaining(
+      () => build({ capacityType: "SPOT" as "spot" }),
+      path,
+      "'capacityType'",
+      '"SPOT"',
+      "'onDemand' or 'spot'",
+    );
+  });
+
+  it("rejects an invalid group name", () => {
+    expectErrorContaining(() => build({ name: "General" }), path, "'name'", '"General"', "lowercase");
+  });
+
+  it("rejects a root volume too small for the AMI", () => {
+    expectErrorContaining(() => build({ diskSizeGiB: 8 }), path, "'diskSizeGiB'", "8", "from 20 to 16384");
+  });
+
+  it("rejects an out-of-range update percentage", () => {
+    expectErrorContaining(
+      () => build({ maxUnavailablePercentage: 0 }),
+      path,
+      "'maxUnavailablePercentage'",
+      "0",
+      "from 1 to 100",
+    );
+  });
+
+  it("rejects an invalid label", () => {
+    expectErrorContaining(
+      () => build({ labels: { workload: "not valid!" } }),
+      path,
+      "'labels.workload'",
+      '"not valid!"',
+      "Kubernetes label value",
+    );
+  });
+
+  it("rejects an unknown taint effect", () => {
+    expectErrorContaining(
+      () => build({ taints: [{ key: "dedicated", effect: "NO_SCHEDULE" as "NoSchedule" }] }),
+      path,
+      "'taints[0].effect'",
+      '"NO_SCHEDULE"',
+      "NoSchedule, NoExecute, PreferNoSchedule",
+    );
+  });
+
+  it("rejects an empty subnet list", () => {
+    expectErrorContaining(() => build({ subnetIds: [] }), path, "'subnetIds'", "[]", "at least one subnet");
+  });
+});

@@ -1,0 +1,194 @@
+import {
+  ENVIRONMENTS,
+  EnvironmentInput,
+  environmentProblems,
+  loadEnvironment,
+  sandboxEnvironment,
+} from "../../environments";
+
+/** A copy of dev with some fields replaced (deep paths as "a.b"). */
+function devWith(changes: Record<string, unknown>): EnvironmentInput {
+  const copy = structuredClone(ENVIRONMENTS.dev) as Record<string, any>;
+  for (const [path, value] of Object.entries(changes)) {
+    const keys = path.split(".");
+    const last = keys.pop() as string;
+    const parent = keys.reduce((obj, key) => obj[key], copy);
+    parent[last] = value;
+  }
+  return copy as EnvironmentInput;
+}
+
+/** The single problem reported for dev with `changes`. */
+function problem(changes: Record<string, unknown>): string {
+  const problems = environmentProblems(devWith(changes), "dev");
+  expect(problems).toHaveLength(1);
+  return problems[0];
+}
+
+describe("cluster configuration of the shipped environments", () => {
+  const dev = loadEnvironment(ENVIRONMENTS.dev).cluster;
+  const stage = loadEnvironment(ENVIRONMENTS.stage).cluster;
+  const prod = loadEnvironment(ENVIRONMENTS.prod).cluster;
+  const sandbox = loadEnvironment(sandboxEnvironment("alice")).cluster;
+
+  it("runs the catalog's default Kubernetes version everywhere", () => {
+    for (const cluster of [dev, stage, prod, sandbox]) expect(cluster.version).toBe("1.35");
+  });
+
+  it("names an admin role in each environment's own account", () => {
+    expect(dev.adminRoleArns).toEqual(["arn:aws:iam::111111111111:role/platform-admin"]);
+    expect(stage.adminRoleArns).toEqual(["arn:aws:iam::222222222222:role/platform-admin"]);
+    expect(prod.adminRoleArns).toEqual(["arn:aws:iam::333333333333:role/platform-admin"]);
+    expect(sandbox.adminRoleArns).toEqual(dev.adminRoleArns);
+  });
+
+  it("keeps the endpoint private except for dev's allow-list", () => {
+    expect([dev.endpointPublicAccess, dev.publicAccessCidrs]).toEqual([true, ["203.0.113.0/24"]]);
+    for (const cluster of [stage, prod, sandbox]) {
+      expect([cluster.endpointPublicAccess, cluster.publicAccessCidrs]).toEqual([false, []]);
+    }
+  });
+
+  it("sizes dev and sandboxes small on spot and prod large on-demand, one node per AZ at least", () => {
+    expect(dev.nodeGroups.general).toMatchObject({ capacityType: "spot", minSize: 1, maxSize: 3 });
+    expect(sandbox.nodeGroups.general).toMatchObject({ capacityType: "spot", minSize: 1, maxSize: 2 });
+    expect(prod.nodeGroups.general).toMatchObject({
+      capacityType: "onDemand",
+      instanceTypes: ["m7i.xlarge", "m6i.xlarge"],
+      minSize: 3,
+      maxSize: 9,
+    });
+    expect(prod.nodeGroups.general.minSize).toBeGreaterThanOrEqual(
+      loadEnvironment(ENVIRONMENTS.prod).network.azCount,
+    );
+  });
+
+  it("keeps control-plane logs longest in prod", () => {
+    expect([sandbox, dev, stage, prod].map((c) => c.logRetentionDays)).toEqual([7, 30, 90, 365]);
+  });
+});
+
+describe("cluster configuration validation", () => {
+  it("rejects an unsupported Kubernetes version", () => {
+    expect(problem({ "cluster.version": "1.29" })).toBe(
+      "Environment 'dev': 'cluster.version' must be one of 1.33, 1.34, 1.35 (EKS standard support, the versions catalog), got \"1.29\"",
+    );
+  });
+
+  it("rejects a public endpoint without an allow-list", () => {
+    expect(problem({ "cluster.publicAccessCidrs": [] })).toBe(
+      "Environment 'dev': 'cluster.publicAccessCidrs' must list the IPv4 blocks allowed to reach the public endpoint, got []",
+    );
+  });
+
+  it("rejects an endpoint open to 0.0.0.0/0", () => {
+    expect(problem({ "cluster.publicAccessCidrs": ["0.0.0.0/0"] })).toBe(
+      "Environment 'dev': 'cluster.publicAccessCidrs' must not contain 0.0.0.0/0 (an API endpoint open to the whole internet), got [\"0.0.0.0/0\"]",
+    );
+  });
+
+  it("rejects an allow-list for a private endpoint", () => {
+    expect(problem({ "cluster.endpointPublicAccess": false })).toBe(
+      "Environment 'dev': 'cluster.publicAccessCidrs' must be empty unless endpointPublicAccess is true, got [\"203.0.113.0/24\"]",
+    );
+  });
+
+  it("rejects a malformed allow-list block", () => {
+    expect(problem({ "cluster.publicAccessCidrs": ["203.0.113.0/33"] })).toBe(
+      "Environment 'dev': 'cluster.publicAccessCidrs.0' must be IPv4 blocks with no host bits set (e.g. 203.0.113.0/24), got \"203.0.113.0/33\"",
+    );
+  });
+
+  it("rejects an environment without an admin role", () => {
+    expect(problem({ "cluster.adminRoleArns": [] })).toBe(
+      "Environment 'dev': 'cluster.adminRoleArns' must name at least one cluster admin role (nobody else can administer the cluster), got []",
+    );
+  });
+
+  it("rejects a bad admin role ARN", () => {
+    expect(problem({ "cluster.adminRoleArns": ["platform-admin"] })).toBe(
+      "Environment 'dev': 'cluster.adminRoleArns.0' must be IAM role ARNs, got \"platform-admin\"",
+    );
+  });
+
+  it("rejects a log retention CloudWatch does not offer", () => {
+    expect(problem({ "cluster.logRetentionDays": 45 })).toMatch(
+      /^Environment 'dev': 'cluster\.logRetentionDays' must be one of CloudWatch's retention periods .*, got 45$/,
+    );
+  });
+
+  it("rejects an environment without node groups", () => {
+    expect(problem({ "cluster.nodeGroups": {} })).toBe(
+      "Environment 'dev': 'cluster.nodeGroups' must define at least one node group, got {}",
+    );
+  });
+
+  it("rejects an invalid node group name", () => {
+    const general = ENVIRONMENTS.dev.cluster.nodeGroups.general;
+    expect(problem({ "cluster.nodeGroups": { General: general } })).toBe(
+      "Environment 'dev': 'cluster.nodeGroups.General' must be node group names of 1–20 lowercase letters, digits or '-', got \"General\"",
+    );
+  });
+
+  it("rejects minSize above maxSize", () => {
+    expect(
+      problem({
+        "cluster.nodeGroups.general.minSize": 3,
+        "cluster.nodeGroups.general.maxSize": 2,
+        "cluster.nodeGroups.general.desiredSize": 2,
+      }),
+    ).toMatch(
+      /^Environment 'dev': 'cluster\.nodeGroups\.general\.minSize' must not exceed maxSize \(2\), got 3$/,
+    );
+  });
+
+  it("rejects a desired size outside min..max", () => {
+    expect(problem({ "cluster.nodeGroups.general.desiredSize": 5 })).toBe(
+      "Environment 'dev': 'cluster.nodeGroups.general.desiredSize' must be within minSize..maxSize (1..3), got 5",
+    );
+  });
+
+  it("rejects an invalid instance type", () => {
+    expect(problem({ "cluster.nodeGroups.general.instanceTypes": ["t3.large", "t3.huge"] })).toBe(
+      "Environment 'dev': 'cluster.nodeGroups.general.instanceTypes.1' must be EC2 instance types such as 'm7i.large', got \"t3.huge\"",
+    );
+  });
+
+  it("rejects an empty instance type list", () => {
+    expect(problem({ "cluster.nodeGroups.general.instanceTypes": [] })).toBe(
+      "Environment 'dev': 'cluster.nodeGroups.general.instanceTypes' must list at least one EC2 instance type, got []",
+    );
+  });
+
+  it("rejects an unknown capacity type", () => {
+    expect(problem({ "cluster.nodeGroups.general.capacityType": "SPOT" })).toBe(
+      "Environment 'dev': 'cluster.nodeGroups.general.capacityType' must be 'onDemand' or 'spot', got \"SPOT\"",
+    );
+  });
+
+  it("rejects a root volume below the AMI's size", () => {
+    expect(problem({ "cluster.nodeGroups.general.diskSizeGiB": 10 })).toBe(
+      "Environment 'dev': 'cluster.nodeGroups.general.diskSizeGiB' must be a whole number of GiB from 20 to 16384, got 10",
+    );
+  });
+
+  it("rejects an unknown taint effect", () => {
+    expect(
+      problem({ "cluster.nodeGroups.general.taints": [{ key: "dedicated", effect: "NO_SCHEDULE" }] }),
+    ).toBe(
+      "Environment 'dev': 'cluster.nodeGroups.general.taints.0.effect' must be 'NoSchedule', 'NoExecute' or 'PreferNoSchedule', got \"NO_SCHEDULE\"",
+    );
+  });
+
+  it("rejects an invalid label value", () => {
+    expect(problem({ "cluster.nodeGroups.general.labels": { workload: "general purpose" } })).toBe(
+      "Environment 'dev': 'cluster.nodeGroups.general.labels.workload' must be Kubernetes label values (≤ 63 of letters, digits, '-', '_', '.'), got \"general purpose\"",
+    );
+  });
+
+  it("rejects unknown cluster fields", () => {
+    expect(problem({ "cluster.endpointPublic": true })).toBe(
+      "Environment 'dev': 'cluster' is not a known field, got unknown field(s) endpointPublic",
+    );
+  });
+});

@@ -1,0 +1,142 @@
+import {
+  ENVIRONMENTS,
+  EnvironmentInput,
+  environmentProblems,
+  loadEnvironment,
+  sandboxEnvironment,
+} from "../../environments";
+
+/** A copy of an environment with some fields replaced (deep paths as "a.b"; undefined deletes). */
+function variant(source: EnvironmentInput, changes: Record<string, unknown>): unknown {
+  const copy = structuredClone(source) as Record<string, any>;
+  for (const [path, value] of Object.entries(changes)) {
+    const keys = path.split(".");
+    const last = keys.pop() as string;
+    const parent = keys.reduce((obj, key) => obj[key], copy);
+    if (value === undefined) delete parent[last];
+    else parent[last] = value;
+  }
+  return copy;
+}
+
+const [dev, stage, prod] = (["dev", "stage", "prod"] as const).map((name) =>
+  loadEnvironment(ENVIRONMENTS[name]),
+);
+const sandbox = loadEnvironment(sandboxEnvironment("alice"));
+
+describe("data sizing of the shipped environments", () => {
+  it("dev: smallest burstable class, one AZ, short backups, final snapshot kept", () => {
+    expect(dev.data.postgres).toMatchObject({
+      majorVersion: 17,
+      instanceClass: "db.t4g.micro",
+      multiAz: false,
+      backupRetentionDays: 3,
+      skipFinalSnapshot: false,
+    });
+    expect(dev.data.buckets).toMatchObject({ versioned: true, accessLogging: false });
+  });
+
+  it("stage: production's shape (Multi-AZ, a week of backups) on a smaller class", () => {
+    expect(stage.data.postgres).toMatchObject({
+      instanceClass: "db.t4g.medium",
+      multiAz: true,
+      backupRetentionDays: 7,
+      skipFinalSnapshot: false,
+    });
+  });
+
+  it("prod: memory-optimized class, Multi-AZ, 14+ days of backups, access logging, long retention", () => {
+    expect(prod.data.postgres).toMatchObject({
+      instanceClass: "db.r7g.large",
+      multiAz: true,
+      skipFinalSnapshot: false,
+    });
+    expect(prod.data.postgres.backupRetentionDays).toBeGreaterThanOrEqual(14);
+    expect(prod.data.postgres.maxAllocatedStorageGiB).toBeGreaterThan(prod.data.postgres.allocatedStorageGiB);
+    expect(prod.data.buckets).toMatchObject({ versioned: true, accessLogging: true });
+    expect(prod.data.postgres.logRetentionDays).toBeGreaterThan(dev.data.postgres.logRetentionDays);
+  });
+
+  it("sandboxes: smallest, one AZ, one day of backups, no final snapshot, unversioned buckets", () => {
+    expect(sandbox.data.postgres).toMatchObject({
+      instanceClass: "db.t4g.micro",
+      multiAz: false,
+      backupRetentionDays: 1,
+      skipFinalSnapshot: true,
+    });
+    expect(sandbox.data.buckets.versioned).toBe(false);
+  });
+});
+
+describe("data configuration validation", () => {
+  const problemsOf = (changes: Record<string, unknown>, source: EnvironmentInput = ENVIRONMENTS.dev) =>
+    environmentProblems(variant(source, changes), String(source.name));
+
+  it.each([
+    ["data.postgres.majorVersion", 15, "must be one of 16, 17, 18 (the versions catalog)", "got 15"],
+    ["data.postgres.instanceClass", "r7g.large", "must be an RDS instance class", '"r7g.large"'],
+    ["data.postgres.allocatedStorageGiB", 10, "must be a whole number of GiB from 20 to 65536", "got 10"],
+    [
+      "data.postgres.maxAllocatedStorageGiB",
+      70000,
+      "must be a whole number of GiB from 22 to 65536",
+      "got 70000",
+    ],
+    ["data.postgres.multiAz", "yes", "must be true or false", '"yes"'],
+    ["data.postgres.backupRetentionDays", 36, "must be a whole number of days from 0 to 35", "got 36"],
+    ["data.postgres.skipFinalSnapshot", true, "must be false outside sandboxes", "got true"],
+    ["data.postgres.logRetentionDays", 10, "must be one of CloudWatch's retention periods", "got 10"],
+    [
+      "data.postgres.performanceInsightsRetentionDays",
+      30,
+      "must be 7, a multiple of 31 up to 713, or 731 days",
+      "got 30",
+    ],
+    ["data.postgres.monitoringIntervalSeconds", 2, "must be one of 0, 1, 5, 10, 15, 30, 60 seconds", "got 2"],
+    [
+      "data.postgres.connectionsAlarmThreshold",
+      0,
+      "must be a whole number of connections from 1 to 100000",
+      "got 0",
+    ],
+    ["data.buckets.versioned", "no", "must be true or false", '"no"'],
+    [
+      "data.buckets.noncurrentVersionExpirationDays",
+      0,
+      "must be a whole number of days from 1 to 3650",
+      "got 0",
+    ],
+    ["data.buckets.logExpirationDays", 1.5, "must be a whole number of days from 1 to 3650", "got 1.5"],
+    ["data.buckets.accessLogging", 1, "must be true or false", "got 1"],
+  ])("%s = %j is rejected", (field, value, allowed, got) => {
+    const problems = problemsOf({ [field]: value });
+    expect(problems).toEqual([expect.stringContaining(`Environment 'dev': '${field}' ${allowed}`)]);
+    expect(problems[0]).toContain(got);
+  });
+
+  it("rejects an autoscaling cap less than 10% above the allocation", () => {
+    const problems = problemsOf({
+      "data.postgres.allocatedStorageGiB": 100,
+      "data.postgres.maxAllocatedStorageGiB": 105,
+    });
+    expect(problems).toEqual([
+      "Environment 'dev': 'data.postgres.maxAllocatedStorageGiB' must be at least 10% above allocatedStorageGiB (110), got 105",
+    ]);
+  });
+
+  it("allows skipping the final snapshot in sandboxes only", () => {
+    expect(environmentProblems(sandboxEnvironment("bob"), "sandbox-bob")).toEqual([]);
+    expect(problemsOf({ "data.postgres.skipFinalSnapshot": true }, ENVIRONMENTS.prod)).toEqual([
+      expect.stringContaining("'data.postgres.skipFinalSnapshot' must be false outside sandboxes"),
+    ]);
+  });
+
+  it("rejects unknown and missing data fields", () => {
+    expect(problemsOf({ "data.postgres.storageGiB": 20 })).toEqual([
+      expect.stringContaining("'data.postgres' is not a known field, got unknown field(s) storageGiB"),
+    ]);
+    expect(problemsOf({ "data.buckets": undefined })).toEqual([
+      expect.stringContaining("Environment 'dev': 'data.buckets'"),
+    ]);
+  });
+});

@@ -1,0 +1,221 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { selectEnvironments } from "../../environments";
+import { eksExecAuth } from "../../constructs/eks/kubernetes-auth";
+import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../constructs/versions";
+import { buildApp } from "../../stacks/environment-app";
+import { TerraformJson, onlyResource, resourceAt, resourcesOf, synthApp } from "../helpers";
+
+// The shipped environments and a sandbox, synthesized once, exactly as main.ts does it.
+const stacks = synthApp((app) => buildApp(app, selectEnvironments({ INFRA_SANDBOX: "alice" })));
+const ENVS = ["dev", "stage", "prod", "sandbox-alice"] as const;
+const ACCOUNTS = {
+  dev: "111111111111",
+  stage: "222222222222",
+  prod: "333333333333",
+  "sandbox-alice": "111111111111",
+};
+const cluster = (env: string): TerraformJson => stacks[`${env}-cluster`];
+const eks = (env: string) => onlyResource(cluster(env), "aws_eks_cluster");
+const remoteNetwork = (env: string) =>
+  new RegExp(
+    `^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-network\\.outputs\\.`,
+  );
+
+describe("<env>-cluster stacks", () => {
+  it("exist for every environment", () => {
+    for (const env of ENVS) expect(Object.keys(stacks)).toContain(`${env}-cluster`);
+  });
+
+  it.each(ENVS)("%s-cluster has no Kubernetes or Helm provider", (env) => {
+    const json = cluster(env);
+    expect(Object.keys(json.provider ?? {})).toEqual(["aws"]);
+    expect(Object.keys(json.terraform?.required_providers ?? {})).toEqual(["aws"]);
+    const types = [...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {})];
+    expect(types.filter((type) => /^(kubernetes|helm)_/.test(type))).toEqual([]);
+  });
+
+  it.each(ENVS)("%s-cluster keeps its state under <env>/<env>-cluster.tfstate", (env) => {
+    expect(cluster(env).terraform?.backend.s3.key).toBe(`${env}/${env}-cluster.tfstate`);
+  });
+
+  it.each(ENVS)("%s-cluster runs Kubernetes 1.35 on standard support, named after the environment", (env) => {
+    expect(eks(env)).toMatchObject({
+      name: env,
+      version: "1.35",
+      upgrade_policy: { support_type: "STANDARD" },
+    });
+  });
+
+  it.each(ENVS)("%s-cluster sits in the network stack's private subnets", (env) => {
+    const subnets: string[] = eks(env).vpc_config.subnet_ids;
+    expect(subnets).toHaveLength(env === "prod" ? 3 : 2);
+    for (const subnet of subnets) {
+      expect(subnet).toMatch(remoteNetwork(env));
+      expect(subnet).toContain("Subnet-private");
+    }
+  });
+
+  it("opens the API endpoint to dev's allow-list only, and keeps it private elsewhere", () => {
+    expect(eks("dev").vpc_config).toMatchObject({
+      endpoint_private_access: true,
+      endpoint_public_access: true,
+      public_access_cidrs: ["203.0.113.0/24"],
+    });
+    for (const env of ["stage", "prod", "sandbox-alice"]) {
+      expect(eks(env).vpc_config).toMatchObject({
+        endpoint_private_access: true,
+        endpoint_public_access: false,
+      });
+      expect(eks(env).vpc_config).not.toHaveProperty("public_access_cidrs");
+    }
+  });
+
+  it.each(ENVS)(
+    "%s-cluster authenticates through access entries with the environment's admin role",
+    (env) => {
+      expect(eks(env).access_config).toEqual({
+        authentication_mode: "API",
+        bootstrap_cluster_creator_admin_permissions: false,
+      });
+      const admin = `arn:aws:iam::${ACCOUNTS[env]}:role/platform-admin`;
+      expect(onlyResource(cluster(env), "aws_eks_access_entry").principal_arn).toBe(admin);
+      const association = onlyResource(cluster(env), "aws_eks_access_policy_association");
+      expect(association.policy_arn).toMatch(/AmazonEKSClusterAdminPolicy$/);
+      expect(association.access_scope).toEqual({ type: "cluster" });
+    },
+  );
+
+  it.each(ENVS)("%s-cluster encrypts secrets and logs everything with retention", (env) => {
+    const retention = { dev: 30, stage: 90, prod: 365, "sandbox-alice": 7 }[env];
+    expect(eks(env).encryption_config.resources).toEqual(["secrets"]);
+    expect(onlyResource(cluster(env), "aws_kms_key").enable_key_rotation).toBe(true);
+    expect(eks(env).enabled_cluster_log_types).toHaveLength(5);
+    expect(onlyResource(cluster(env), "aws_cloudwatch_log_group")).toMatchObject({
+      name: `/aws/eks/${env}/cluster`,
+      retention_in_days: retention,
+    });
+  });
+
+  it("protects stage and prod from deletion, and prod's key from destroy", () => {
+    expect(eks("dev").deletion_protection).toBe(false);
+    expect(eks("sandbox-alice").deletion_protection).toBe(false);
+    expect(eks("stage").deletion_protection).toBe(true);
+    expect(eks("prod").deletion_protection).toBe(true);
+    expect(onlyResource(cluster("prod"), "aws_kms_key").lifecycle).toEqual({ prevent_destroy: true });
+    expect(onlyResource(cluster("dev"), "aws_kms_key")).not.toHaveProperty("lifecycle");
+  });
+
+  it.each(ENVS)(
+    "%s-cluster launches hardened nodes that carry the database-clients security group",
+    (env) => {
+      const template = onlyResource(cluster(env), "aws_launch_template");
+      expect(template.metadata_options).toMatchObject({
+        http_tokens: "required",
+        http_put_response_hop_limit: 1,
+      });
+      expect(template.block_device_mappings[0].ebs).toMatchObject({ encrypted: "true", volume_type: "gp3" });
+      const [clusterSg, nodeSg, databaseClients] = template.vpc_security_group_ids;
+      expect(clusterSg).toMatch(/vpc_config\[0\]\.cluster_security_group_id\}$/);
+      expect(nodeSg).toMatch(/aws_security_group\.Cluster_NodeSecurityGroup/);
+      expect(databaseClients).toMatch(remoteNetwork(env));
+      expect(databaseClients).toContain("DatabaseClients");
+    },
+  );
+
+  it("sizes dev small on spot and prod large on-demand across three AZs", () => {
+    const dev = onlyResource(cluster("dev"), "aws_eks_node_group");
+    expect(dev).toMatchObject({
+      capacity_type: "SPOT",
+      instance_types: ["t3.large", "t3a.large"],
+      scaling_config: { min_size: 1, max_size: 3, desired_size: 2 },
+    });
+    const prod = onlyResource(cluster("prod"), "aws_eks_node_group");
+    expect(prod).toMatchObject({
+      ami_type: "AL2023_x86_64_STANDARD",
+      capacity_type: "ON_DEMAND",
+      instance_types: ["m7i.xlarge", "m6i.xlarge"],
+      scaling_config: { min_size: 3, max_size: 9, desired_size: 3 },
+    });
+    expect(prod.subnet_ids).toHaveLength(3);
+    expect(prod.lifecycle.ignore_changes).toEqual(["scaling_config[0].desired_size"]);
+    expect(
+      onlyResource(cluster("prod"), "aws_launch_template").block_device_mappings[0].ebs.volume_size,
+    ).toBe(100);
+  });
+
+  it.each(ENVS)("%s-cluster installs the core add-ons at their pinned versions", (env) => {
+    const addons = Object.values(resourcesOf(cluster(env), "aws_eks_addon"));
+    expect(Object.fromEntries(addons.map((a) => [a.addon_name, a.addon_version]))).toEqual(
+      EKS_ADDON_VERSIONS["1.35"],
+    );
+    expect(addons).toHaveLength(EKS_CORE_ADDONS.length);
+  });
+
+  it.each(ENVS)("%s-cluster gives the EBS CSI driver a Pod Identity role", (env) => {
+    const role = resourceAt(cluster(env), "aws_iam_role", "Cluster/EbsCsiDriverRole/Role");
+    const trust = JSON.parse(role.assume_role_policy).Statement[0];
+    expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+    expect(trust.Action).toEqual(["sts:AssumeRole", "sts:TagSession"]);
+    expect(
+      resourceAt(cluster(env), "aws_eks_addon", "Cluster/Addon-aws-ebs-csi-driver").pod_identity_association,
+    ).toEqual([
+      { role_arn: expect.stringContaining("aws_iam_role."), service_account: "ebs-csi-controller-sa" },
+    ]);
+  });
+
+  it.each(ENVS)("%s-cluster outputs what the platform stack needs", (env) => {
+    expect(Object.keys(cluster(env).output ?? {})).toEqual(
+      expect.arrayContaining([
+        "cluster_name",
+        "cluster_endpoint",
+        "cluster_certificate_authority_data",
+        "oidc_issuer_url",
+        "oidc_provider_arn",
+        "cluster_security_group_id",
+        "node_security_group_id",
+        "node_role_arn",
+      ]),
+    );
+  });
+});
+
+describe("ClusterStack cross-stack properties", () => {
+  // A stand-in for <env>-platform: it reads the cluster through the stack's typed properties.
+  const consumer = synthApp((app) => {
+    const [built] = buildApp(app, selectEnvironments({ INFRA_ENVS: "dev" })).values();
+    const platform = new TerraformStack(app, "consumer");
+    new AwsProvider(platform, "Aws", { region: "eu-west-1" });
+    const { cluster: clusterStack } = built;
+    const auth = eksExecAuth(clusterStack.clusterName, "eu-west-1");
+    const values = {
+      host: clusterStack.clusterEndpoint,
+      ca: Fn.base64decode(clusterStack.clusterCertificateAuthorityData),
+      oidc: clusterStack.oidcProviderArn,
+      issuer: clusterStack.oidcIssuerUrl,
+      nodes: clusterStack.nodeSecurityGroupId,
+      clusterSg: clusterStack.clusterSecurityGroupId,
+      nodeRole: clusterStack.nodeRoleArn,
+      execArgs: Fn.join(" ", auth.args),
+    };
+    for (const [id, value] of Object.entries(values)) new TerraformOutput(platform, id, { value });
+  }).consumer;
+
+  it("resolves every property through the dev-cluster stack's remote state", () => {
+    expect(Object.keys(consumer.data?.terraform_remote_state ?? {})).toEqual([
+      "cross-stack-reference-input-dev-cluster",
+    ]);
+    for (const [id, output] of Object.entries(consumer.output ?? {})) {
+      expect([id, output.value]).toEqual([
+        id,
+        expect.stringContaining("cross-stack-reference-input-dev-cluster"),
+      ]);
+    }
+  });
+
+  it("builds `aws eks get-token` exec arguments for the cluster", () => {
+    expect(consumer.output?.execArgs.value).toMatch(
+      /^\$\{join\(" ", \["eks", "get-token", "--cluster-name", /,
+    );
+  });
+});

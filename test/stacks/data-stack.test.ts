@@ -1,0 +1,242 @@
+import { selectEnvironments } from "../../environments";
+import { DataStack } from "../../stacks/data-stack";
+import { stackIds } from "../../stacks/environment-app";
+import { NetworkStack } from "../../stacks/network-stack";
+import { TerraformJson, onlyResource, resourcesOf, synthApp } from "../helpers";
+
+// Network and data stacks of every shipped environment and a sandbox, wired as buildEnvironment wires
+// them (cross-stack references through remote state), synthesized once.
+const environments = selectEnvironments({ INFRA_SANDBOX: "alice" });
+const dataStacks: Record<string, DataStack> = {};
+const stacks = synthApp((app) => {
+  for (const environment of environments) {
+    const ids = stackIds(environment.name);
+    const network = new NetworkStack(app, ids.network, { environment });
+    dataStacks[environment.name] = new DataStack(app, ids.data, { environment, network });
+  }
+});
+const ENVS = ["dev", "stage", "prod", "sandbox-alice"] as const;
+const data = (env: string): TerraformJson => stacks[`${env}-data`];
+const instance = (env: string) => onlyResource(data(env), "aws_db_instance");
+/** The resources of a type under one construct of the stack (its Terraform names start with the id). */
+const under = (env: string, type: string, constructId: string): any[] =>
+  Object.entries(resourcesOf(data(env), type))
+    .filter(([name]) => name.startsWith(`${constructId}_`))
+    .map(([, body]) => body);
+const bucket = (env: string, constructId: string) => {
+  const [found] = under(env, "aws_s3_bucket", constructId);
+  if (!found) throw new Error(`no bucket ${constructId} in ${env}-data`);
+  return found;
+};
+
+/** Every key of every object in a JSON document, recursively. */
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
+  }
+  return [];
+}
+
+describe("<env>-data stacks", () => {
+  it("exist for every environment, with the contracted ids and state keys", () => {
+    for (const env of ENVS) {
+      expect(stacks).toHaveProperty(`${env}-data`);
+      expect(data(env).terraform?.backend?.s3?.key).toBe(`${env}/${env}-data.tfstate`);
+    }
+  });
+
+  it("depend on the network stack only, never on the cluster", () => {
+    for (const env of ENVS) {
+      const remote = Object.values(data(env).data?.terraform_remote_state ?? {}) as any[];
+      expect(remote.map((r) => r.config.key)).toEqual([`${env}/${env}-network.tfstate`]);
+      expect(JSON.stringify(data(env))).not.toContain("-cluster");
+    }
+  });
+
+  it.each(ENVS)("%s: no plaintext secret anywhere; RDS manages the master password", (env) => {
+    const keys = keysOf(data(env));
+    expect(keys).not.toContain("password");
+    expect(keys).not.toContain("master_password");
+    expect(keys).not.toContain("password_wo");
+    expect(instance(env).manage_master_user_password).toBe(true);
+    expect(JSON.stringify(data(env))).not.toMatch(/"(master_)?password"\s*:/);
+  });
+
+  it.each(ENVS)(
+    "%s: admits the network's database-clients security group on 5432, by group not CIDR",
+    (env) => {
+      const rules = under(env, "aws_vpc_security_group_ingress_rule", "Database");
+      expect(rules).toEqual([
+        expect.objectContaining({
+          from_port: 5432,
+          to_port: 5432,
+          ip_protocol: "tcp",
+          referenced_security_group_id: expect.stringMatching(
+            /terraform_remote_state\.cross-stack-reference-input-.*-network\.outputs\.cross-stack-output-aws_security_groupDatabaseClients.*id/,
+          ),
+        }),
+      ]);
+      expect(rules[0]).not.toHaveProperty("cidr_ipv4");
+      expect(dataStacks[env].database.securityGroupId).toBeDefined();
+    },
+  );
+
+  it.each(ENVS)("%s: places the database in the network's DB subnet group", (env) => {
+    expect(instance(env).db_subnet_group_name).toMatch(/cross-stack-output-aws_db_subnet_group.*name/);
+    expect(instance(env).identifier).toBe(`${env}-postgres`);
+    expect(instance(env).db_name).toBe("app");
+  });
+
+  it.each(ENVS)("%s: exports endpoint, port, secret ARN, security group id and bucket names", (env) => {
+    expect(Object.keys(data(env).output ?? {})).toEqual(
+      expect.arrayContaining([
+        "database_endpoint",
+        "database_port",
+        "database_secret_arn",
+        "database_security_group_id",
+        "application_bucket_name",
+        "log_bucket_name",
+      ]),
+    );
+  });
+
+  it("exposes the log bucket (ObjectStorage) for the platform layer", () => {
+    const policy = dataStacks.prod.logBucket.grantReadWrite();
+    expect(policy.Statement.map((s) => s.Sid)).toContain("WriteObjects");
+    expect(dataStacks.prod.logBucket.bucketName).toBeDefined();
+  });
+});
+
+describe("environments differ only by configuration", () => {
+  const pick = (env: string) => {
+    const i = instance(env);
+    return {
+      instanceClass: i.instance_class,
+      multiAz: i.multi_az,
+      backups: i.backup_retention_period,
+      deletionProtection: i.deletion_protection,
+      preventDestroy: i.lifecycle?.prevent_destroy ?? false,
+      skipFinalSnapshot: i.skip_final_snapshot,
+      finalSnapshot: i.final_snapshot_identifier,
+    };
+  };
+
+  it("dev: small, single-AZ, short retention, no deletion protection", () => {
+    expect(pick("dev")).toEqual({
+      instanceClass: "db.t4g.micro",
+      multiAz: false,
+      backups: 3,
+      deletionProtection: false,
+      preventDestroy: false,
+      skipFinalSnapshot: false,
+      finalSnapshot: "dev-postgres-final",
+    });
+  });
+
+  it("stage: Multi-AZ, a week of backups, deletion-protected", () => {
+    expect(pick("stage")).toMatchObject({
+      multiAz: true,
+      backups: 7,
+      deletionProtection: true,
+      preventDestroy: false,
+    });
+  });
+
+  it("prod: large, Multi-AZ, 14+ days, deletion protection and prevent_destroy on the database", () => {
+    const prod = pick("prod");
+    expect(prod).toMatchObject({
+      instanceClass: "db.r7g.large",
+      multiAz: true,
+      deletionProtection: true,
+      preventDestroy: true,
+      skipFinalSnapshot: false,
+      finalSnapshot: "prod-postgres-final",
+    });
+    expect(prod.backups).toBeGreaterThanOrEqual(14);
+  });
+
+  it("sandbox: no final snapshot, nothing protected", () => {
+    expect(pick("sandbox-alice")).toEqual({
+      instanceClass: "db.t4g.micro",
+      multiAz: false,
+      backups: 1,
+      deletionProtection: false,
+      preventDestroy: false,
+      skipFinalSnapshot: true,
+      finalSnapshot: undefined,
+    });
+  });
+
+  it("prod puts prevent_destroy on its buckets and their keys; other environments do not", () => {
+    for (const id of ["ApplicationBucket", "LogBucket", "AccessLogBucket"]) {
+      expect(bucket("prod", id).lifecycle).toEqual({ prevent_destroy: true });
+    }
+    const keys = Object.values(resourcesOf(data("prod"), "aws_kms_key"));
+    expect(keys).toHaveLength(3);
+    for (const key of keys) expect(key.lifecycle).toEqual({ prevent_destroy: true });
+    for (const env of ["dev", "stage", "sandbox-alice"]) {
+      for (const id of ["ApplicationBucket", "LogBucket"])
+        expect(bucket(env, id)).not.toHaveProperty("lifecycle");
+    }
+  });
+
+  it("only sandboxes force_destroy their buckets, and only they leave them unversioned", () => {
+    for (const env of ENVS) {
+      for (const id of ["ApplicationBucket", "LogBucket"]) {
+        expect(bucket(env, id).force_destroy).toBe(env === "sandbox-alice");
+        expect(under(env, "aws_s3_bucket_versioning", id)).toHaveLength(env === "sandbox-alice" ? 0 : 1);
+      }
+    }
+  });
+
+  it("prod logs bucket access to an SSE-S3 access-log bucket; the others have none", () => {
+    const accessLogBucket = Object.keys(resourcesOf(data("prod"), "aws_s3_bucket")).find((n) =>
+      n.startsWith("AccessLogBucket_"),
+    );
+    for (const id of ["ApplicationBucket", "LogBucket"]) {
+      expect(under("prod", "aws_s3_bucket_logging", id)).toEqual([
+        expect.objectContaining({ target_bucket: `\${aws_s3_bucket.${accessLogBucket}.bucket}` }),
+      ]);
+    }
+    const [encryption] = under(
+      "prod",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "AccessLogBucket",
+    );
+    expect(encryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
+    for (const env of ["dev", "stage", "sandbox-alice"]) {
+      expect(resourcesOf(data(env), "aws_s3_bucket_logging")).toEqual({});
+      expect(Object.keys(data(env).output ?? {})).not.toContain("access_log_bucket_name");
+    }
+  });
+
+  it("log buckets expire objects after the environment's log retention", () => {
+    const expiry = (env: string) =>
+      under(env, "aws_s3_bucket_lifecycle_configuration", "LogBucket")[0].rule.find(
+        (r: { id: string }) => r.id === "expire-objects",
+      ).expiration[0].days;
+    expect([expiry("dev"), expiry("prod"), expiry("sandbox-alice")]).toEqual([30, 365, 7]);
+  });
+
+  it("sizes storage, diagnostics and alarms from configuration", () => {
+    expect(instance("prod")).toMatchObject({
+      allocated_storage: 100,
+      max_allocated_storage: 1000,
+      performance_insights_retention_period: 31,
+      monitoring_interval: 15,
+    });
+    expect(instance("dev")).toMatchObject({ allocated_storage: 20, max_allocated_storage: 50 });
+    const connections = (env: string) =>
+      under(env, "aws_cloudwatch_metric_alarm", "Database").find(
+        (a) => a.metric_name === "DatabaseConnections",
+      ).threshold;
+    expect([connections("dev"), connections("stage"), connections("prod")]).toEqual([60, 300, 1200]);
+    const retention = (env: string) =>
+      under(env, "aws_cloudwatch_log_group", "Database").map(
+        (g: { retention_in_days: number }) => g.retention_in_days,
+      );
+    expect(retention("prod")).toEqual([90, 90]);
+    expect(retention("sandbox-alice")).toEqual([3, 3]);
+  });
+});
