@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const APP = path.join(__dirname, "..", "..", "scripts", "app.cjs");
+const CHECK = path.join(__dirname, "..", "..", "scripts", "check.cjs");
 
 /** Runs the real app command (as `npm run synth` and `cdktf synth` do) into a fresh output folder. */
 function runApp(env: Record<string, string>, outdir = fs.mkdtempSync(path.join(os.tmpdir(), "app-"))) {
@@ -42,11 +43,26 @@ describe("the app command", () => {
   it.each([
     [{ INFRA_ENVS: "qa" }, 'INFRA_ENVS: unknown environment "qa"; known: dev, stage, prod'],
     [{ INFRA_SANDBOX: "Bad_Name" }, 'INFRA_SANDBOX: "Bad_Name" is not a valid sandbox name'],
-  ])("%j fails with a clear message and leaves no manifest", (env, message) => {
-    const run = runApp(env);
+  ])("%j fails with a clear message and leaves nothing that looks valid", (env, message) => {
+    const previous = runApp({ INFRA_ENVS: "dev" });
+    expect(previous.manifest).toBe(true);
+    const run = runApp(env, previous.outdir);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/\n\s+at /); // the message, not a stack trace
     expect(run.manifest).toBe(false);
+    for (const id of run.stacks)
+      expect(fs.existsSync(path.join(run.outdir, "stacks", id, "cdk.tf.json"))).toBe(false);
+  });
+
+  it("npm run check prints a per-stack summary of policy findings", () => {
+    const result = spawnSync(process.execPath, [CHECK], {
+      env: { PATH: process.env.PATH ?? "", INFRA_ENVS: "dev" },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^stack\s+errors\s+warnings\s+waived$/m);
+    expect(result.stdout).toMatch(/^dev-network\s+0\s+0\s+0$/m);
+    expect(result.stdout).toContain("policy: 0 error(s) in");
   });
 });

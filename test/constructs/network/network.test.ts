@@ -244,6 +244,15 @@ describe("Network", () => {
     });
   });
 
+  describe("naming", () => {
+    it("defaults the name to the construct id, lowercased", () => {
+      const json = synthConstruct(
+        (scope) => new Network(scope, "CoreNetwork", { cidr: base.cidr, availabilityZones: AZS }),
+      );
+      expect(onlyResource(json, "aws_vpc").tags).toEqual({ Name: "corenetwork" });
+    });
+  });
+
   describe("outputs", () => {
     it("exposes ids per tier in AZ order, CIDRs and the DB subnet group", () => {
       const stack = testStack();
