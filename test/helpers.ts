@@ -112,3 +112,19 @@ export function expectErrorContaining(fn: () => unknown, ...fragments: string[])
   if (message === undefined) throw new Error(`expected an error containing ${JSON.stringify(fragments)}`);
   for (const fragment of fragments) expect(message).toContain(fragment);
 }
+
+/**
+ * A deep copy of `source` with some fields replaced: keys are dotted paths ("network.cidr"), a value
+ * of `undefined` deletes the field. For feeding the schema one bad value at a time.
+ */
+export function withChanges<T>(source: T, changes: Record<string, unknown>): T {
+  const copy = structuredClone(source) as Record<string, any>;
+  for (const [path, value] of Object.entries(changes)) {
+    const keys = path.split(".");
+    const last = keys.pop() as string;
+    const parent = keys.reduce((obj, key) => obj[key], copy);
+    if (value === undefined) delete parent[last];
+    else parent[last] = value;
+  }
+  return copy as T;
+}

@@ -16,7 +16,7 @@ import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson } from "../core/iam";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
 import { PropValidator } from "../core/validation";
-import { EncryptionKey } from "../kms/encryption-key";
+import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { isNetworkAddress, parseCidr } from "../network/cidr";
 import { Network } from "../network/network";
 import {
@@ -256,7 +256,6 @@ export class EksCluster extends Construct implements EksClusterConnection {
 
     const ctx = awsContext(this);
     const logGroupName = `/aws/eks/${name}/cluster`;
-    const logGroupArn = `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName}`;
 
     // One key for the cluster's secrets (envelope encryption) and its control-plane logs.
     this.kmsKeyArn =
@@ -265,19 +264,7 @@ export class EksCluster extends Construct implements EksClusterConnection {
         description: `Encrypts the Kubernetes secrets and control-plane logs of EKS cluster ${name}`,
         alias: `${name}/eks`,
         preventDestroy: props.preventDestroy,
-        serviceGrants: [
-          {
-            principal: `logs.${ctx.region}.${ctx.dnsSuffix}`,
-            actions: [
-              "kms:Encrypt*",
-              "kms:Decrypt*",
-              "kms:ReEncrypt*",
-              "kms:GenerateDataKey*",
-              "kms:Describe*",
-            ],
-            condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-          },
-        ],
+        serviceGrants: [cloudWatchLogsGrant(this, logGroupName)],
       }).keyArn;
 
     // Created before the cluster, so EKS writes into a group with retention and encryption.

@@ -15,6 +15,23 @@ export interface KeyServiceGrant {
   readonly condition?: PolicyStatement["Condition"];
 }
 
+/**
+ * Lets CloudWatch Logs in this account and region encrypt the log groups matching
+ * `logGroupNamePattern` (an exact name, or a prefix ending in `*`), and nothing else.
+ */
+export function cloudWatchLogsGrant(scope: Construct, logGroupNamePattern: string): KeyServiceGrant {
+  const ctx = awsContext(scope);
+  return {
+    principal: `logs.${ctx.region}.${ctx.dnsSuffix}`,
+    actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+    condition: {
+      ArnLike: {
+        "kms:EncryptionContext:aws:logs:arn": `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupNamePattern}`,
+      },
+    },
+  };
+}
+
 /** Props of {@link EncryptionKey}. */
 export interface EncryptionKeyProps {
   /** What the key protects; shown in the KMS console. */

@@ -20,7 +20,7 @@ import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
 import { PropValidator } from "../core/validation";
-import { EncryptionKey } from "../kms/encryption-key";
+import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { Ipv4Block, isNetworkAddress, isPrivateRange, parseCidr } from "./cidr";
 import {
   MAX_AZS,
@@ -354,25 +354,12 @@ export class Network extends Construct {
   private flowLogs(name: string, retentionDays: number, kmsKeyArn: string | undefined): string {
     const ctx = awsContext(this);
     const logGroupName = `/aws/vpc-flow-logs/${name}`;
-    const logGroupArn = `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupName}`;
     const keyArn =
       kmsKeyArn ??
       new EncryptionKey(this, "FlowLogKey", {
         description: `Encrypts the VPC flow logs of ${name}`,
         alias: `${name}/vpc-flow-logs`,
-        serviceGrants: [
-          {
-            principal: `logs.${ctx.region}.${ctx.dnsSuffix}`,
-            actions: [
-              "kms:Encrypt*",
-              "kms:Decrypt*",
-              "kms:ReEncrypt*",
-              "kms:GenerateDataKey*",
-              "kms:Describe*",
-            ],
-            condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-          },
-        ],
+        serviceGrants: [cloudWatchLogsGrant(this, logGroupName)],
       }).keyArn;
 
     const logGroup = new CloudwatchLogGroup(this, "FlowLogGroup", {

@@ -14,7 +14,7 @@ import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
 import { PropValidator, isUnresolved } from "../core/validation";
-import { EncryptionKey, KeyServiceGrant } from "../kms/encryption-key";
+import { EncryptionKey, KeyServiceGrant, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { Network } from "../network/network";
 import { DEFAULT_POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSIONS } from "../versions";
 import {
@@ -502,18 +502,7 @@ export class PostgresDatabase extends Construct {
     ownTopic: boolean,
     preventDestroy: boolean | undefined,
   ): string {
-    const ctx = awsContext(this);
-    const grants: KeyServiceGrant[] = [
-      {
-        principal: `logs.${ctx.region}.${ctx.dnsSuffix}`,
-        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        condition: {
-          ArnLike: {
-            "kms:EncryptionContext:aws:logs:arn": `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${logGroupPrefix}/*`,
-          },
-        },
-      },
-    ];
+    const grants: KeyServiceGrant[] = [cloudWatchLogsGrant(this, `${logGroupPrefix}/*`)];
     if (ownTopic) {
       // CloudWatch alarms publish to the encrypted topic and need the key to do so.
       grants.push({

@@ -5,18 +5,11 @@ import {
   loadEnvironment,
   sandboxEnvironment,
 } from "../../environments";
+import { withChanges } from "../helpers";
 
 /** A copy of dev with some fields replaced (deep paths as "a.b"). */
-function devWith(changes: Record<string, unknown>): EnvironmentInput {
-  const copy = structuredClone(ENVIRONMENTS.dev) as Record<string, any>;
-  for (const [path, value] of Object.entries(changes)) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    const parent = keys.reduce((obj, key) => obj[key], copy);
-    parent[last] = value;
-  }
-  return copy as EnvironmentInput;
-}
+const devWith = (changes: Record<string, unknown>): EnvironmentInput =>
+  withChanges(ENVIRONMENTS.dev, changes);
 
 /** The single problem reported for dev with `changes`. */
 function problem(changes: Record<string, unknown>): string {

@@ -5,19 +5,7 @@ import {
   loadEnvironment,
   sandboxEnvironment,
 } from "../../environments";
-
-/** A copy of an environment with some fields replaced (deep paths as "a.b"; undefined deletes). */
-function variant(source: EnvironmentInput, changes: Record<string, unknown>): unknown {
-  const copy = structuredClone(source) as Record<string, any>;
-  for (const [path, value] of Object.entries(changes)) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    const parent = keys.reduce((obj, key) => obj[key], copy);
-    if (value === undefined) delete parent[last];
-    else parent[last] = value;
-  }
-  return copy;
-}
+import { withChanges } from "../helpers";
 
 const [dev, stage, prod] = (["dev", "stage", "prod"] as const).map((name) =>
   loadEnvironment(ENVIRONMENTS[name]),
@@ -70,7 +58,7 @@ describe("data sizing of the shipped environments", () => {
 
 describe("data configuration validation", () => {
   const problemsOf = (changes: Record<string, unknown>, source: EnvironmentInput = ENVIRONMENTS.dev) =>
-    environmentProblems(variant(source, changes), String(source.name));
+    environmentProblems(withChanges(source, changes), String(source.name));
 
   it.each([
     ["data.postgres.majorVersion", 15, "must be one of 16, 17, 18 (the versions catalog)", "got 15"],

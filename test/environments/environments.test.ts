@@ -7,19 +7,7 @@ import {
   sandboxEnvironment,
   selectEnvironments,
 } from "../../environments";
-
-/** A copy of a shipped environment with some fields replaced (deep paths as "a.b"). */
-function variant(source: EnvironmentInput, changes: Record<string, unknown>): unknown {
-  const copy = structuredClone(source) as Record<string, any>;
-  for (const [path, value] of Object.entries(changes)) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    const parent = keys.reduce((obj, key) => obj[key], copy);
-    if (value === undefined) delete parent[last];
-    else parent[last] = value;
-  }
-  return copy;
-}
+import { withChanges } from "../helpers";
 
 function selectionError(selection: Parameters<typeof selectEnvironments>[0]): ConfigurationError {
   try {
@@ -78,7 +66,8 @@ describe("shipped environments", () => {
 
 describe("environment validation", () => {
   const dev = ENVIRONMENTS.dev;
-  const problemsOf = (changes: Record<string, unknown>) => environmentProblems(variant(dev, changes), "dev");
+  const problemsOf = (changes: Record<string, unknown>) =>
+    environmentProblems(withChanges(dev, changes), "dev");
 
   it.each([
     ["accountId", "12345", "must be a 12-digit AWS account id", '"12345"'],
@@ -128,14 +117,14 @@ describe("environment validation", () => {
   });
 
   it("rejects forceDestroy together with preventDestroy", () => {
-    const sandbox = variant(sandboxEnvironment("bob"), { "protection.preventDestroy": true });
+    const sandbox = withChanges(sandboxEnvironment("bob"), { "protection.preventDestroy": true });
     expect(environmentProblems(sandbox, "sandbox-bob")).toEqual([
       expect.stringContaining("'protection.preventDestroy' cannot be true together with forceDestroy"),
     ]);
   });
 
   it("lists every problem of an environment in one error", () => {
-    const input = variant(dev, { accountId: "1", region: "x", "network.azCount": 9 }) as EnvironmentInput;
+    const input = withChanges(dev, { accountId: "1", region: "x", "network.azCount": 9 }) as EnvironmentInput;
     expect(() => loadEnvironment(input)).toThrow(ConfigurationError);
     try {
       loadEnvironment(input);
@@ -192,7 +181,7 @@ describe("environment selection", () => {
   it("rejects environments whose networks overlap", () => {
     const defined = {
       ...ENVIRONMENTS,
-      stage: variant(ENVIRONMENTS.stage, { "network.cidr": "10.10.0.0/17" }) as EnvironmentInput,
+      stage: withChanges(ENVIRONMENTS.stage, { "network.cidr": "10.10.0.0/17" }) as EnvironmentInput,
     };
     expect(() => selectEnvironments({ INFRA_ENVS: "prod" }, defined)).toThrow(
       "Environment 'stage': 'network.cidr' must not overlap environment 'dev' (10.10.0.0/16), got \"10.10.0.0/17\"",

@@ -5,7 +5,7 @@ import { ObjectStorage, ObjectStorageProps } from "../../constructs/object-stora
 import { waivePolicy } from "../../constructs/policy/policy-pack";
 import { PostgresDatabase, PostgresDatabaseProps } from "../../constructs/postgres/postgres-database";
 import { ENVIRONMENTS, EnvironmentInput, selectEnvironments } from "../../environments";
-import { testStack } from "../helpers";
+import { testStack, withChanges } from "../helpers";
 
 /**
  * Every user-facing input, fed a bad value: each must be refused before anything reaches Terraform,
@@ -14,11 +14,8 @@ import { testStack } from "../helpers";
 
 /** The dev environment with one field (dotted path) replaced, selected as the app selects it. */
 function devWith(field: string, value: unknown): () => unknown {
-  const copy = structuredClone(ENVIRONMENTS.dev) as Record<string, any>;
-  const keys = field.split(".");
-  const last = keys.pop() as string;
-  keys.reduce((obj, key) => obj[key], copy)[last] = value;
-  return () => selectEnvironments({ INFRA_ENVS: "dev" }, { ...ENVIRONMENTS, dev: copy as EnvironmentInput });
+  const dev = withChanges(ENVIRONMENTS.dev, { [field]: value });
+  return () => selectEnvironments({ INFRA_ENVS: "dev" }, { ...ENVIRONMENTS, dev });
 }
 
 const networkProps: NetworkProps = { cidr: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] };

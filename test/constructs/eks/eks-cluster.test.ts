@@ -111,7 +111,7 @@ describe("EksCluster defaults", () => {
     expect(cluster.depends_on).toContain(addressOf(json, "aws_cloudwatch_log_group", "Cluster_LogGroup"));
     const keyPolicy = JSON.parse(bodyOf(json, "aws_kms_key", "Cluster_Key").policy);
     const logsGrant = keyPolicy.Statement.find((s: any) => String(s.Principal?.Service).startsWith("logs."));
-    expect(logsGrant.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toContain(
+    expect(logsGrant.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toContain(
       "log-group:/aws/eks/test/cluster",
     );
   });

@@ -179,7 +179,7 @@ describe("Network", () => {
       const policy = JSON.parse(onlyResource(twoAzSingleNat, "aws_kms_key").policy);
       const grant = policy.Statement.find((s: any) => s.Principal.Service);
       expect(grant.Principal.Service).toMatch(/^logs\./);
-      expect(grant.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toContain(
+      expect(grant.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toContain(
         "log-group:/aws/vpc-flow-logs/test",
       );
     });
