@@ -242,6 +242,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       "AVD-AWS-0087",
       "AVD-AWS-0091",
       "AVD-AWS-0093",
+      "AVD-AWS-0094",
     ],
     check: (ctx) =>
       ctx.ofType("aws_s3_bucket").flatMap((bucket): Violation[] => {
@@ -262,7 +263,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: "S3-002",
     title: "Every bucket has default encryption configured",
     severity: "error",
-    scanners: ["CKV_AWS_145", "AVD-AWS-0088"],
+    scanners: ["CKV_AWS_19", "AVD-AWS-0088"],
     check: (ctx) =>
       ctx
         .ofType("aws_s3_bucket")
@@ -276,7 +277,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: "S3-003",
     title: "Every bucket policy denies requests without TLS",
     severity: "error",
-    scanners: ["CKV_AWS_379", "AVD-AWS-0094"],
+    scanners: ["CKV_AWS_379"],
     check: (ctx) =>
       ctx.ofType("aws_s3_bucket").flatMap((bucket): Violation[] => {
         const policy = findReferrer(ctx.ofType("aws_s3_bucket_policy"), "bucket", bucket);
@@ -425,7 +426,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       id: "IAM-002",
       title: "No role trusts every principal",
       severity: "error",
-      scanners: ["CKV_AWS_60", "AVD-AWS-0141"],
+      scanners: ["CKV_AWS_60"],
     },
     ["aws_iam_role"],
     (r, ctx) =>
@@ -442,7 +443,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       id: "LOG-001",
       title: "Log groups have a retention period",
       severity: "error",
-      scanners: ["CKV_AWS_338", "CKV_AWS_66"],
+      scanners: ["CKV_AWS_66"],
     },
     ["aws_cloudwatch_log_group"],
     (r) =>
@@ -504,7 +505,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       id: "DATA-002",
       title: "Data is force-destroyed or dropped without a final snapshot only in sandboxes",
       severity: "error",
-      scanners: ["CKV_AWS_128"],
+      scanners: [],
     },
     ["aws_s3_bucket", "aws_db_instance", "aws_rds_cluster"],
     (r, ctx) => {

@@ -146,6 +146,9 @@ describe("waivers", () => {
 describe("rule catalogue", () => {
   it("has unique ids, and scanner ids wherever a scanner has the check", () => {
     expect(new Set(POLICY_RULE_IDS).size).toBe(POLICY_RULE_IDS.length);
-    expect(POLICY_RULES.filter((r) => r.scanners.length === 0).map((r) => r.id)).toEqual(["TAG-001"]);
+    expect(POLICY_RULES.filter((r) => r.scanners.length === 0).map((r) => r.id)).toEqual([
+      "TAG-001",
+      "DATA-002",
+    ]);
   });
 });
