@@ -1,0 +1,218 @@
+/**
+ * `npm run infra -- <command>`: parses the command line, applies the guards, gathers the
+ * environment's inventory, plans, then prints (`--dry-run`) or executes.
+ *
+ * Exit status: 0 done; 1 a command of the run failed (the failed stack is named); 2 refused or
+ * misused before anything ran (usage, unknown environment, invalid sandbox name, teardown of a
+ * long-lived environment, prod deploy without `--confirm prod`).
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigurationError, EnvironmentConfig } from "../../environments";
+import { EXIT_FAILED, EXIT_REFUSED, RefusalError, UsageError } from "./errors";
+import { Io, Runner, executePlan, renderPlan, spawnRunner } from "./executor";
+import { checkSandboxName, environmentInventory, resolveEnvironment } from "./inventory";
+import { EnvironmentInventory, Operation, checkAllowed, dependencyOrder, planOperation } from "./planner";
+
+/** The project root: commands run from here (`cdktf.out/`, `plans/`, `scripts/app.cjs`). */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+export const USAGE = `Usage: npm run infra -- <command> [options]
+
+Commands (every one accepts --dry-run: print the exact commands, in order, and execute nothing):
+  plan <env> [--stack <id>]     init and plan each stack of <env> in dependency order; plan files in plans/
+  deploy <env> [--confirm prod] plan and apply each stack of <env> in dependency order (prod needs --confirm prod)
+  destroy sandbox-<name> [--skip-k8s-cleanup]
+                                tear a sandbox down (same as "sandbox down <name>"); refuses anything else
+  bootstrap <env> [--migrate]   create the state bucket of <env> (stack bootstrap-<env>, local state);
+                                --migrate keeps that stack's state in the bucket from then on
+  sandbox up <name>             deploy sandbox-<name> (dev account, dev state bucket, cheap, teardown-friendly)
+  sandbox plan <name>           plan sandbox-<name>
+  sandbox down <name> [--skip-k8s-cleanup]
+                                delete Kubernetes load balancers, then destroy platform → cluster/data → network
+  stacks <env>... [--json]      list the stacks of each <env> in dependency order (--json: a GitHub Actions matrix)
+  help                          this text
+
+<env>: dev, stage, prod, or sandbox-<name>; <name>: 1–12 lowercase letters or digits.
+Exit status: 0 done, 1 a command failed (the stack is named), 2 refused or misused (nothing ran).
+See docs/operations.md.`;
+
+/** What the CLI needs from the outside world; tests replace the runner and the inventory. */
+export interface CliDependencies {
+  readonly io: Io;
+  /** Runs commands (real runs only). @default spawnSync from the project root */
+  readonly runner?: Runner;
+  /** Gathers an environment's stacks. @default an in-process synthesis into a temporary folder */
+  readonly inventory?: (environment: EnvironmentConfig) => EnvironmentInventory;
+}
+
+const OPTIONS = {
+  "dry-run": { type: "boolean" },
+  confirm: { type: "string" },
+  stack: { type: "string" },
+  migrate: { type: "boolean" },
+  "skip-k8s-cleanup": { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+/** The options each command accepts besides --dry-run. */
+const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
+  plan: ["stack"],
+  deploy: ["confirm"],
+  destroy: ["skip-k8s-cleanup"],
+  bootstrap: ["migrate"],
+  "sandbox up": [],
+  "sandbox plan": [],
+  "sandbox down": ["skip-k8s-cleanup"],
+  stacks: ["json"],
+};
+
+interface Request {
+  readonly command: string;
+  readonly environment: string;
+  readonly operation: Operation;
+  readonly dryRun: boolean;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** Runs the CLI; returns the exit status. */
+export function main(argv: readonly string[], deps: CliDependencies): number {
+  const { io } = deps;
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: false,
+    });
+    if (positionals[0] === "help" || values.help === true) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (positionals[0] === "stacks") return listStacks(positionals.slice(1), values, deps);
+    const request = parseRequest(positionals, values);
+    const environment = resolveEnvironment(request.environment);
+    checkAllowed(environment.name, environment.sandbox, request.operation);
+    const inventory = (deps.inventory ?? environmentInventory)(environment);
+    const plan = planOperation(inventory, request.operation);
+    if (request.dryRun) {
+      for (const line of renderPlan(plan)) io.out(line);
+      return 0;
+    }
+    return executePlan(plan, io, deps.runner ?? spawnRunner(PROJECT_ROOT), PROJECT_ROOT);
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+function report(error: unknown, io: Io): number {
+  if (error instanceof UsageError) {
+    io.err(`${error.message}\n\n${USAGE}`);
+    return EXIT_REFUSED;
+  }
+  if (error instanceof RefusalError || error instanceof ConfigurationError) {
+    io.err(error.message);
+    return EXIT_REFUSED;
+  }
+  io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return EXIT_FAILED;
+}
+
+/**
+ * Turns positionals into a request. Guards that need no configuration run here, before option
+ * checks, so a refused teardown says why whatever flags came with it (`--force` included).
+ */
+function parseRequest(positionals: readonly string[], values: Values): Request {
+  const [command, first, second, ...extra] = positionals;
+  if (command === undefined) throw new UsageError("Missing command.");
+  let key: string;
+  let environment: string;
+  let rest: readonly (string | undefined)[];
+  if (command === "sandbox") {
+    if (first === undefined || !["up", "plan", "down"].includes(first)) {
+      throw new UsageError(
+        first === undefined
+          ? "Missing sandbox action (up, plan or down)."
+          : `Unknown sandbox action "${first}".`,
+      );
+    }
+    if (second === undefined) throw new UsageError(`Missing sandbox name: sandbox ${first} <name>.`);
+    checkSandboxName(second);
+    key = `sandbox ${first}`;
+    environment = `sandbox-${second}`;
+    rest = extra;
+  } else if (["plan", "deploy", "destroy", "bootstrap"].includes(command)) {
+    if (first === undefined) throw new UsageError(`Missing environment: ${command} <env>.`);
+    key = command;
+    environment = first;
+    rest = [second, ...extra];
+  } else {
+    throw new UsageError(`Unknown command "${command}".`);
+  }
+
+  const operation = operationFor(key, values);
+  // Teardown guard first: no flag, option or typo gets a long-lived environment destroyed.
+  if (operation.kind === "destroy") {
+    if (environment.startsWith("sandbox-")) checkSandboxName(environment.slice("sandbox-".length));
+    else checkAllowed(environment, false, operation);
+  }
+  const unexpected = rest.filter((arg): arg is string => arg !== undefined);
+  if (unexpected.length > 0) throw new UsageError(`Unexpected argument(s): ${unexpected.join(" ")}.`);
+  checkOptions(key, values);
+  return { command: key, environment, operation, dryRun: values["dry-run"] === true };
+}
+
+function operationFor(key: string, values: Values): Operation {
+  switch (key) {
+    case "plan":
+    case "sandbox plan":
+      return { kind: "plan", stack: optionalString(values, "stack") };
+    case "deploy":
+    case "sandbox up":
+      return { kind: "deploy", confirm: optionalString(values, "confirm") };
+    case "destroy":
+    case "sandbox down":
+      return { kind: "destroy", skipKubernetesCleanup: values["skip-k8s-cleanup"] === true };
+    default:
+      return { kind: "bootstrap", migrate: values.migrate === true };
+  }
+}
+
+function optionalString(values: Values, name: OptionName): string | undefined {
+  const value = values[name];
+  if (value === true) throw new UsageError(`--${name} needs a value.`);
+  return typeof value === "string" ? value : undefined;
+}
+
+function checkOptions(key: string, values: Values): void {
+  const allowed = new Set<string>(["dry-run", ...(COMMAND_OPTIONS[key] ?? [])]);
+  const unknown = Object.keys(values).filter((name) => values[name] !== undefined && !allowed.has(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`Unknown option(s) for "${key}": ${unknown.map((name) => `--${name}`).join(", ")}.`);
+  }
+}
+
+/** `stacks <env>...`: the layer stacks in dependency order, as lines or as a GitHub Actions matrix. */
+function listStacks(environments: readonly string[], values: Values, deps: CliDependencies): number {
+  if (environments.length === 0) throw new UsageError("Missing environment: stacks <env>...");
+  checkOptions("stacks", { ...values, "dry-run": undefined });
+  const include = environments.flatMap((name) => {
+    const environment = resolveEnvironment(name);
+    const inventory = (deps.inventory ?? environmentInventory)(environment);
+    return dependencyOrder(inventory.stacks).map((stack) => ({
+      environment: environment.name,
+      stack: stack.id,
+      region: environment.region,
+    }));
+  });
+  if (values.json === true) {
+    deps.io.out(JSON.stringify({ include }));
+  } else {
+    for (const entry of include) deps.io.out(`${entry.environment} ${entry.stack}`);
+  }
+  return 0;
+}

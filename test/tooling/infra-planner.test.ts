@@ -1,0 +1,341 @@
+import { RefusalError } from "../../scripts/infra/errors";
+import { commandLine, stepLines } from "../../scripts/infra/executor";
+import {
+  EnvironmentInventory,
+  Operation,
+  OperationPlan,
+  StackInfo,
+  dependencyOrder,
+  planOperation,
+} from "../../scripts/infra/planner";
+import { expectErrorContaining } from "../helpers";
+
+function stack(id: string, dependencies: string[] = [], extra: Partial<StackInfo> = {}): StackInfo {
+  return { id, dependencies, usesKubernetes: false, declaresVpc: false, ...extra };
+}
+
+/** A full environment as the layers will be: platform on cluster and data, both on network. */
+function inventory(name: string, overrides: Partial<EnvironmentInventory> = {}): EnvironmentInventory {
+  return {
+    name,
+    sandbox: name.startsWith("sandbox-"),
+    region: "eu-west-1",
+    // Construction order deliberately not the dependency order.
+    stacks: [
+      stack(`${name}-platform`, [`${name}-cluster`, `${name}-data`], { usesKubernetes: true }),
+      stack(`${name}-network`, [], { declaresVpc: true }),
+      stack(`${name}-cluster`, [`${name}-network`]),
+      stack(`${name}-data`, [`${name}-network`]),
+    ],
+    bootstrapStack: name.startsWith("sandbox-") ? undefined : stack(`bootstrap-${name}`),
+    stateBackend: {
+      bucket: "acme-tfstate-dev",
+      key: `${name}/${name}-network.tfstate`,
+      region: "eu-west-1",
+      encrypt: true,
+      use_lockfile: true,
+    },
+    clusterNames: [name],
+    hasComputedClusterName: false,
+    ...overrides,
+  };
+}
+
+/** Every line the dry run would print for the plan's steps (no header), comments included. */
+const lines = (plan: OperationPlan) => plan.steps.flatMap(stepLines);
+const commands = (plan: OperationPlan) => lines(plan).filter((line) => !line.startsWith("#"));
+const tf = (stackId: string, ...args: string[]) =>
+  commandLine(["terraform", `-chdir=cdktf.out/stacks/${stackId}`, ...args]);
+
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RefusalError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a refusal");
+}
+
+describe("dependencyOrder", () => {
+  it("puts every stack after the stacks it depends on, otherwise keeping construction order", () => {
+    const order = dependencyOrder(inventory("dev").stacks).map((s) => s.id);
+    expect(order).toEqual(["dev-network", "dev-cluster", "dev-data", "dev-platform"]);
+  });
+
+  it("reports a dependency cycle with its path", () => {
+    expectErrorContaining(
+      () => dependencyOrder([stack("a", ["b"]), stack("b", ["a"])]),
+      "cycle",
+      "a → b → a",
+    );
+  });
+
+  it("reports a dependency on a stack outside the environment", () => {
+    expectErrorContaining(
+      () => dependencyOrder([stack("dev-cluster", ["prod-network"])]),
+      "dev-cluster depends on prod-network",
+      "not a stack of the same environment",
+    );
+  });
+});
+
+describe("plan", () => {
+  const plan = planOperation(inventory("dev"), { kind: "plan" });
+
+  it("synthesizes the environment first, then inits and plans each stack in dependency order", () => {
+    expect(commands(plan)).toEqual([
+      "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs",
+      ...["dev-network", "dev-cluster", "dev-data", "dev-platform"].flatMap((id) => [
+        tf(id, "init", "-input=false"),
+        tf(id, "plan", "-input=false", `-out=../../../plans/${id}.tfplan`),
+      ]),
+    ]);
+  });
+
+  it("never applies", () => {
+    expect(commands(plan).some((line) => line.includes(" apply "))).toBe(false);
+  });
+
+  it("numbers the stacks for progress lines", () => {
+    const last = plan.steps[plan.steps.length - 1];
+    expect([last.stack, last.position, last.total]).toEqual(["dev-platform", 4, 4]);
+  });
+
+  it("--stack plans one stack only", () => {
+    expect(commands(planOperation(inventory("dev"), { kind: "plan", stack: "dev-data" }))).toEqual([
+      "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs",
+      tf("dev-data", "init", "-input=false"),
+      tf("dev-data", "plan", "-input=false", "-out=../../../plans/dev-data.tfplan"),
+    ]);
+  });
+
+  it("--stack with a stack of another environment is refused, listing the environment's stacks", () => {
+    const message = refusal(() => planOperation(inventory("dev"), { kind: "plan", stack: "prod-data" }));
+    expect(message).toContain('Stack "prod-data" is not a stack of dev');
+    expect(message).toContain("dev-network, dev-cluster, dev-data, dev-platform");
+  });
+
+  it("selects a sandbox through INFRA_SANDBOX for the synthesis", () => {
+    expect(commands(planOperation(inventory("sandbox-alice"), { kind: "plan" }))[0]).toBe(
+      "env INFRA_ENVS= INFRA_SANDBOX=alice node scripts/app.cjs",
+    );
+  });
+});
+
+describe("deploy", () => {
+  it("inits, plans to a file and applies that file, stack by stack in dependency order", () => {
+    const plan = planOperation(inventory("stage"), { kind: "deploy" });
+    expect(commands(plan)).toEqual([
+      "env INFRA_ENVS=stage INFRA_SANDBOX= node scripts/app.cjs",
+      ...["stage-network", "stage-cluster", "stage-data", "stage-platform"].flatMap((id) => [
+        tf(id, "init", "-input=false"),
+        tf(id, "plan", "-input=false", `-out=../../../plans/${id}.tfplan`),
+        tf(id, "apply", "-input=false", `../../../plans/${id}.tfplan`),
+      ]),
+    ]);
+    expect(plan.destroys).toBe(false);
+  });
+
+  it("prod without --confirm is refused, saying how to confirm", () => {
+    expect(refusal(() => planOperation(inventory("prod"), { kind: "deploy" }))).toContain(
+      "add --confirm prod",
+    );
+  });
+
+  it("prod with --confirm naming another environment is refused", () => {
+    expect(refusal(() => planOperation(inventory("prod"), { kind: "deploy", confirm: "dev" }))).toContain(
+      '--confirm must name the environment ("prod"), got "dev"',
+    );
+  });
+
+  it("prod with --confirm prod deploys", () => {
+    const plan = planOperation(inventory("prod"), { kind: "deploy", confirm: "prod" });
+    expect(commands(plan)).toContain(
+      tf("prod-network", "apply", "-input=false", "../../../plans/prod-network.tfplan"),
+    );
+  });
+});
+
+describe("destroy", () => {
+  const plan = planOperation(inventory("sandbox-alice"), { kind: "destroy" });
+  const all = lines(plan);
+  const kubeconfig = "cdktf.out/sandbox-alice.kubeconfig";
+  const indexOf = (line: string) => {
+    const index = all.indexOf(line);
+    if (index < 0) throw new Error(`missing line: ${line}`);
+    return index;
+  };
+  const destroyPlan = (id: string) =>
+    tf(id, "plan", "-destroy", "-input=false", `-out=../../../plans/${id}.destroy.tfplan`);
+  const destroyApply = (id: string) => tf(id, "apply", "-input=false", `../../../plans/${id}.destroy.tfplan`);
+
+  it("destroys platform, then cluster and data, then network, each through a saved destroy plan", () => {
+    const ids = [
+      "sandbox-alice-platform",
+      "sandbox-alice-data",
+      "sandbox-alice-cluster",
+      "sandbox-alice-network",
+    ];
+    const positions = ids.map((id) => indexOf(destroyApply(id)));
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    for (const id of ids) expect(indexOf(destroyPlan(id))).toBeLessThan(indexOf(destroyApply(id)));
+    expect(plan.destroys).toBe(true);
+  });
+
+  it("before touching the platform stack, deletes Ingresses and LoadBalancer Services and waits for them", () => {
+    const update = indexOf(
+      commandLine([
+        "aws",
+        "eks",
+        "update-kubeconfig",
+        "--name",
+        "sandbox-alice",
+        "--region",
+        "eu-west-1",
+        "--kubeconfig",
+        kubeconfig,
+      ]),
+    );
+    const ingresses = indexOf(
+      commandLine([
+        "kubectl",
+        "--kubeconfig",
+        kubeconfig,
+        "delete",
+        "ingress",
+        "--all",
+        "--all-namespaces",
+        "--wait=true",
+        "--timeout=10m",
+      ]),
+    );
+    const services = indexOf(
+      commandLine([
+        "kubectl",
+        "--kubeconfig",
+        kubeconfig,
+        "get",
+        "services",
+        "--all-namespaces",
+        "--output",
+        "json",
+      ]),
+    );
+    const platformInit = indexOf(tf("sandbox-alice-platform", "init", "-input=false"));
+    expect(update).toBeLessThan(ingresses);
+    expect(ingresses).toBeLessThan(services);
+    expect(services).toBeLessThan(platformInit);
+    expect(all[services + 1]).toContain(
+      "for each Service of type LoadBalancer listed: kubectl --kubeconfig cdktf.out/sandbox-alice.kubeconfig delete service --wait=true --timeout=10m --namespace <namespace> <name>",
+    );
+  });
+
+  it("after the cluster is gone and before the network goes, checks for load balancers, security groups and ENIs tagged for the cluster", () => {
+    const check = plan.steps.find((step) => step.kind === "check-leftovers");
+    if (check?.kind !== "check-leftovers") throw new Error("no leftover check");
+    expect(check.stack).toBe("sandbox-alice-network");
+    const queries = check.queries.map((q) => commandLine(q.argv));
+    expect(queries).toEqual([
+      "aws resourcegroupstaggingapi get-resources --region eu-west-1 --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=elbv2.k8s.aws/cluster,Values=sandbox-alice --query 'ResourceTagMappingList[].ResourceARN' --output json",
+      "aws resourcegroupstaggingapi get-resources --region eu-west-1 --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=kubernetes.io/cluster/sandbox-alice --query 'ResourceTagMappingList[].ResourceARN' --output json",
+      "aws ec2 describe-security-groups --region eu-west-1 --filters Name=tag:elbv2.k8s.aws/cluster,Values=sandbox-alice --query 'SecurityGroups[].GroupId' --output json",
+      "aws ec2 describe-network-interfaces --region eu-west-1 --filters Name=tag:cluster.k8s.amazonaws.com/name,Values=sandbox-alice --query 'NetworkInterfaces[].NetworkInterfaceId' --output json",
+      "aws ec2 describe-network-interfaces --region eu-west-1 --filters Name=tag-key,Values=kubernetes.io/cluster/sandbox-alice --query 'NetworkInterfaces[].NetworkInterfaceId' --output json",
+    ]);
+    expect(indexOf(destroyApply("sandbox-alice-cluster"))).toBeLessThan(indexOf(queries[0]));
+    expect(indexOf(queries[4])).toBeLessThan(indexOf(tf("sandbox-alice-network", "init", "-input=false")));
+  });
+
+  it("points kubectl at the deploy role when the environment has one", () => {
+    const role = "arn:aws:iam::111111111111:role/deploy";
+    const withRole = commands(
+      planOperation(inventory("sandbox-alice", { deployRoleArn: role }), { kind: "destroy" }),
+    );
+    expect(withRole.find((line) => line.includes("update-kubeconfig"))).toContain(`--role-arn ${role}`);
+  });
+
+  it("--skip-k8s-cleanup leaves kubectl out but still checks for leftovers", () => {
+    const skipped = planOperation(inventory("sandbox-alice"), {
+      kind: "destroy",
+      skipKubernetesCleanup: true,
+    });
+    expect(
+      commands(skipped).some((line) => line.startsWith("kubectl") || line.includes("update-kubeconfig")),
+    ).toBe(false);
+    expect(skipped.steps.some((step) => step.kind === "check-leftovers")).toBe(true);
+  });
+
+  it("refuses the Kubernetes cleanup when the cluster's name is not a literal, pointing to --skip-k8s-cleanup", () => {
+    const computed = inventory("sandbox-alice", { clusterNames: [], hasComputedClusterName: true });
+    expect(refusal(() => planOperation(computed, { kind: "destroy" }))).toContain("--skip-k8s-cleanup");
+  });
+
+  it("an environment without a cluster is destroyed without kubectl and without leftover checks", () => {
+    const networkOnly = inventory("sandbox-bob", {
+      stacks: [stack("sandbox-bob-network", [], { declaresVpc: true })],
+      clusterNames: [],
+    });
+    const plan = planOperation(networkOnly, { kind: "destroy" });
+    expect(commands(plan)).toEqual([
+      "env INFRA_ENVS= INFRA_SANDBOX=bob node scripts/app.cjs",
+      tf("sandbox-bob-network", "init", "-input=false"),
+      destroyPlan("sandbox-bob-network"),
+      destroyApply("sandbox-bob-network"),
+    ]);
+  });
+
+  it.each<[string, Partial<EnvironmentInventory>, Operation]>([
+    ["prod", {}, { kind: "destroy" }],
+    ["dev", { sandbox: true }, { kind: "destroy" }],
+    ["sandbox-alice", { sandbox: false }, { kind: "destroy", skipKubernetesCleanup: true }],
+  ])("refuses to destroy %s (%j) whatever the flags", (name, overrides, operation) => {
+    expect(refusal(() => planOperation(inventory(name, overrides), operation))).toContain(
+      "only sandboxes (sandbox-<name>) are torn down",
+    );
+  });
+});
+
+describe("bootstrap", () => {
+  it("applies bootstrap-<env> with its local state and says how to migrate that state", () => {
+    const plan = planOperation(inventory("dev"), { kind: "bootstrap" });
+    expect(commands(plan)).toEqual([
+      "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs",
+      tf("bootstrap-dev", "init", "-input=false"),
+      tf("bootstrap-dev", "plan", "-input=false", "-out=../../../plans/bootstrap-dev.tfplan"),
+      tf("bootstrap-dev", "apply", "-input=false", "../../../plans/bootstrap-dev.tfplan"),
+    ]);
+    expect(plan.epilogue.join("\n")).toContain("npm run infra -- bootstrap dev --migrate");
+    expect(plan.epilogue.join("\n")).toContain(".bootstrap-state/bootstrap-dev.tfstate");
+  });
+
+  it("--migrate writes an S3 backend override (the environment's backend, key <env>/bootstrap-<env>.tfstate) and migrates", () => {
+    const plan = planOperation(inventory("dev"), { kind: "bootstrap", migrate: true });
+    const write = plan.steps.find((step) => step.kind === "write-file");
+    if (write?.kind !== "write-file") throw new Error("no override written");
+    expect(write.path).toBe("cdktf.out/stacks/bootstrap-dev/backend_override.tf.json");
+    expect(JSON.parse(write.content)).toEqual({
+      terraform: {
+        backend: {
+          s3: {
+            bucket: "acme-tfstate-dev",
+            key: "dev/bootstrap-dev.tfstate",
+            region: "eu-west-1",
+            encrypt: true,
+            use_lockfile: true,
+          },
+        },
+      },
+    });
+    const all = commands(plan);
+    expect(all.indexOf(tf("bootstrap-dev", "init", "-input=false", "-migrate-state", "-force-copy"))).toBe(
+      all.findIndex((line) => line.startsWith("printf")) + 1,
+    );
+  });
+
+  it("is refused for sandboxes, which use the dev bucket", () => {
+    expect(refusal(() => planOperation(inventory("sandbox-alice"), { kind: "bootstrap" }))).toContain(
+      'run "bootstrap dev"',
+    );
+  });
+});
