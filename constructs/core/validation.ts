@@ -24,6 +24,11 @@ export class ConstructValidationError extends Error {
   }
 }
 
+/** A default resource name from a construct id: lowercased, anything but [a-z0-9-] turned into '-'. */
+export function nameFromId(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+}
+
 /** Renders a value for an error message: strings quoted, everything else as JSON. */
 export function describe(value: unknown): string {
   if (value === undefined) return "undefined";

@@ -15,7 +15,7 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson } from "../core/iam";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
-import { PropValidator } from "../core/validation";
+import { PropValidator, nameFromId } from "../core/validation";
 import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { isNetworkAddress, parseCidr } from "../network/cidr";
 import { Network } from "../network/network";
@@ -66,7 +66,7 @@ export const EKS_CONTROL_PLANE_LOG_TYPES = [
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps {
-  /** Cluster name, also the prefix of its IAM roles and security groups. @default - the construct id */
+  /** Cluster name, also the prefix of its IAM roles and security groups. @default - the construct id, lowercased */
   readonly name?: string;
   /** Kubernetes version, one of {@link EKS_VERSIONS}. @default DEFAULT_EKS_VERSION ("1.35") */
   readonly version?: string;
@@ -173,7 +173,7 @@ export class EksCluster extends Construct implements EksClusterConnection {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    const name = props.name ?? id;
+    const name = props.name ?? nameFromId(id);
     const version = props.version ?? DEFAULT_EKS_VERSION;
     const subnetIds = props.subnetIds ?? props.network.privateSubnetIds;
     const endpointPublicAccess = props.endpointPublicAccess ?? false;

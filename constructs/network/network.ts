@@ -19,7 +19,7 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
-import { PropValidator } from "../core/validation";
+import { PropValidator, nameFromId } from "../core/validation";
 import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { Ipv4Block, isNetworkAddress, isPrivateRange, parseCidr } from "./cidr";
 import {
@@ -135,7 +135,7 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const name = props.name ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    const name = props.name ?? nameFromId(id);
     const natGateways = props.natGateways ?? "perAz";
     const flowLogRetentionDays = props.flowLogRetentionDays ?? 90;
     const interfaceEndpoints = props.interfaceEndpoints ?? [];
@@ -315,7 +315,7 @@ export class Network extends Construct {
     this.flowLogGroupName = this.flowLogs(name, flowLogRetentionDays, props.flowLogKmsKeyArn);
   }
 
-  /** All subnet ids of one tier, in AZ slot order. */
+  /** Public subnet ids, in AZ slot order. */
   get publicSubnetIds(): string[] {
     return this.publicSubnets.map((s) => s.subnetId);
   }

@@ -12,7 +12,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PolicyDocument, PolicyStatement, policyDocument, policyJson } from "../core/iam";
-import { PropValidator } from "../core/validation";
+import { PropValidator, nameFromId } from "../core/validation";
 import { EncryptionKey } from "../kms/encryption-key";
 
 /** Server-side encryption: SSE-KMS with a bucket key, or SSE-S3 (AES-256 with S3-managed keys). */
@@ -93,7 +93,7 @@ export class ObjectStorage extends Construct {
     const versioned = props.versioned ?? true;
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
     const abortDays = props.abortIncompleteUploadDays ?? 7;
-    const prefix = props.bucketNamePrefix ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    const prefix = props.bucketNamePrefix ?? nameFromId(id);
 
     const v = new PropValidator("ObjectStorage", this);
     v.check(

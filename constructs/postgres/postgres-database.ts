@@ -13,7 +13,7 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
-import { PropValidator, isUnresolved } from "../core/validation";
+import { PropValidator, isUnresolved, nameFromId } from "../core/validation";
 import { EncryptionKey, KeyServiceGrant, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { Network } from "../network/network";
 import { DEFAULT_POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSIONS } from "../versions";
@@ -191,7 +191,7 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
-    const identifier = props.identifier ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    const identifier = props.identifier ?? nameFromId(id);
     const majorVersion = props.majorVersion ?? DEFAULT_POSTGRES_MAJOR_VERSION;
     const instanceClass = props.instanceClass ?? "db.t4g.medium";
     const allocatedStorageGiB = props.allocatedStorageGiB ?? 20;

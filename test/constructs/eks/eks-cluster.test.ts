@@ -55,6 +55,10 @@ describe("EksCluster defaults", () => {
   const json = synth();
   const cluster = onlyResource(json, "aws_eks_cluster");
 
+  it("names the cluster after its construct id, lowercased, when no name is given", () => {
+    expect(onlyResource(synth({ name: undefined }), "aws_eks_cluster").name).toBe("cluster");
+  });
+
   it("runs the default Kubernetes version on standard support", () => {
     expect(cluster.version).toBe("1.35");
     expect(cluster.upgrade_policy).toEqual({ support_type: "STANDARD" });
