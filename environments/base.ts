@@ -60,6 +60,23 @@ export const base = {
       accessLogging: false,
     },
   },
+  // The platform layer: every component on, no DNS domain (each environment names its own), a small
+  // single-binary Loki, and alarms to the platform team's on-call list.
+  platform: {
+    components: {
+      loadBalancerController: true,
+      certManager: true,
+      externalDns: true,
+      monitoring: true,
+      logging: true,
+      tracing: true,
+    },
+    prometheusRetentionDays: 15,
+    prometheusStorageGiB: 50,
+    lokiMode: "singleBinary",
+    lokiRetentionDays: 30,
+    alarmEmails: ["platform-oncall@example.com"],
+  },
   tags: {
     "cost-center": "platform",
     owner: "platform-team",

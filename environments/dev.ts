@@ -41,4 +41,16 @@ export const dev: EnvironmentInput = {
     },
     buckets: { ...base.data.buckets, noncurrentVersionExpirationDays: 30, logExpirationDays: 30 },
   },
+  // Its own subdomain (a zone delegated from the parent), a week of metrics, two weeks of logs.
+  platform: {
+    ...base.platform,
+    domain: {
+      name: "dev.platform.example.com",
+      hostedZoneId: "Z0DEV00000000000000001",
+      acmeEmail: "platform-team@example.com",
+    },
+    prometheusRetentionDays: 7,
+    prometheusStorageGiB: 20,
+    lokiRetentionDays: 14,
+  },
 };

@@ -62,4 +62,17 @@ export const prod: EnvironmentInput = {
       accessLogging: true,
     },
   },
+  // The apex platform domain, a month of metrics on larger volumes, scalable Loki with 90 days of logs.
+  platform: {
+    ...base.platform,
+    domain: {
+      name: "platform.example.com",
+      hostedZoneId: "Z0PROD0000000000000001",
+      acmeEmail: "platform-team@example.com",
+    },
+    prometheusRetentionDays: 30,
+    prometheusStorageGiB: 200,
+    lokiMode: "simpleScalable",
+    lokiRetentionDays: 90,
+  },
 };

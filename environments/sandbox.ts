@@ -35,6 +35,15 @@ export function sandboxEnvironment(sandboxName: string): EnvironmentInput {
       },
       buckets: { ...base.data.buckets, versioned: false, logExpirationDays: 7 },
     },
+    // No domain (no DNS or certificates), no tracing, short retention, nobody paged.
+    platform: {
+      ...base.platform,
+      components: { ...base.platform.components, tracing: false },
+      prometheusRetentionDays: 3,
+      prometheusStorageGiB: 10,
+      lokiRetentionDays: 7,
+      alarmEmails: [],
+    },
     tags: { ...base.tags, sandbox: sandboxName },
   };
 }

@@ -229,6 +229,41 @@ const clusterSchema = z
     }
   });
 
+const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const onOff = z.boolean({ error: "must be true or false" });
+
+/**
+ * The platform layer: which ingress and observability components run, the environment's DNS domain
+ * (optional: without one, cert-manager issuers, external-dns and the ACM certificate are skipped),
+ * Prometheus and Loki sizing, and who receives the environment's alarms.
+ */
+const platformSchema = z.strictObject({
+  domain: z
+    .strictObject({
+      name: z.string().regex(DOMAIN_PATTERN, { error: "must be a DNS domain such as 'dev.example.com'" }),
+      hostedZoneId: z
+        .string()
+        .regex(/^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone id such as 'Z0123456789ABC'" }),
+      acmeEmail: z.email({ error: "must be an email address (Let's Encrypt expiry notices)" }),
+    })
+    .optional(),
+  components: z.strictObject({
+    loadBalancerController: onOff,
+    certManager: onOff,
+    externalDns: onOff,
+    monitoring: onOff,
+    logging: onOff,
+    tracing: onOff,
+  }),
+  prometheusRetentionDays: wholeNumber(1, 365, "days"),
+  prometheusStorageGiB: wholeNumber(10, 16384, "GiB"),
+  lokiMode: z.enum(["singleBinary", "simpleScalable"], {
+    error: "must be 'singleBinary' or 'simpleScalable'",
+  }),
+  lokiRetentionDays: wholeNumber(1, 3650, "days"),
+  alarmEmails: z.array(z.email({ error: "must be email addresses" })),
+});
+
 /** The schema every environment is validated against at load. */
 export const environmentSchema = z
   .strictObject({
@@ -252,6 +287,7 @@ export const environmentSchema = z
       error: "must be 'production', 'staging', 'development' or 'sandbox' (the policy pack's profile)",
     }),
     data: dataSchema,
+    platform: platformSchema,
     tags: z.record(
       z
         .string()
@@ -321,6 +357,17 @@ export const environmentSchema = z
         path: ["data", "postgres", "skipFinalSnapshot"],
         input: true,
         message: "must be false outside sandboxes (the final snapshot is the last copy of the data)",
+      });
+    }
+    // Loki deletes logs itself; the log bucket's expiration is only the backstop, so it must not come first.
+    const lokiDays = env.platform?.lokiRetentionDays ?? 0;
+    const bucketDays = env.data?.buckets?.logExpirationDays ?? Infinity;
+    if (lokiDays > bucketDays) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["platform", "lokiRetentionDays"],
+        input: lokiDays,
+        message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire logs Loki still indexes`,
       });
     }
     if (env.sandbox !== env.name.startsWith("sandbox-")) {

@@ -11,4 +11,14 @@ export const stage: EnvironmentInput = {
   cluster: { ...base.cluster, adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"] },
   compliance: "staging",
   protection: { ...base.protection, deletionProtection: true },
+  // Production's shape: scalable Loki, its own subdomain.
+  platform: {
+    ...base.platform,
+    domain: {
+      name: "stage.platform.example.com",
+      hostedZoneId: "Z0STAGE000000000000001",
+      acmeEmail: "platform-team@example.com",
+    },
+    lokiMode: "simpleScalable",
+  },
 };

@@ -4,6 +4,7 @@ import { BootstrapStack } from "./bootstrap-stack";
 import { ClusterStack } from "./cluster-stack";
 import { DataStack } from "./data-stack";
 import { NetworkStack } from "./network-stack";
+import { PlatformStack } from "./platform-stack";
 
 /** The stack ids of an environment: a contract used by CLI globs, state keys and tests. */
 export function stackIds(environment: string) {
@@ -12,6 +13,7 @@ export function stackIds(environment: string) {
     network: `${environment}-network`,
     cluster: `${environment}-cluster`,
     data: `${environment}-data`,
+    platform: `${environment}-platform`,
   } as const;
 }
 
@@ -24,6 +26,8 @@ export interface EnvironmentStacks {
   readonly cluster: ClusterStack;
   /** Postgres and buckets; depends on the network only. */
   readonly data: DataStack;
+  /** Kubernetes and Helm providers, ingress and observability; depends on cluster and data. */
+  readonly platform: PlatformStack;
 }
 
 /** Builds every stack of one environment into the app, wired by cross-stack references. */
@@ -33,7 +37,8 @@ export function buildEnvironment(app: App, environment: EnvironmentConfig): Envi
   const network = new NetworkStack(app, ids.network, { environment });
   const cluster = new ClusterStack(app, ids.cluster, { environment, network });
   const data = new DataStack(app, ids.data, { environment, network });
-  return { bootstrap, network, cluster, data };
+  const platform = new PlatformStack(app, ids.platform, { environment, network, cluster, data });
+  return { bootstrap, network, cluster, data, platform };
 }
 
 /** Builds all the given environments into the app. */

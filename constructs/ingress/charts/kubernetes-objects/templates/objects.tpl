@@ -1,0 +1,4 @@
+{{- range .Values.objects }}
+---
+{{ toYaml . }}
+{{- end }}

@@ -1,0 +1,355 @@
+import * as path from "node:path";
+import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
+import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { awsContext } from "../core/aws-context";
+import { PropValidator } from "../core/validation";
+import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
+import { HELM_CHARTS } from "../versions";
+import { ChartRelease, podIdentityDependencies } from "./chart-release";
+import {
+  AcmeClusterIssuer,
+  CertManagerValues,
+  ExternalDnsValues,
+  KubernetesObjectsValues,
+  LoadBalancerControllerValues,
+} from "./chart-values";
+import {
+  certManagerDnsPolicy,
+  externalDnsPolicy,
+  hostedZoneArn,
+  loadBalancerControllerPolicy,
+} from "./iam-policies";
+
+/** How external-dns treats records: `upsert-only` never deletes, `sync` removes records it no longer sees. */
+export type ExternalDnsPolicy = "sync" | "upsert-only";
+
+/** Props of {@link ClusterIngress}. */
+export interface ClusterIngressProps {
+  /** The cluster the controllers run in (only its name is needed, so it may live in another stack). */
+  readonly cluster: PodIdentityCluster;
+  /** The cluster's VPC: the load balancer controller cannot discover it (pods have no IMDS access). */
+  readonly vpcId: string;
+  /** The cluster's region, given to the controllers explicitly. @default - the stack's AWS provider region */
+  readonly region?: string;
+  /** Installs the AWS Load Balancer Controller (IngressClass `alb`, IP targets). @default true */
+  readonly loadBalancerController?: boolean;
+  /** Replicas of the load balancer controller (a PodDisruptionBudget keeps all but one). @default 2 */
+  readonly loadBalancerControllerReplicas?: number;
+  /** Tags the controller puts on every load balancer, target group and security group it creates. @default - none */
+  readonly loadBalancerTags?: Readonly<Record<string, string>>;
+  /** Installs cert-manager with its CRDs; its ACME issuers need `domainName`. @default true */
+  readonly certManager?: boolean;
+  /** Installs external-dns for `domainName`'s hosted zone (skipped without a domain). @default true */
+  readonly externalDns?: boolean;
+  /** external-dns record policy, always written explicitly. @default "upsert-only" */
+  readonly externalDnsPolicy?: ExternalDnsPolicy;
+  /** external-dns TXT owner id; must differ between clusters sharing a zone. @default - the cluster name */
+  readonly externalDnsOwnerId?: string;
+  /** The environment's DNS domain. @default - none: no ACME issuers, no external-dns, no certificate */
+  readonly domainName?: string;
+  /** The Route 53 hosted zone of `domainName`; required with it. @default - none */
+  readonly hostedZoneId?: string;
+  /** ACME account email of the Let's Encrypt issuers; required with `domainName` when cert-manager is on. @default - none */
+  readonly acmeEmail?: string;
+  /** Issues a DNS-validated ACM certificate for `domainName` and `*.domainName` (for the ALBs). @default true */
+  readonly certificate?: boolean;
+}
+
+/** The IngressClass the load balancer controller serves. */
+export const ALB_INGRESS_CLASS = "alb";
+/** The Let's Encrypt ClusterIssuers created when cert-manager has a domain, by name. */
+export const ACME_ISSUERS = {
+  "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+  "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+/** The repository's own chart that renders plain Kubernetes objects (pinned by its content). */
+export const KUBERNETES_OBJECTS_CHART = {
+  path: path.join(__dirname, "charts", "kubernetes-objects"),
+  version: "1.0.0",
+} as const;
+
+const SERVICE_ACCOUNTS = {
+  loadBalancerController: { namespace: "kube-system", name: "aws-load-balancer-controller" },
+  certManager: { namespace: "cert-manager", name: "cert-manager" },
+  externalDns: { namespace: "external-dns", name: "external-dns" },
+} as const;
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Ingress for an EKS cluster, each part optional: the AWS Load Balancer Controller (IngressClass
+ * `alb`, IP targets, 2 replicas with a PDB, a Pod Identity role with the controller's policy scoped
+ * to this cluster's tags and VPC), cert-manager with its CRDs and Let's Encrypt DNS-01 ClusterIssuers
+ * limited to the hosted zone, external-dns writing only to that zone, and a DNS-validated ACM
+ * certificate. Without a domain the DNS and TLS parts are left out.
+ *
+ * Ordering: every release that creates Services (cert-manager, external-dns) is installed after,
+ * and uninstalled before, the load balancer controller, whose webhook admits Services and which
+ * deletes the load balancers it created; the controller is installed after its Pod Identity
+ * association, so it starts with credentials. Releases of other constructs that create load
+ * balancers should depend on {@link loadBalancerController} the same way.
+ */
+export class ClusterIngress extends Construct {
+  /** The load balancer controller's release, when installed: make LB-creating releases depend on it. */
+  readonly loadBalancerController?: ChartRelease;
+  /** The cert-manager release, when installed. */
+  readonly certManager?: ChartRelease;
+  /** The release of the Let's Encrypt ClusterIssuers, when cert-manager has a domain. */
+  readonly clusterIssuers?: ChartRelease;
+  /** The external-dns release, when installed. */
+  readonly externalDns?: ChartRelease;
+  /** ARN of the validated ACM certificate, when issued (reference it in Ingress annotations). */
+  readonly certificateArn?: string;
+  /** Names of the ClusterIssuers (empty without cert-manager or a domain). */
+  readonly clusterIssuerNames: readonly string[];
+  /** The IngressClass to use in Ingresses, when the controller is installed. */
+  readonly ingressClassName?: string;
+  /** Pod Identity roles by component, for inspection and extension. */
+  readonly roles: Readonly<
+    Partial<Record<"loadBalancerController" | "certManager" | "externalDns", PodIdentityRole>>
+  >;
+
+  constructor(scope: Construct, id: string, props: ClusterIngressProps) {
+    super(scope, id);
+    const replicas = props.loadBalancerControllerReplicas ?? 2;
+    const externalDnsMode = props.externalDnsPolicy ?? "upsert-only";
+    const domain = props.domainName;
+    const withController = props.loadBalancerController ?? true;
+    const withCertManager = props.certManager ?? true;
+
+    const v = new PropValidator("ClusterIngress", this);
+    v.check("vpcId", props.vpcId, (vpc) => /^vpc-[0-9a-f]{8,17}$/.test(vpc), "must be a VPC id (vpc-...)");
+    v.check(
+      "loadBalancerControllerReplicas",
+      replicas,
+      (n) => Number.isInteger(n) && n >= 2 && n <= 10,
+      "must be a whole number from 2 to 10 (one replica may be disrupted at a time)",
+    );
+    v.check(
+      "externalDnsPolicy",
+      externalDnsMode,
+      (p) => p === "sync" || p === "upsert-only",
+      "must be 'sync' or 'upsert-only'",
+    );
+    v.check(
+      "domainName",
+      domain,
+      (d) => d === undefined || DOMAIN.test(d),
+      "must be a DNS domain such as 'dev.example.com'",
+    );
+    v.check(
+      "hostedZoneId",
+      props.hostedZoneId,
+      (z) => (z === undefined ? domain === undefined : domain !== undefined && HOSTED_ZONE_ID.test(z)),
+      domain === undefined
+        ? "must be a Route 53 hosted zone id (Z...), and only set together with domainName"
+        : "must be the Route 53 hosted zone id (Z...) of domainName",
+    );
+    v.check(
+      "acmeEmail",
+      props.acmeEmail,
+      (e) => (e === undefined ? !(withCertManager && domain !== undefined) : EMAIL.test(e)),
+      "must be an email address when cert-manager issues certificates for domainName",
+    );
+    v.throwIfInvalid();
+
+    const ctx = awsContext(this);
+    const region = props.region ?? ctx.region;
+    const clusterName = props.cluster.clusterName;
+    const zoneId = domain !== undefined ? props.hostedZoneId : undefined;
+    const zoneArn = zoneId !== undefined ? hostedZoneArn(ctx.partition, zoneId) : undefined;
+    const roles: Partial<Record<"loadBalancerController" | "certManager" | "externalDns", PodIdentityRole>> =
+      {};
+
+    // ---- AWS Load Balancer Controller -------------------------------------------------------
+    const controllerDependency: ITerraformDependable[] = [];
+    if (withController) {
+      const account = SERVICE_ACCOUNTS.loadBalancerController;
+      roles.loadBalancerController = new PodIdentityRole(this, "LoadBalancerControllerRole", {
+        cluster: props.cluster,
+        namespace: account.namespace,
+        serviceAccount: account.name,
+        description: `AWS Load Balancer Controller of EKS cluster ${clusterName}`,
+        policies: {
+          "aws-load-balancer-controller": loadBalancerControllerPolicy({
+            clusterName,
+            vpcId: props.vpcId,
+            accountId: ctx.accountId,
+            region,
+            partition: ctx.partition,
+          }),
+        },
+      });
+      const values: LoadBalancerControllerValues = {
+        clusterName,
+        region,
+        vpcId: props.vpcId,
+        replicaCount: replicas,
+        podDisruptionBudget: { maxUnavailable: 1 },
+        ingressClass: ALB_INGRESS_CLASS,
+        createIngressClassResource: true,
+        ingressClassConfig: { default: false },
+        defaultTargetType: "ip",
+        defaultTags: { ...props.loadBalancerTags },
+        serviceAccount: { create: true, name: account.name },
+      };
+      this.loadBalancerController = new ChartRelease(this, "LoadBalancerController", {
+        source: HELM_CHARTS.awsLoadBalancerController,
+        releaseName: "aws-load-balancer-controller",
+        namespace: account.namespace,
+        values,
+        dependsOn: podIdentityDependencies(roles.loadBalancerController),
+      });
+      this.ingressClassName = ALB_INGRESS_CLASS;
+      controllerDependency.push(this.loadBalancerController.release);
+    }
+
+    // ---- cert-manager and its ACME ClusterIssuers ---------------------------------------------
+    const issuerNames: string[] = [];
+    if (withCertManager) {
+      const account = SERVICE_ACCOUNTS.certManager;
+      const namespace = this.namespace("CertManagerNamespace", account.namespace);
+      if (zoneArn !== undefined) {
+        roles.certManager = new PodIdentityRole(this, "CertManagerRole", {
+          cluster: props.cluster,
+          namespace: account.namespace,
+          serviceAccount: account.name,
+          description: `cert-manager DNS-01 challenges in hosted zone ${zoneId} (EKS cluster ${clusterName})`,
+          policies: { "route53-dns01": certManagerDnsPolicy(zoneArn, ctx.partition) },
+        });
+      }
+      const values: CertManagerValues = {
+        crds: { enabled: true, keep: true },
+        replicaCount: 2,
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        webhook: { replicaCount: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 } },
+        serviceAccount: { create: true, name: account.name },
+      };
+      this.certManager = new ChartRelease(this, "CertManager", {
+        source: HELM_CHARTS.certManager,
+        releaseName: "cert-manager",
+        namespace: account.namespace,
+        values,
+        dependsOn: [namespace, ...controllerDependency, ...podIdentityDependencies(roles.certManager)],
+      });
+
+      if (domain !== undefined && zoneId !== undefined && props.acmeEmail !== undefined) {
+        const issuers = Object.entries(ACME_ISSUERS).map(([name, server]): AcmeClusterIssuer => ({
+          apiVersion: "cert-manager.io/v1",
+          kind: "ClusterIssuer",
+          metadata: { name },
+          spec: {
+            acme: {
+              server,
+              email: props.acmeEmail as string,
+              privateKeySecretRef: { name: `${name}-account-key` },
+              solvers: [
+                { selector: { dnsZones: [domain] }, dns01: { route53: { region, hostedZoneID: zoneId } } },
+              ],
+            },
+          },
+        }));
+        issuerNames.push(...issuers.map((issuer) => issuer.metadata.name));
+        // A release of its own, installed once cert-manager (CRDs and webhook) is ready: Helm cannot
+        // map a custom resource whose CRD arrives in the same release, and kubernetes_manifest would
+        // need the CRD at plan time, so a fresh cluster could never be planned in one go.
+        const chart = new TerraformAsset(this, "KubernetesObjectsChart", {
+          path: KUBERNETES_OBJECTS_CHART.path,
+          type: AssetType.DIRECTORY,
+        });
+        const issuerValues: KubernetesObjectsValues = { objects: issuers };
+        this.clusterIssuers = new ChartRelease(this, "ClusterIssuers", {
+          source: { chart: chart.path, version: KUBERNETES_OBJECTS_CHART.version },
+          releaseName: "cluster-issuers",
+          namespace: account.namespace,
+          values: issuerValues,
+          timeoutSeconds: 300,
+          dependsOn: [this.certManager.release],
+        });
+      }
+    }
+    this.clusterIssuerNames = issuerNames;
+
+    // ---- external-dns --------------------------------------------------------------------------
+    if (
+      (props.externalDns ?? true) &&
+      domain !== undefined &&
+      zoneId !== undefined &&
+      zoneArn !== undefined
+    ) {
+      const account = SERVICE_ACCOUNTS.externalDns;
+      const namespace = this.namespace("ExternalDnsNamespace", account.namespace);
+      roles.externalDns = new PodIdentityRole(this, "ExternalDnsRole", {
+        cluster: props.cluster,
+        namespace: account.namespace,
+        serviceAccount: account.name,
+        description: `external-dns records in hosted zone ${zoneId} (EKS cluster ${clusterName})`,
+        policies: { "route53-records": externalDnsPolicy(zoneArn) },
+      });
+      const values: ExternalDnsValues = {
+        provider: { name: "aws" },
+        policy: externalDnsMode,
+        registry: "txt",
+        txtOwnerId: props.externalDnsOwnerId ?? clusterName,
+        domainFilters: [domain],
+        sources: ["service", "ingress"],
+        env: [{ name: "AWS_DEFAULT_REGION", value: region }],
+        extraArgs: [`--zone-id-filter=${zoneId}`],
+        serviceAccount: { create: true, name: account.name },
+      };
+      this.externalDns = new ChartRelease(this, "ExternalDns", {
+        source: HELM_CHARTS.externalDns,
+        releaseName: "external-dns",
+        namespace: account.namespace,
+        values,
+        timeoutSeconds: 300,
+        dependsOn: [namespace, ...controllerDependency, ...podIdentityDependencies(roles.externalDns)],
+      });
+    }
+    this.roles = roles;
+
+    // ---- ACM certificate for the load balancers ------------------------------------------------
+    if ((props.certificate ?? true) && domain !== undefined && zoneId !== undefined) {
+      this.certificateArn = this.acmCertificate(domain, zoneId);
+    }
+  }
+
+  /** A namespace for one component, labelled as platform-managed. */
+  private namespace(id: string, name: string): NamespaceV1 {
+    return new NamespaceV1(this, id, {
+      metadata: { name, labels: { "app.kubernetes.io/managed-by": "cdktf", "platform.layer": "ingress" } },
+    });
+  }
+
+  /** A DNS-validated certificate for the domain and its wildcard; returns the validated ARN. */
+  private acmCertificate(domain: string, zoneId: string): string {
+    const certificate = new AcmCertificate(this, "Certificate", {
+      domainName: domain,
+      subjectAlternativeNames: [`*.${domain}`],
+      validationMethod: "DNS",
+      keyAlgorithm: "RSA_2048",
+      lifecycle: { createBeforeDestroy: true },
+    });
+    // AWS validates the apex and its wildcard with one and the same CNAME record.
+    const option = certificate.domainValidationOptions.get(0);
+    const record = new Route53Record(this, "CertificateValidationRecord", {
+      zoneId,
+      name: option.resourceRecordName,
+      type: option.resourceRecordType,
+      records: [option.resourceRecordValue],
+      ttl: 60,
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, "CertificateValidation", {
+      certificateArn: certificate.arn,
+      validationRecordFqdns: [record.fqdn],
+    });
+    return validation.certificateArn;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./chart-release";
+export * from "./chart-values";
+export * from "./cluster-ingress";
+export * from "./iam-policies";

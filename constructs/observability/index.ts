@@ -1,0 +1,3 @@
+export * from "./chart-values";
+export * from "./observability";
+export * from "./platform-alarms";

@@ -1,0 +1,318 @@
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { awsContext } from "../core/aws-context";
+import { policyDocument } from "../core/iam";
+import { PropValidator } from "../core/validation";
+import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
+import { ChartRelease, podIdentityDependencies } from "../ingress/chart-release";
+import { ObjectStorage } from "../object-storage/object-storage";
+import { HELM_CHARTS } from "../versions";
+import {
+  LokiMode,
+  OTLP_GATEWAY_NAME,
+  kubePrometheusStackValues,
+  logShipperValues,
+  lokiValues,
+  otlpGatewayValues,
+} from "./chart-values";
+import { PlatformAlarms } from "./platform-alarms";
+
+/** Props of {@link Observability}. */
+export interface ObservabilityProps {
+  /** The cluster the charts run in (only its name is needed, so it may live in another stack). */
+  readonly cluster: PodIdentityCluster;
+  /** The cluster's region, for Loki's S3 client and X-Ray. @default - the stack's AWS provider region */
+  readonly region?: string;
+  /** Namespace of every observability release. @default "observability" */
+  readonly namespace?: string;
+  /** Installed before the releases and removed after them, e.g. the load balancer controller's release. @default - none */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  /** Installs kube-prometheus-stack (Prometheus, Alertmanager, Grafana). @default true */
+  readonly monitoring?: boolean;
+  /** Days Prometheus keeps metrics. @default 15 */
+  readonly prometheusRetentionDays?: number;
+  /** Size of Prometheus's volume; retention by size stops at 85% of it. @default 50 */
+  readonly prometheusStorageGiB?: number;
+  /** StorageClass of the Prometheus and Loki volumes. @default - a dedicated encrypted gp3 StorageClass */
+  readonly storageClassName?: string;
+  /**
+   * Secret (keys `admin-user`, `admin-password`) with Grafana's admin login, managed outside
+   * Terraform (External Secrets, an operator); it must exist before monitoring is installed.
+   * @default - the Grafana chart generates a random password into its own Secret
+   * (`kube-prometheus-stack-grafana`) at install and keeps it across upgrades: it is in no
+   * Terraform file, value or state, and a new cluster installs in one apply.
+   */
+  readonly grafanaAdminSecretName?: string;
+  /** Secret (key `alertmanager.yaml`) with Alertmanager's receivers, created outside Terraform. @default "alertmanager-config" */
+  readonly alertmanagerConfigSecretName?: string;
+  /** Installs Loki and a log shipper on every node. @default true */
+  readonly logging?: boolean;
+  /** The bucket Loki stores chunks and indexes in; required with `logging`. @default - none */
+  readonly logBucket?: ObjectStorage;
+  /** How Loki runs. @default "singleBinary" */
+  readonly lokiMode?: LokiMode;
+  /** Days Loki keeps logs (its compactor deletes older ones). @default 30 */
+  readonly lokiRetentionDays?: number;
+  /** Installs an OTLP gateway (OpenTelemetry collector): traces to X-Ray, metrics to Prometheus, logs to Loki. @default true */
+  readonly tracing?: boolean;
+  /** Prefix of the alarm topic and alarm names. @default - the construct id, lowercased */
+  readonly alarmName?: string;
+  /** Email addresses that receive the alarms. @default - none */
+  readonly alarmEmails?: readonly string[];
+  /** Other alarm topics `alarmEmails` subscribe to, e.g. the database's. @default - none */
+  readonly alarmSubscribeToTopicArns?: readonly string[];
+  /** NAT gateways to alarm on (may be a Terraform list). @default - none */
+  readonly natGatewayIds?: readonly string[];
+  /** RDS instances to alarm on (latency). @default - none */
+  readonly databaseInstanceIdentifiers?: readonly string[];
+  /** Alarms on the account's Application Load Balancers. @default true */
+  readonly loadBalancerAlarms?: boolean;
+}
+
+/** Service accounts of the observability releases (Pod Identity associates the ones with AWS access). */
+export const OBSERVABILITY_SERVICE_ACCOUNTS = {
+  loki: "loki",
+  logShipper: "log-shipper",
+  otlpGateway: "otel-collector",
+} as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Observability for an EKS cluster and its environment, each part optional:
+ * - kube-prometheus-stack: retention and volume sized per environment, every ServiceMonitor,
+ *   PodMonitor and rule of every namespace selected, EKS-managed control-plane jobs off, Grafana's
+ *   admin login and Alertmanager's receivers read from Kubernetes Secrets that Terraform never sees;
+ * - Loki on an S3 bucket of the object-storage construct, through a Pod Identity role limited to
+ *   that bucket (and its key), with schema v13 and compactor retention;
+ * - a log shipper (OpenTelemetry collector DaemonSet) sending container logs to Loki over OTLP;
+ * - an OTLP gateway (OpenTelemetry collector): traces to AWS X-Ray, metrics to Prometheus, logs to Loki;
+ * - CloudWatch alarms (NAT, RDS, ALB) to the environment's encrypted SNS topic ({@link PlatformAlarms}).
+ *
+ * Releases are installed after `dependsOn` (the load balancer controller, whose webhook admits the
+ * Services they create) and in dependency order among themselves; destroy runs in reverse.
+ */
+export class Observability extends Construct {
+  /** The kube-prometheus-stack release, when monitoring is on. */
+  readonly monitoring?: ChartRelease;
+  /** The Loki release, when logging is on. */
+  readonly loki?: ChartRelease;
+  /** The log shipper's release, when logging is on. */
+  readonly logShipper?: ChartRelease;
+  /** The OTLP gateway's release, when tracing is on. */
+  readonly otlpGateway?: ChartRelease;
+  /** In-cluster OTLP endpoint (HTTP) for applications, when tracing is on. */
+  readonly otlpEndpoint?: string;
+  /** Loki's Pod Identity role, when logging is on. */
+  readonly lokiRole?: PodIdentityRole;
+  /** The environment's alarm topic and alarms. */
+  readonly alarms: PlatformAlarms;
+  /** ARN of the alarm topic. */
+  readonly alarmTopicArn: string;
+  /** The namespace of the releases. */
+  readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const namespaceName = props.namespace ?? "observability";
+    const withMonitoring = props.monitoring ?? true;
+    const withLogging = props.logging ?? true;
+    const withTracing = props.tracing ?? true;
+    const retentionDays = props.prometheusRetentionDays ?? 15;
+    const storageGiB = props.prometheusStorageGiB ?? 50;
+    const lokiMode = props.lokiMode ?? "singleBinary";
+    const lokiRetentionDays = props.lokiRetentionDays ?? 30;
+    const grafanaAdminSecretName = props.grafanaAdminSecretName;
+    const alertmanagerConfigSecretName = props.alertmanagerConfigSecretName ?? "alertmanager-config";
+
+    const v = new PropValidator("Observability", this);
+    v.check(
+      "namespace",
+      namespaceName,
+      (n) => DNS_LABEL.test(n),
+      "must be a Kubernetes namespace name (DNS label)",
+    );
+    v.check(
+      "prometheusRetentionDays",
+      retentionDays,
+      (d) => Number.isInteger(d) && d >= 1 && d <= 365,
+      "must be a whole number of days from 1 to 365",
+    );
+    v.check(
+      "prometheusStorageGiB",
+      storageGiB,
+      (g) => Number.isInteger(g) && g >= 10 && g <= 16384,
+      "must be a whole number of GiB from 10 to 16384",
+    );
+    v.check(
+      "lokiMode",
+      lokiMode,
+      (m) => m === "singleBinary" || m === "simpleScalable",
+      "must be 'singleBinary' or 'simpleScalable'",
+    );
+    v.check(
+      "lokiRetentionDays",
+      lokiRetentionDays,
+      (d) => Number.isInteger(d) && d >= 1 && d <= 3650,
+      "must be a whole number of days from 1 to 3650",
+    );
+    for (const [prop, name] of [
+      ["grafanaAdminSecretName", grafanaAdminSecretName],
+      ["alertmanagerConfigSecretName", alertmanagerConfigSecretName],
+      ["storageClassName", props.storageClassName],
+    ] as const) {
+      v.check(
+        prop,
+        name,
+        (n) => n === undefined || DNS_LABEL.test(n),
+        "must be a Kubernetes object name (DNS label)",
+      );
+    }
+    v.check(
+      "logBucket",
+      props.logBucket,
+      (b) => !withLogging || b !== undefined,
+      "is required when logging is on (Loki stores chunks and indexes in it)",
+    );
+    v.throwIfInvalid();
+
+    const ctx = awsContext(this);
+    const region = props.region ?? ctx.region;
+    this.namespace = namespaceName;
+    this.alarms = new PlatformAlarms(this, "Alarms", {
+      name: props.alarmName ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-"),
+      emails: props.alarmEmails,
+      subscribeToTopicArns: props.alarmSubscribeToTopicArns,
+      natGatewayIds: props.natGatewayIds,
+      databaseInstanceIdentifiers: props.databaseInstanceIdentifiers,
+      loadBalancerAlarms: props.loadBalancerAlarms,
+    });
+    this.alarmTopicArn = this.alarms.topicArn;
+    if (!withMonitoring && !withLogging && !withTracing) return;
+
+    const namespace = new NamespaceV1(this, "Namespace", {
+      metadata: {
+        name: namespaceName,
+        labels: { "app.kubernetes.io/managed-by": "cdktf", "platform.layer": "observability" },
+      },
+    });
+    const base: ITerraformDependable[] = [namespace, ...(props.dependsOn ?? [])];
+    const needsVolumes = withMonitoring || withLogging;
+    let storageClassName = props.storageClassName;
+    if (needsVolumes && storageClassName === undefined) {
+      // EKS has no default StorageClass: an encrypted gp3 one, bound in the pod's AZ.
+      const storageClass = new StorageClassV1(this, "StorageClass", {
+        metadata: { name: `${namespaceName}-gp3` },
+        storageProvisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        volumeBindingMode: "WaitForFirstConsumer",
+        reclaimPolicy: "Delete",
+        allowVolumeExpansion: true,
+      });
+      storageClassName = storageClass.metadata.name;
+      base.push(storageClass);
+    }
+    const volumes = storageClassName ?? "";
+    const serviceUrl = (service: string) => `http://${service}.${namespaceName}.svc.cluster.local`;
+    const lokiUrl = withLogging ? serviceUrl("loki-gateway") : undefined;
+    const lokiOtlpUrl = lokiUrl !== undefined ? `${lokiUrl}/otlp` : undefined;
+
+    // ---- metrics: kube-prometheus-stack (its CRDs come first: the other charts' ServiceMonitors need them)
+    if (withMonitoring) {
+      this.monitoring = new ChartRelease(this, "KubePrometheusStack", {
+        source: HELM_CHARTS.kubePrometheusStack,
+        releaseName: "kube-prometheus-stack",
+        namespace: namespaceName,
+        timeoutSeconds: 900,
+        values: kubePrometheusStackValues({
+          retentionDays,
+          storageGiB,
+          storageClassName: volumes,
+          grafanaAdminSecretName,
+          alertmanagerConfigSecretName,
+          lokiUrl,
+        }),
+        dependsOn: base,
+      });
+    }
+    const afterMonitoring = [...base, ...(this.monitoring ? [this.monitoring.release] : [])];
+
+    // ---- logs: Loki on the log bucket, and a shipper on every node
+    if (withLogging && props.logBucket !== undefined) {
+      this.lokiRole = new PodIdentityRole(this, "LokiRole", {
+        cluster: props.cluster,
+        namespace: namespaceName,
+        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.loki,
+        description: `Loki of EKS cluster ${props.cluster.clusterName}: its log bucket only`,
+        policies: { "log-bucket": props.logBucket.grantReadWrite() },
+      });
+      this.loki = new ChartRelease(this, "Loki", {
+        source: HELM_CHARTS.loki,
+        releaseName: "loki",
+        namespace: namespaceName,
+        timeoutSeconds: 900,
+        values: lokiValues({
+          mode: lokiMode,
+          bucketName: props.logBucket.bucketName,
+          region,
+          retentionDays: lokiRetentionDays,
+          storageClassName: volumes,
+          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.loki,
+          serviceMonitor: withMonitoring,
+        }),
+        dependsOn: [...afterMonitoring, ...podIdentityDependencies(this.lokiRole)],
+      });
+      this.logShipper = new ChartRelease(this, "LogShipper", {
+        source: HELM_CHARTS.openTelemetryCollector,
+        releaseName: "log-shipper",
+        namespace: namespaceName,
+        values: logShipperValues(lokiOtlpUrl as string, OBSERVABILITY_SERVICE_ACCOUNTS.logShipper),
+        dependsOn: [...base, this.loki.release],
+      });
+    }
+
+    // ---- traces (and OTLP metrics and logs): the OTLP gateway
+    if (withTracing) {
+      const gatewayRole = new PodIdentityRole(this, "OtlpGatewayRole", {
+        cluster: props.cluster,
+        namespace: namespaceName,
+        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
+        description: `OTLP gateway of EKS cluster ${props.cluster.clusterName}: sends traces to X-Ray`,
+        policies: {
+          // X-Ray's trace and sampling APIs support no resource-level permissions.
+          "xray-write": policyDocument({
+            Sid: "WriteTraces",
+            Effect: "Allow",
+            Action: [
+              "xray:PutTraceSegments",
+              "xray:PutTelemetryRecords",
+              "xray:GetSamplingRules",
+              "xray:GetSamplingTargets",
+              "xray:GetSamplingStatisticSummaries",
+            ],
+            Resource: "*",
+          }),
+        },
+      });
+      this.otlpGateway = new ChartRelease(this, "OtlpGateway", {
+        source: HELM_CHARTS.openTelemetryCollector,
+        releaseName: "otel-collector",
+        namespace: namespaceName,
+        values: otlpGatewayValues({
+          region,
+          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
+          lokiOtlpUrl,
+          prometheus: withMonitoring,
+        }),
+        dependsOn: [
+          ...afterMonitoring,
+          ...(this.loki ? [this.loki.release] : []),
+          ...podIdentityDependencies(gatewayRole),
+        ],
+      });
+      this.otlpEndpoint = `${serviceUrl(OTLP_GATEWAY_NAME)}:4318`;
+    }
+  }
+}

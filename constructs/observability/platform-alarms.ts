@@ -1,0 +1,273 @@
+import {
+  CloudwatchMetricAlarm,
+  CloudwatchMetricAlarmConfig,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { TerraformIterator, Token } from "cdktf";
+import { Construct } from "constructs";
+import { awsContext } from "../core/aws-context";
+import { policyDocument, policyJson } from "../core/iam";
+import { PropValidator } from "../core/validation";
+import { EncryptionKey } from "../kms/encryption-key";
+
+/** Props of {@link PlatformAlarms}. */
+export interface PlatformAlarmsProps {
+  /** Prefix of the topic and alarm names, e.g. the environment name. */
+  readonly name: string;
+  /** Email addresses subscribed to the topic (each confirms by email once). @default - none */
+  readonly emails?: readonly string[];
+  /** Other alarm topics the same addresses subscribe to, e.g. the database's own topic. @default - none */
+  readonly subscribeToTopicArns?: readonly string[];
+  /** NAT gateways to watch for port-allocation errors and dropped packets (may be a Terraform list). @default - none */
+  readonly natGatewayIds?: readonly string[];
+  /** RDS instances to watch for read and write latency. @default - none */
+  readonly databaseInstanceIdentifiers?: readonly string[];
+  /** Alarms on the account's Application Load Balancers (5xx, response time). @default true */
+  readonly loadBalancerAlarms?: boolean;
+  /** ALB alarm: more 5xx responses than this per 5 minutes (load balancer or targets). @default 10 */
+  readonly loadBalancer5xxThreshold?: number;
+  /** ALB alarm: average target response time (over all the account's ALBs) above this many seconds. @default 2 */
+  readonly targetResponseTimeSeconds?: number;
+  /** RDS alarm: average read or write latency above this many seconds. @default 0.05 */
+  readonly databaseLatencySeconds?: number;
+  /** KMS key that encrypts the topic. @default - a dedicated KMS key with rotation, usable by CloudWatch */
+  readonly kmsKeyArn?: string;
+}
+
+const NAME = /^[a-zA-Z0-9_-]{1,200}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PERIOD_SECONDS = 300;
+
+/**
+ * The environment's alarm topic and the CloudWatch alarms of the shared infrastructure it watches:
+ * an SNS topic encrypted with KMS that only this account's alarms may publish to (TLS only), email
+ * subscriptions, and alarms for NAT gateways, RDS latency and Application Load Balancers.
+ *
+ * The load balancers are created by the AWS Load Balancer Controller at run time, so their names are
+ * unknown at synth: their alarms are Metrics Insights queries over every ALB of the account and
+ * region (one account per environment; a sandbox in the dev account also sees dev's ALBs), which
+ * cover load balancers as they come and go. Per-service SLOs belong to Prometheus.
+ */
+export class PlatformAlarms extends Construct {
+  /** ARN of the alarm topic. */
+  readonly topicArn: string;
+  /** ARN of the key that encrypts the topic. */
+  readonly kmsKeyArn: string;
+  /** The topic resource (escape hatch). */
+  readonly topic: SnsTopic;
+
+  constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
+    super(scope, id);
+    const emails = props.emails ?? [];
+    const thresholds = {
+      loadBalancer5xx: props.loadBalancer5xxThreshold ?? 10,
+      targetResponseTimeSeconds: props.targetResponseTimeSeconds ?? 2,
+      databaseLatencySeconds: props.databaseLatencySeconds ?? 0.05,
+    };
+
+    const v = new PropValidator("PlatformAlarms", this);
+    v.check("name", props.name, (n) => NAME.test(n), "must be 1–200 letters, digits, '-' or '_'");
+    v.check(
+      "emails",
+      emails,
+      (list) => list.every((e) => EMAIL.test(e)) && new Set(list).size === list.length,
+      "must be distinct email addresses",
+    );
+    v.check(
+      "loadBalancer5xxThreshold",
+      thresholds.loadBalancer5xx,
+      (n) => Number.isInteger(n) && n >= 1,
+      "must be a whole number of responses ≥ 1",
+    );
+    v.check(
+      "targetResponseTimeSeconds",
+      thresholds.targetResponseTimeSeconds,
+      (s) => s > 0 && s <= 60,
+      "must be more than 0 and at most 60 seconds",
+    );
+    v.check(
+      "databaseLatencySeconds",
+      thresholds.databaseLatencySeconds,
+      (s) => s > 0 && s <= 10,
+      "must be more than 0 and at most 10 seconds",
+    );
+    v.throwIfInvalid();
+
+    const ctx = awsContext(this);
+    this.kmsKeyArn =
+      props.kmsKeyArn ??
+      new EncryptionKey(this, "Key", {
+        description: `Encrypts the alarm topic ${props.name}-alarms`,
+        alias: `${props.name}/alarms`,
+        // CloudWatch publishes to the encrypted topic and needs the key to do so.
+        serviceGrants: [
+          { principal: "cloudwatch.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey*"] },
+        ],
+      }).keyArn;
+
+    this.topic = new SnsTopic(this, "Topic", {
+      name: `${props.name}-alarms`,
+      kmsMasterKeyId: this.kmsKeyArn,
+    });
+    this.topicArn = this.topic.arn;
+    new SnsTopicPolicy(this, "TopicPolicy", {
+      arn: this.topic.arn,
+      policy: policyJson(
+        policyDocument(
+          {
+            Sid: "AccountAdministration",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+            Action: [
+              "sns:GetTopicAttributes",
+              "sns:SetTopicAttributes",
+              "sns:Subscribe",
+              "sns:ListSubscriptionsByTopic",
+            ],
+            Resource: this.topic.arn,
+          },
+          {
+            Sid: "AccountCloudWatchAlarms",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.topic.arn,
+            Condition: {
+              ArnLike: {
+                "aws:SourceArn": `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:*`,
+              },
+            },
+          },
+          {
+            Sid: "TlsOnly",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: this.topic.arn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ),
+      ),
+    });
+
+    const topics: [string, string][] = [
+      ["alarms", this.topic.arn],
+      ...(props.subscribeToTopicArns ?? []).map((arn, index): [string, string] => [`topic${index}`, arn]),
+    ];
+    for (const [topicKey, topicArn] of topics) {
+      for (const email of emails) {
+        new SnsTopicSubscription(this, `Subscription-${topicKey}-${email}`, {
+          topicArn,
+          protocol: "email",
+          endpoint: email,
+        });
+      }
+    }
+
+    this.natGatewayAlarms(props.name, props.natGatewayIds ?? []);
+    (props.databaseInstanceIdentifiers ?? []).forEach((identifier, index) =>
+      this.databaseAlarms(props.name, identifier, index, thresholds.databaseLatencySeconds),
+    );
+    if (props.loadBalancerAlarms ?? true) this.loadBalancerAlarms(props.name, thresholds);
+  }
+
+  /** Settings every alarm shares: 5-minute periods, the topic on alarm and on recovery. */
+  private alarm(
+    id: string,
+    config: Omit<CloudwatchMetricAlarmConfig, "alarmActions" | "okActions" | "evaluationPeriods"> & {
+      evaluationPeriods?: number;
+    },
+  ): void {
+    new CloudwatchMetricAlarm(this, id, {
+      ...config,
+      evaluationPeriods: config.evaluationPeriods ?? 3,
+      datapointsToAlarm: config.datapointsToAlarm ?? config.evaluationPeriods ?? 3,
+      alarmActions: [this.topicArn],
+      okActions: [this.topicArn],
+    });
+  }
+
+  /** Port-allocation errors (connections failing) and dropped packets, per NAT gateway. */
+  private natGatewayAlarms(name: string, natGatewayIds: readonly string[]): void {
+    if (!Token.isUnresolved(natGatewayIds) && natGatewayIds.length === 0) return;
+    // One alarm per gateway, keyed by its id: the ids may only be known when Terraform reads them.
+    const gateways = TerraformIterator.fromList(Token.asList(natGatewayIds));
+    const gatewayId = Token.asString(gateways.value);
+    const perGateway = (metricName: string, threshold: number, evaluationPeriods: number, what: string) => ({
+      forEach: gateways,
+      alarmName: `${name}-nat-${gatewayId}-${what.replace(/ /g, "-")}`,
+      alarmDescription: `NAT gateway ${gatewayId}: ${what}`,
+      namespace: "AWS/NATGateway",
+      metricName,
+      dimensions: { NatGatewayId: gatewayId },
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold,
+      period: PERIOD_SECONDS,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      treatMissingData: "notBreaching",
+    });
+    this.alarm("NatPortAllocationErrors", perGateway("ErrorPortAllocation", 0, 1, "port allocation errors"));
+    this.alarm("NatDroppedPackets", perGateway("PacketsDropCount", 100, 3, "dropped packets"));
+  }
+
+  /** Read and write latency of one RDS instance (the database construct alarms on its capacity). */
+  private databaseAlarms(name: string, identifier: string, index: number, thresholdSeconds: number): void {
+    const key = Token.isUnresolved(identifier) ? `database${index}` : identifier;
+    for (const [metricName, what] of [
+      ["ReadLatency", "read-latency"],
+      ["WriteLatency", "write-latency"],
+    ] as const) {
+      this.alarm(`Rds-${key}-${what}`, {
+        alarmName: `${name}-rds-${key}-${what}`,
+        alarmDescription: `RDS ${identifier}: average ${what.replace("-", " ")} above ${thresholdSeconds * 1000} ms`,
+        namespace: "AWS/RDS",
+        metricName,
+        dimensions: { DBInstanceIdentifier: identifier },
+        statistic: "Average",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholdSeconds,
+        period: PERIOD_SECONDS,
+        treatMissingData: "missing",
+      });
+    }
+  }
+
+  /** 5xx responses and response time over every ALB of the account and region (Metrics Insights). */
+  private loadBalancerAlarms(
+    name: string,
+    t: { loadBalancer5xx: number; targetResponseTimeSeconds: number },
+  ): void {
+    const query = (id: string, sql: string, description: string, threshold: number) =>
+      this.alarm(`Alb-${id}`, {
+        alarmName: `${name}-alb-${id}`,
+        alarmDescription: `Application Load Balancers: ${description}`,
+        metricQuery: [{ id: "q1", expression: sql, period: PERIOD_SECONDS, returnData: true, label: id }],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold,
+        treatMissingData: "notBreaching",
+      });
+    const schema = 'SCHEMA("AWS/ApplicationELB", LoadBalancer)';
+    query(
+      "elb-5xx",
+      `SELECT SUM(HTTPCode_ELB_5XX_Count) FROM ${schema}`,
+      `more than ${t.loadBalancer5xx} 5xx responses from the load balancers per 5 minutes`,
+      t.loadBalancer5xx,
+    );
+    query(
+      "target-5xx",
+      `SELECT SUM(HTTPCode_Target_5XX_Count) FROM ${schema}`,
+      `more than ${t.loadBalancer5xx} 5xx responses from the targets per 5 minutes`,
+      t.loadBalancer5xx,
+    );
+    query(
+      "target-response-time",
+      `SELECT AVG(TargetResponseTime) FROM ${schema}`,
+      `average target response time above ${t.targetResponseTimeSeconds} s`,
+      t.targetResponseTimeSeconds,
+    );
+  }
+}

@@ -1,0 +1,130 @@
+import { DataAwsNatGateways } from "@cdktf/provider-aws/lib/data-aws-nat-gateways";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { Fn, TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { eksExecAuth } from "../constructs/eks/kubernetes-auth";
+import { ClusterIngress } from "../constructs/ingress/cluster-ingress";
+import { Observability } from "../constructs/observability/observability";
+import { ClusterStack } from "./cluster-stack";
+import { DataStack } from "./data-stack";
+import { EnvironmentStack, EnvironmentStackProps } from "./environment-stack";
+import { NetworkStack } from "./network-stack";
+
+/** Props of {@link PlatformStack}. */
+export interface PlatformStackProps extends EnvironmentStackProps {
+  /** The environment's network stack: the VPC (load balancer controller) and its NAT gateways (alarms). */
+  readonly network: NetworkStack;
+  /** The environment's cluster stack: name, endpoint and CA of the cluster the providers talk to. */
+  readonly cluster: ClusterStack;
+  /** The environment's data stack: Loki's log bucket and the database (alarms). */
+  readonly data: DataStack;
+}
+
+/**
+ * `<env>-platform`: the only stack with the Kubernetes and Helm providers. They are configured from
+ * the cluster stack's outputs (endpoint, CA) and authenticate with a short-lived `aws eks get-token`
+ * on every run, so no credential is stored; the cluster itself is never created in the same apply.
+ * It installs the ingress and observability components the environment's `platform` section turns
+ * on, and the environment's CloudWatch alarms.
+ */
+export class PlatformStack extends EnvironmentStack {
+  /** Load balancer controller, cert-manager, external-dns and the ACM certificate. */
+  readonly ingress: ClusterIngress;
+  /** Prometheus, Loki, log shipping, the OTLP gateway and the alarms. */
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
+    const { name, region, platform, deployRoleArn, repository, tags } = props.environment;
+    const { components, domain } = platform;
+
+    const host = props.cluster.clusterEndpoint;
+    const clusterCaCertificate = Fn.base64decode(props.cluster.clusterCertificateAuthorityData);
+    const exec = eksExecAuth(props.cluster.clusterName, region, deployRoleArn);
+    new KubernetesProvider(this, "Kubernetes", { host, clusterCaCertificate, exec: [exec] });
+    new HelmProvider(this, "Helm", { kubernetes: { host, clusterCaCertificate, exec } });
+
+    const vpcId = props.network.network.vpcId;
+    this.ingress = new ClusterIngress(this, "Ingress", {
+      cluster: props.cluster,
+      vpcId,
+      region,
+      loadBalancerController: components.loadBalancerController,
+      // Load balancers are created by the controller, outside Terraform: tag them like the rest.
+      loadBalancerTags: {
+        ...tags,
+        environment: name,
+        repository,
+        "managed-by": "aws-load-balancer-controller",
+      },
+      certManager: components.certManager,
+      externalDns: components.externalDns,
+      domainName: domain?.name,
+      hostedZoneId: domain?.hostedZoneId,
+      acmeEmail: domain?.acmeEmail,
+    });
+
+    // NAT gateway ids are read from the VPC at plan time (the network stack exports only their IPs).
+    const natGateways = new DataAwsNatGateways(this, "NatGateways", {
+      filter: [
+        { name: "vpc-id", values: [vpcId] },
+        { name: "state", values: ["available"] },
+      ],
+    });
+    this.observability = new Observability(this, "Observability", {
+      cluster: props.cluster,
+      region,
+      // The controller's webhook admits every Service, and it must outlive the load balancers it owns.
+      dependsOn: this.ingress.loadBalancerController ? [this.ingress.loadBalancerController.release] : [],
+      monitoring: components.monitoring,
+      prometheusRetentionDays: platform.prometheusRetentionDays,
+      prometheusStorageGiB: platform.prometheusStorageGiB,
+      logging: components.logging,
+      logBucket: props.data.logBucket,
+      lokiMode: platform.lokiMode,
+      lokiRetentionDays: platform.lokiRetentionDays,
+      tracing: components.tracing,
+      alarmName: name,
+      alarmEmails: platform.alarmEmails,
+      // The database alarms go to the database's own topic: the same people receive them.
+      alarmSubscribeToTopicArns: [props.data.database.alarmTopicArn],
+      natGatewayIds: natGateways.ids,
+      databaseInstanceIdentifiers: [props.data.database.identifier],
+    });
+
+    const outputs: Record<string, { value: unknown; description: string }> = {
+      alarm_topic_arn: {
+        value: this.observability.alarmTopicArn,
+        description: "SNS topic of the environment's alarms",
+      },
+    };
+    if (this.ingress.ingressClassName !== undefined) {
+      outputs.ingress_class = {
+        value: this.ingress.ingressClassName,
+        description: "IngressClass of the ALB controller",
+      };
+    }
+    if (this.ingress.certificateArn !== undefined) {
+      outputs.certificate_arn = {
+        value: this.ingress.certificateArn,
+        description: "ACM certificate of the domain",
+      };
+    }
+    if (this.ingress.clusterIssuerNames.length > 0) {
+      outputs.cluster_issuers = {
+        value: this.ingress.clusterIssuerNames,
+        description: "cert-manager ClusterIssuers",
+      };
+    }
+    if (this.observability.otlpEndpoint !== undefined) {
+      outputs.otlp_endpoint = {
+        value: this.observability.otlpEndpoint,
+        description: "In-cluster OTLP/HTTP endpoint",
+      };
+    }
+    for (const [outputId, { value, description }] of Object.entries(outputs)) {
+      new TerraformOutput(this, outputId, { value, description });
+    }
+  }
+}

@@ -1,0 +1,310 @@
+import { Construct } from "constructs";
+import { ChartRelease } from "../../../constructs/ingress/chart-release";
+import { ObjectStorage } from "../../../constructs/object-storage/object-storage";
+import { Observability, ObservabilityProps } from "../../../constructs/observability/observability";
+import { HELM_CHARTS } from "../../../constructs/versions";
+import { TerraformJson, expectErrorContaining, resourcesOf } from "../../helpers";
+import {
+  addressesOf,
+  policyStatements,
+  releasesOf,
+  synthPlatformScope,
+  valuesOf,
+} from "../ingress/platform-scope";
+
+const CLUSTER = { clusterName: "test-cluster" };
+type Options = Omit<ObservabilityProps, "cluster" | "logBucket" | "dependsOn"> & { withBucket?: boolean };
+
+/** Observability in a scope with a log bucket and a stand-in for the load balancer controller's release. */
+function synth(options: Options = {}): TerraformJson {
+  const { withBucket = true, ...props } = options;
+  return synthPlatformScope((scope: Construct) => {
+    const bucket = withBucket ? new ObjectStorage(scope, "LogBucket") : undefined;
+    const controller = new ChartRelease(scope, "Controller", {
+      source: HELM_CHARTS.awsLoadBalancerController,
+      releaseName: "aws-load-balancer-controller",
+      namespace: "kube-system",
+    });
+    new Observability(scope, "Observability", {
+      cluster: CLUSTER,
+      region: "eu-west-1",
+      logBucket: bucket,
+      dependsOn: [controller.release],
+      alarmName: "test",
+      ...props,
+    });
+  });
+}
+
+/** Every key of a JSON value, recursively. */
+const keysOf = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.flatMap(keysOf)
+    : value && typeof value === "object"
+      ? Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)])
+      : [];
+
+const full = synth({ prometheusRetentionDays: 7, prometheusStorageGiB: 20, lokiRetentionDays: 14 });
+const releases = releasesOf(full);
+const OBSERVABILITY_RELEASES = ["kube-prometheus-stack", "loki", "log-shipper", "otel-collector"];
+
+describe("Observability releases", () => {
+  it("are the catalog's pinned charts, in one namespace Terraform creates, atomic with timeouts", () => {
+    const charts: Record<string, { repository: string; chart: string; version: string }> = {
+      "kube-prometheus-stack": HELM_CHARTS.kubePrometheusStack,
+      loki: HELM_CHARTS.loki,
+      "log-shipper": HELM_CHARTS.openTelemetryCollector,
+      "otel-collector": HELM_CHARTS.openTelemetryCollector,
+    };
+    for (const [name, source] of Object.entries(charts)) {
+      expect(releases[name]).toMatchObject({
+        ...source,
+        namespace: "observability",
+        atomic: true,
+        wait: true,
+      });
+      expect(releases[name].timeout).toBeGreaterThanOrEqual(600);
+      expect(releases[name].depends_on).toContainEqual(
+        expect.stringMatching(/^kubernetes_namespace_v1\.Observability_Namespace_/),
+      );
+    }
+    expect(Object.values(resourcesOf(full, "kubernetes_namespace_v1")).map((n) => n.metadata.name)).toEqual([
+      "observability",
+    ]);
+  });
+
+  it("are installed after (and uninstalled before) the given dependency, in dependency order", () => {
+    for (const name of OBSERVABILITY_RELEASES) {
+      expect(releases[name].depends_on).toContain(releases["aws-load-balancer-controller"].address);
+    }
+    const prometheus = releases["kube-prometheus-stack"].address;
+    expect(releases.loki.depends_on).toContain(prometheus);
+    expect(releases["log-shipper"].depends_on).toContain(releases.loki.address);
+    expect(releases["otel-collector"].depends_on).toEqual(
+      expect.arrayContaining([prometheus, releases.loki.address]),
+    );
+  });
+
+  it("hold no secret: no password, key or token value anywhere, only names of Kubernetes Secrets", () => {
+    for (const name of OBSERVABILITY_RELEASES) {
+      const keys = keysOf(valuesOf(full, name));
+      expect(
+        keys.filter((k) => /^(password|adminPassword|secretAccessKey|accessKeyId|apiKey|token)$/i.test(k)),
+      ).toEqual([]);
+    }
+  });
+});
+
+describe("Observability: kube-prometheus-stack", () => {
+  const values = valuesOf(full, "kube-prometheus-stack");
+  const spec = values.prometheus.prometheusSpec;
+
+  it("keeps metrics for the given days on an encrypted gp3 volume of the given size", () => {
+    expect(spec.retention).toBe("7d");
+    expect(spec.retentionSize).toBe("17GB");
+    expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("20Gi");
+    expect(spec.storageSpec.volumeClaimTemplate.spec.storageClassName).toMatch(
+      /kubernetes_storage_class_v1\./,
+    );
+    expect(Object.values(resourcesOf(full, "kubernetes_storage_class_v1"))[0]).toMatchObject({
+      storage_provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volume_binding_mode: "WaitForFirstConsumer",
+    });
+  });
+
+  it("selects every ServiceMonitor, PodMonitor, probe and rule in every namespace", () => {
+    for (const kind of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) {
+      expect(spec[`${kind}SelectorNilUsesHelmValues`]).toBe(false);
+    }
+    for (const selector of ["serviceMonitor", "podMonitor", "rule"]) {
+      expect(spec[`${selector}Selector`]).toEqual({});
+      expect(spec[`${selector}NamespaceSelector`]).toEqual({});
+    }
+  });
+
+  it("disables the control-plane jobs EKS manages", () => {
+    for (const job of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]) {
+      expect(values[job]).toEqual({ enabled: false });
+    }
+  });
+
+  it("lets the Grafana chart generate its admin password by default (no password in any value)", () => {
+    expect(values.grafana).not.toHaveProperty("admin");
+    expect(values.grafana).not.toHaveProperty("adminPassword");
+  });
+
+  it("reads Grafana's admin from a named Secret when one is given", () => {
+    const json = synth({ grafanaAdminSecretName: "grafana-admin" });
+    expect(valuesOf(json, "kube-prometheus-stack").grafana.admin).toEqual({
+      existingSecret: "grafana-admin",
+      userKey: "admin-user",
+      passwordKey: "admin-password",
+    });
+  });
+
+  it("reads Alertmanager's receivers from a Secret by name, and adds Loki as a data source", () => {
+    expect(values.alertmanager.alertmanagerSpec).toEqual({
+      useExistingSecret: true,
+      configSecret: "alertmanager-config",
+    });
+    expect(values.grafana.additionalDataSources).toEqual([
+      expect.objectContaining({ type: "loki", url: "http://loki-gateway.observability.svc.cluster.local" }),
+    ]);
+  });
+});
+
+describe("Observability: Loki and log shipping", () => {
+  const values = valuesOf(full, "loki");
+
+  it("stores chunks and indexes in the log bucket (schema v13, TSDB) and deletes logs after the retention", () => {
+    expect(values.deploymentMode).toBe("SingleBinary");
+    expect(values.loki.storage.type).toBe("s3");
+    for (const bucket of Object.values(values.loki.storage.bucketNames)) {
+      expect(bucket).toMatch(/^\$\{aws_s3_bucket\.LogBucket_[0-9A-F]+\.bucket\}$/);
+    }
+    expect(values.loki.storage.s3).toEqual({ region: "eu-west-1" });
+    expect(values.loki.schemaConfig.configs[0]).toMatchObject({
+      store: "tsdb",
+      object_store: "s3",
+      schema: "v13",
+    });
+    expect(values.loki.limits_config.retention_period).toBe("336h");
+    expect(values.loki.compactor).toEqual({ retention_enabled: true, delete_request_store: "s3" });
+    expect(values.singleBinary.replicas).toBe(1);
+  });
+
+  it("reaches S3 through a Pod Identity role limited to the log bucket and its key", () => {
+    const statements = policyStatements(full, "log-bucket");
+    const resources = statements.flatMap((s: any) => [s.Resource].flat());
+    expect(resources.length).toBeGreaterThan(0);
+    for (const resource of resources) {
+      expect(resource).toMatch(
+        /^\$\{(aws_s3_bucket\.LogBucket_[0-9A-F]+\.arn\}(\/\*)?|aws_kms_key\.LogBucket_Key_[0-9A-F]+\.arn\})$/,
+      );
+    }
+    const association = Object.values(resourcesOf(full, "aws_eks_pod_identity_association")).find(
+      (a) => a.service_account === "loki",
+    );
+    expect(association).toMatchObject({ namespace: "observability", cluster_name: "test-cluster" });
+    expect(values.serviceAccount).toEqual({ create: true, name: "loki" });
+  });
+
+  it("runs read/write/backend targets with replication in simple-scalable mode", () => {
+    const scalable = valuesOf(synth({ lokiMode: "simpleScalable" }), "loki");
+    expect(scalable).toMatchObject({
+      deploymentMode: "SimpleScalable",
+      loki: { commonConfig: { replication_factor: 3 } },
+      singleBinary: { replicas: 0 },
+      read: { replicas: 2 },
+      write: { replicas: 3 },
+      backend: { replicas: 2 },
+    });
+  });
+
+  it("ships every node's container logs to Loki over OTLP", () => {
+    expect(valuesOf(full, "log-shipper")).toMatchObject({
+      mode: "daemonset",
+      presets: { logsCollection: { enabled: true }, kubernetesAttributes: { enabled: true } },
+      config: {
+        exporters: {
+          "otlphttp/loki": { endpoint: "http://loki-gateway.observability.svc.cluster.local/otlp" },
+        },
+        service: { pipelines: { logs: { exporters: ["otlphttp/loki"] } } },
+      },
+    });
+  });
+});
+
+describe("Observability: OTLP gateway", () => {
+  it("receives OTLP and sends traces to X-Ray, metrics to Prometheus, logs to Loki", () => {
+    const values = valuesOf(full, "otel-collector");
+    expect(values).toMatchObject({ mode: "deployment", replicaCount: 2, fullnameOverride: "otel-collector" });
+    expect(values.config.service.pipelines).toEqual({
+      traces: { exporters: ["awsxray"] },
+      metrics: { exporters: ["prometheus"] },
+      logs: { exporters: ["otlphttp/loki"] },
+    });
+    expect(values.serviceMonitor.enabled).toBe(true);
+    const statements = policyStatements(full, "xray-write");
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action.every((a: string) => a.startsWith("xray:"))).toBe(true);
+  });
+});
+
+describe("Observability: turning a component off removes exactly its resources", () => {
+  const all = addressesOf(full);
+  it.each([
+    ["monitoring", /\.Observability_KubePrometheusStack_/],
+    ["logging", /\.Observability_(Loki|LogShipper)/],
+    ["tracing", /\.Observability_OtlpGateway/],
+  ] as const)("%s: false", (component, owned) => {
+    const without = addressesOf(
+      synth({
+        prometheusRetentionDays: 7,
+        prometheusStorageGiB: 20,
+        lokiRetentionDays: 14,
+        [component]: false,
+      }),
+    );
+    const removed = all.filter((a) => !without.includes(a));
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed).toEqual(all.filter((a) => owned.test(a)));
+    expect(without.filter((a) => !all.includes(a))).toEqual([]);
+  });
+
+  it("with everything off, only the alarms remain", () => {
+    const json = synth({ monitoring: false, logging: false, tracing: false });
+    expect(resourcesOf(json, "kubernetes_namespace_v1")).toEqual({});
+    expect(Object.keys(releasesOf(json))).toEqual(["aws-load-balancer-controller"]);
+    expect(Object.keys(resourcesOf(json, "aws_sns_topic"))).toHaveLength(1);
+  });
+});
+
+describe("Observability validation", () => {
+  it.each([
+    ["namespace", { namespace: "Observability" }, '"Observability"', "must be a Kubernetes namespace name"],
+    [
+      "prometheusRetentionDays",
+      { prometheusRetentionDays: 0 },
+      "got 0",
+      "must be a whole number of days from 1 to 365",
+    ],
+    [
+      "prometheusStorageGiB",
+      { prometheusStorageGiB: 5 },
+      "got 5",
+      "must be a whole number of GiB from 10 to 16384",
+    ],
+    [
+      "lokiMode",
+      { lokiMode: "distributed" as never },
+      '"distributed"',
+      "must be 'singleBinary' or 'simpleScalable'",
+    ],
+    [
+      "lokiRetentionDays",
+      { lokiRetentionDays: 1.5 },
+      "got 1.5",
+      "must be a whole number of days from 1 to 3650",
+    ],
+    [
+      "grafanaAdminSecretName",
+      { grafanaAdminSecretName: "Grafana Admin" },
+      '"Grafana Admin"',
+      "must be a Kubernetes object name",
+    ],
+    ["logBucket", { withBucket: false }, "got undefined", "is required when logging is on"],
+  ])(
+    "rejects a bad %s, naming the construct, prop, value and what is allowed",
+    (prop, options, got, allowed) => {
+      expectErrorContaining(
+        () => synth(options as Options),
+        "Observability 'stack/Observability'",
+        `'${prop}'`,
+        got,
+        allowed,
+      );
+    },
+  );
+});

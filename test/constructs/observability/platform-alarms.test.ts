@@ -1,0 +1,122 @@
+import { PlatformAlarms, PlatformAlarmsProps } from "../../../constructs/observability/platform-alarms";
+import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct } from "../../helpers";
+
+const PROPS: PlatformAlarmsProps = {
+  name: "dev",
+  emails: ["oncall@example.com", "lead@example.com"],
+  subscribeToTopicArns: ["arn:aws:sns:eu-west-1:111111111111:dev-postgres-alarms"],
+  natGatewayIds: ["nat-0aaaaaaaaaaaaaaaa", "nat-0bbbbbbbbbbbbbbbb"],
+  databaseInstanceIdentifiers: ["dev-postgres"],
+};
+const synth = (props: PlatformAlarmsProps) =>
+  JSON.parse(synthConstruct((scope) => new PlatformAlarms(scope, "Alarms", props)));
+const json = synth(PROPS);
+const alarms = Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm"));
+const alarmNamed = (name: string) => alarms.find((a) => a.alarm_name === name);
+
+describe("PlatformAlarms topic", () => {
+  it("is encrypted with a rotating key that CloudWatch may use", () => {
+    const topic = onlyResource(json, "aws_sns_topic");
+    expect(topic.name).toBe("dev-alarms");
+    expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+    const key = onlyResource(json, "aws_kms_key");
+    expect(key.enable_key_rotation).toBe(true);
+    const grant = JSON.parse(key.policy).Statement.find(
+      (s: any) => s.Principal?.Service === "cloudwatch.amazonaws.com",
+    );
+    expect(grant.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+  });
+
+  it("accepts publications from this account's alarms only, and over TLS only", () => {
+    const statements = JSON.parse(onlyResource(json, "aws_sns_topic_policy").policy).Statement;
+    const cloudwatch = statements.find((s: any) => s.Sid === "AccountCloudWatchAlarms");
+    expect(cloudwatch.Condition.ArnLike["aws:SourceArn"]).toMatch(/:cloudwatch:.*:alarm:\*$/);
+    expect(statements.find((s: any) => s.Sid === "TlsOnly")).toMatchObject({
+      Effect: "Deny",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  it("subscribes every email to it and to the other alarm topics", () => {
+    const subscriptions = Object.values(resourcesOf(json, "aws_sns_topic_subscription"));
+    expect(subscriptions).toHaveLength(4);
+    for (const s of subscriptions) expect(s.protocol).toBe("email");
+    const toOtherTopic = subscriptions.filter((s) => s.topic_arn === PROPS.subscribeToTopicArns?.[0]);
+    expect(toOtherTopic.map((s) => s.endpoint).sort()).toEqual([...(PROPS.emails ?? [])].sort());
+  });
+});
+
+describe("PlatformAlarms alarms", () => {
+  it("notify the topic on alarm and on recovery", () => {
+    for (const alarm of alarms) {
+      expect(alarm.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\..*\.arn\}$/)]);
+      expect(alarm.ok_actions).toEqual(alarm.alarm_actions);
+    }
+  });
+
+  it("watch each NAT gateway for port-allocation errors and dropped packets", () => {
+    const nat = alarms.filter((a) => a.namespace === "AWS/NATGateway");
+    expect(nat.map((a) => a.metric_name).sort()).toEqual(["ErrorPortAllocation", "PacketsDropCount"]);
+    for (const alarm of nat) {
+      expect(alarm.for_each).toContain("nat-0aaaaaaaaaaaaaaaa");
+      expect(alarm.dimensions).toEqual({ NatGatewayId: "${each.value}" });
+    }
+  });
+
+  it("watch each database's read and write latency", () => {
+    expect(alarmNamed("dev-rds-dev-postgres-read-latency")).toMatchObject({
+      namespace: "AWS/RDS",
+      metric_name: "ReadLatency",
+      dimensions: { DBInstanceIdentifier: "dev-postgres" },
+      threshold: 0.05,
+    });
+    expect(alarmNamed("dev-rds-dev-postgres-write-latency")?.metric_name).toBe("WriteLatency");
+  });
+
+  it("watch the account's ALBs through Metrics Insights (their names are unknown at synth)", () => {
+    const alb = alarms.filter((a) => a.metric_query);
+    expect(alb.map((a) => a.alarm_name).sort()).toEqual([
+      "dev-alb-elb-5xx",
+      "dev-alb-target-5xx",
+      "dev-alb-target-response-time",
+    ]);
+    expect(alarmNamed("dev-alb-elb-5xx")?.metric_query).toEqual([
+      expect.objectContaining({
+        expression: 'SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)',
+        return_data: true,
+        period: 300,
+      }),
+    ]);
+  });
+
+  it("leave out what they are not given", () => {
+    const minimal = synth({ name: "dev", loadBalancerAlarms: false });
+    expect(resourcesOf(minimal, "aws_cloudwatch_metric_alarm")).toEqual({});
+    expect(resourcesOf(minimal, "aws_sns_topic_subscription")).toEqual({});
+  });
+
+  it.each([
+    ["name", { name: "dev alarms" }, '"dev alarms"', "must be 1–200 letters, digits, '-' or '_'"],
+    ["emails", { emails: ["oncall"] }, '["oncall"]', "must be distinct email addresses"],
+    [
+      "loadBalancer5xxThreshold",
+      { loadBalancer5xxThreshold: 0 },
+      "got 0",
+      "must be a whole number of responses ≥ 1",
+    ],
+    [
+      "targetResponseTimeSeconds",
+      { targetResponseTimeSeconds: 0 },
+      "got 0",
+      "must be more than 0 and at most 60 seconds",
+    ],
+    [
+      "databaseLatencySeconds",
+      { databaseLatencySeconds: 20 },
+      "got 20",
+      "must be more than 0 and at most 10 seconds",
+    ],
+  ])("reject a bad %s, naming the prop, the value and what is allowed", (prop, props, got, allowed) => {
+    expectErrorContaining(() => synth({ ...PROPS, ...props }), "PlatformAlarms", `'${prop}'`, got, allowed);
+  });
+});

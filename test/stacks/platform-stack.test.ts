@@ -1,0 +1,253 @@
+import { KUBERNETES_OBJECTS_CHART } from "../../constructs/ingress/cluster-ingress";
+import { HELM_CHARTS } from "../../constructs/versions";
+import { ENVIRONMENTS, loadEnvironment, selectEnvironments } from "../../environments";
+import { buildApp, buildEnvironment } from "../../stacks/environment-app";
+import { TerraformJson, resourcesOf, synthApp, synthAppWithAnnotations, withChanges } from "../helpers";
+import { addressesOf, releasesOf } from "../constructs/ingress/platform-scope";
+
+// The shipped environments and a sandbox, synthesized once, exactly as main.ts does it.
+const { stacks, annotations } = synthAppWithAnnotations((app) =>
+  buildApp(app, selectEnvironments({ INFRA_SANDBOX: "alice" })),
+);
+const ENVS = ["dev", "stage", "prod", "sandbox-alice"] as const;
+const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
+const remote = (env: string, stack: string) =>
+  `data.terraform_remote_state.cross-stack-reference-input-${env}-${stack}`;
+const releases = (env: string) => releasesOf(platform(env));
+const values = (env: string, release: string) => JSON.parse(releases(env)[release].values[0]);
+const policies = (env: string, name: string) =>
+  Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))
+    .filter((p) => p.name === name)
+    .flatMap((p) => JSON.parse(p.policy).Statement);
+
+/** Every key of a JSON value, recursively. */
+const keysOf = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.flatMap(keysOf)
+    : value && typeof value === "object"
+      ? Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)])
+      : [];
+
+/** The release addresses a release depends on, directly or through other releases. */
+function releaseAncestors(env: string, name: string): string[] {
+  const byAddress = Object.fromEntries(Object.values(releases(env)).map((r) => [r.address, r]));
+  const seen = new Set<string>();
+  const visit = (address: string) => {
+    for (const dep of byAddress[address]?.depends_on ?? []) {
+      if (dep.startsWith("helm_release.") && !seen.has(dep)) {
+        seen.add(dep);
+        visit(dep);
+      }
+    }
+  };
+  visit(releases(env)[name].address);
+  return [...seen];
+}
+
+describe("<env>-platform stacks", () => {
+  it.each(ENVS)("%s-platform exists, with its state under <env>/<env>-platform.tfstate", (env) => {
+    expect(platform(env).terraform?.backend.s3.key).toBe(`${env}/${env}-platform.tfstate`);
+  });
+
+  it("are the only stacks with the Kubernetes and Helm providers", () => {
+    for (const [id, json] of Object.entries(stacks)) {
+      const providers = Object.keys(json.provider ?? {}).sort();
+      expect(providers).toEqual(id.endsWith("-platform") ? ["aws", "helm", "kubernetes"] : ["aws"]);
+    }
+  });
+
+  it.each(ENVS)("%s-platform configures both providers from the cluster stack, with exec auth", (env) => {
+    const cluster = `\${${remote(env, "cluster")}.outputs.cross-stack-output-aws_eks_clusterCluster_`;
+    const [kubernetes] = platform(env).provider?.kubernetes ?? [];
+    const [helm] = platform(env).provider?.helm ?? [];
+    for (const config of [kubernetes, helm.kubernetes]) {
+      expect(config.host).toMatch(new RegExp(`^${escape(cluster)}[0-9A-F]+endpoint\\}$`));
+      expect(config.cluster_ca_certificate).toMatch(
+        /^\$\{base64decode\(data\.terraform_remote_state\..*certificate_authority0data\)\}$/,
+      );
+      const exec = Array.isArray(config.exec) ? config.exec[0] : config.exec;
+      expect(exec).toMatchObject({ api_version: "client.authentication.k8s.io/v1beta1", command: "aws" });
+      expect(exec.args.slice(0, 3)).toEqual(["eks", "get-token", "--cluster-name"]);
+      expect(exec.args[3]).toMatch(new RegExp(`^${escape(cluster)}[0-9A-F]+name\\}$`));
+      expect(exec.args.slice(4)).toEqual(["--region", "eu-west-1"]);
+      expect(JSON.stringify(config)).not.toMatch(/"(token|password|client_key)"/);
+    }
+  });
+
+  it.each(ENVS)(
+    "%s-platform: every release is pinned to the catalog, namespaced, atomic, with a timeout",
+    (env) => {
+      const catalog = Object.fromEntries(Object.values(HELM_CHARTS).map((c) => [c.chart, c]));
+      for (const release of Object.values(releases(env))) {
+        const pinned = release.chart.startsWith("assets/")
+          ? KUBERNETES_OBJECTS_CHART
+          : catalog[release.chart];
+        expect(pinned).toBeDefined();
+        expect(release.version).toBe(pinned.version);
+        if (!release.chart.startsWith("assets/"))
+          expect(release.repository).toBe(catalog[release.chart].repository);
+        expect(release).toMatchObject({ atomic: true, create_namespace: false, wait: true });
+        expect(release.namespace).toMatch(/^[a-z0-9-]+$/);
+        expect(release.timeout).toBeGreaterThanOrEqual(300);
+        expect(release.values).toHaveLength(1);
+      }
+    },
+  );
+
+  it.each(ENVS)("%s-platform: no secret literal in any release's values", (env) => {
+    for (const name of Object.keys(releases(env))) {
+      const keys = keysOf(values(env, name));
+      expect(
+        keys.filter((k) => /^(password|adminPassword|secretAccessKey|accessKeyId|apiKey|token)$/i.test(k)),
+      ).toEqual([]);
+    }
+    expect(values(env, "kube-prometheus-stack").grafana).not.toHaveProperty("admin");
+  });
+
+  it.each(ENVS)(
+    "%s-platform: the LB controller starts after its Pod Identity association and goes last",
+    (env) => {
+      const controller = releases(env)["aws-load-balancer-controller"];
+      expect(controller.depends_on).toContainEqual(
+        expect.stringMatching(/^aws_eks_pod_identity_association\.Ingress_LoadBalancerControllerRole/),
+      );
+      for (const name of Object.keys(releases(env)).filter((n) => n !== "aws-load-balancer-controller")) {
+        expect(releaseAncestors(env, name)).toContain(controller.address);
+      }
+    },
+  );
+
+  it.each(ENVS)(
+    "%s-platform: IAM policies allow no '*' action and scope DNS to the environment's zone",
+    (env) => {
+      for (const policy of Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))) {
+        for (const s of JSON.parse(policy.policy).Statement) expect([s.Action].flat()).not.toContain("*");
+      }
+      const zone = env === "sandbox-alice" ? undefined : loadEnvironment(ENVIRONMENTS[env]).platform.domain;
+      const dnsStatements = [...policies(env, "route53-records"), ...policies(env, "route53-dns01")].filter(
+        (s: any) => [s.Action].flat().includes("route53:ChangeResourceRecordSets"),
+      );
+      if (env === "sandbox-alice") {
+        expect(dnsStatements).toEqual([]);
+      } else {
+        expect(dnsStatements).toHaveLength(2);
+        for (const s of dnsStatements)
+          expect(s.Resource).toMatch(new RegExp(`:route53:::hostedzone/${zone?.hostedZoneId}$`));
+      }
+    },
+  );
+
+  it.each(ENVS)("%s-platform: Loki's role may use the data stack's log bucket and its key only", (env) => {
+    const resources = policies(env, "log-bucket").flatMap((s: any) => [s.Resource].flat());
+    expect(resources.length).toBeGreaterThan(0);
+    for (const resource of resources) {
+      expect(resource).toMatch(
+        new RegExp(
+          `^\\$\\{${escape(remote(env, "data"))}\\.outputs\\.cross-stack-output-aws_(s3_bucketLogBucket|kms_keyLogBucket_Key)`,
+        ),
+      );
+    }
+    expect(values(env, "loki").loki.storage.bucketNames.chunks).toContain(
+      `${remote(env, "data")}.outputs.cross-stack-output-aws_s3_bucketLogBucket`,
+    );
+  });
+
+  it("sizes Prometheus and Loki by environment", () => {
+    const sizing = (env: string) => {
+      const spec = values(env, "kube-prometheus-stack").prometheus.prometheusSpec;
+      return [
+        spec.retention,
+        spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage,
+        values(env, "loki").deploymentMode,
+      ];
+    };
+    expect(sizing("dev")).toEqual(["7d", "20Gi", "SingleBinary"]);
+    expect(sizing("stage")).toEqual(["15d", "50Gi", "SimpleScalable"]);
+    expect(sizing("prod")).toEqual(["30d", "200Gi", "SimpleScalable"]);
+    expect(sizing("sandbox-alice")).toEqual(["3d", "10Gi", "SingleBinary"]);
+  });
+
+  it("skips DNS, certificates and tracing in the sandbox (no domain, tracing off)", () => {
+    expect(Object.keys(releases("sandbox-alice")).sort()).toEqual([
+      "aws-load-balancer-controller",
+      "cert-manager",
+      "kube-prometheus-stack",
+      "log-shipper",
+      "loki",
+    ]);
+    expect(resourcesOf(platform("sandbox-alice"), "aws_acm_certificate")).toEqual({});
+    expect(Object.keys(platform("sandbox-alice").output ?? {}).sort()).toEqual([
+      "alarm_topic_arn",
+      "ingress_class",
+    ]);
+    for (const env of ["dev", "stage", "prod"]) {
+      expect(Object.keys(releases(env))).toEqual(
+        expect.arrayContaining(["external-dns", "cluster-issuers", "otel-collector"]),
+      );
+      expect(platform(env).output).toHaveProperty("certificate_arn");
+    }
+  });
+
+  it.each(ENVS)(
+    "%s-platform alarms on the VPC's NAT gateways and the data stack's database, to its own topic",
+    (env) => {
+      const nat = platform(env).data?.aws_nat_gateways?.NatGateways;
+      expect(nat.filter[0]).toEqual({
+        name: "vpc-id",
+        values: [expect.stringContaining(remote(env, "network"))],
+      });
+      const alarms = Object.values(resourcesOf(platform(env), "aws_cloudwatch_metric_alarm"));
+      expect(
+        alarms
+          .filter((a) => a.namespace === "AWS/NATGateway")
+          .every((a) => a.for_each === "${toset(data.aws_nat_gateways.NatGateways.ids)}"),
+      ).toBe(true);
+      expect(
+        alarms.filter((a) => a.namespace === "AWS/RDS").map((a) => a.dimensions.DBInstanceIdentifier),
+      ).toEqual([`${env}-postgres`, `${env}-postgres`]);
+      expect(Object.values(resourcesOf(platform(env), "aws_sns_topic")).map((t) => t.name)).toEqual([
+        `${env}-alarms`,
+      ]);
+    },
+  );
+
+  it("emails the alarms (platform and database topics) outside sandboxes", () => {
+    const subscriptions = (env: string) =>
+      Object.values(resourcesOf(platform(env), "aws_sns_topic_subscription"));
+    expect(subscriptions("prod").map((s) => s.endpoint)).toEqual([
+      "platform-oncall@example.com",
+      "platform-oncall@example.com",
+    ]);
+    expect(subscriptions("prod").some((s) => s.topic_arn.includes(remote("prod", "data")))).toBe(true);
+    expect(subscriptions("sandbox-alice")).toEqual([]);
+  });
+
+  it("pass the policy pack without findings", () => {
+    for (const env of ENVS) expect(annotations[`${env}-platform`]).toEqual([]);
+  });
+});
+
+describe("<env>-platform: turning a component off in an environment removes exactly its resources", () => {
+  const devPlatform = (changes: Record<string, unknown>) =>
+    synthApp((app) => buildEnvironment(app, loadEnvironment(withChanges(ENVIRONMENTS.dev, changes))))[
+      "dev-platform"
+    ];
+  const all = addressesOf(platform("dev"));
+
+  it.each([
+    ["externalDns", /\.Ingress_ExternalDns/],
+    ["tracing", /\.Observability_OtlpGateway/],
+    ["logging", /\.Observability_(Loki|LogShipper)/],
+  ] as const)("platform.components.%s = false", (component, owned) => {
+    const without = addressesOf(devPlatform({ [`platform.components.${component}`]: false }));
+    const removed = all.filter((a) => !without.includes(a));
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed).toEqual(all.filter((a) => owned.test(a)));
+    expect(without.filter((a) => !all.includes(a))).toEqual([]);
+  });
+});
+
+/** Escapes a string for use in a RegExp. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
