@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 const PROVIDER_BARRELS = ["@cdktf/provider-aws", "@cdktf/provider-kubernetes", "@cdktf/provider-helm"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "coverage/", "**/*.d.ts"] },
+  { ignores: ["node_modules/", "cdktf.out/", "coverage/", "constructs/dist/", "**/*.d.ts"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

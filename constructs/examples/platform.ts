@@ -1,0 +1,117 @@
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import {
+  ClusterIngress,
+  EksClusterConnection,
+  Network,
+  ObjectStorage,
+  Observability,
+  PlatformAlarms,
+  PostgresDatabase,
+  eksExecAuth,
+} from "../index";
+
+/**
+ * The Kubernetes and Helm providers of a platform stack, configured from a cluster (made in another
+ * stack): a short-lived token from `aws eks get-token` on every run, no stored credential.
+ */
+export function clusterProviders(scope: Construct, cluster: EksClusterConnection, region: string): void {
+  // #region providers
+  const host = cluster.clusterEndpoint;
+  const clusterCaCertificate = Fn.base64decode(cluster.clusterCertificateAuthorityData);
+  const exec = eksExecAuth(cluster.clusterName, region);
+  new KubernetesProvider(scope, "Kubernetes", { host, clusterCaCertificate, exec: [exec] });
+  new HelmProvider(scope, "Helm", { kubernetes: { host, clusterCaCertificate, exec } });
+  // #endregion
+}
+
+/** The AWS Load Balancer Controller and cert-manager, without a DNS domain. */
+export function minimalClusterIngress(
+  scope: Construct,
+  cluster: EksClusterConnection,
+  network: Network,
+): ClusterIngress {
+  // #region ingress-minimal
+  const ingress = new ClusterIngress(scope, "Ingress", { cluster, vpcId: network.vpcId });
+  // #endregion
+  return ingress;
+}
+
+/** Ingress for a domain: Let's Encrypt issuers, external-dns records and an ACM certificate for the ALBs. */
+export function productionClusterIngress(
+  scope: Construct,
+  cluster: EksClusterConnection,
+  network: Network,
+): ClusterIngress {
+  // #region ingress-example
+  const ingress = new ClusterIngress(scope, "Ingress", {
+    cluster,
+    vpcId: network.vpcId,
+    domainName: "orders.example.com",
+    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+    acmeEmail: "platform-team@example.com",
+    // Only this cluster writes records in the zone: let external-dns delete the ones it created.
+    externalDnsPolicy: "sync",
+    loadBalancerTags: { "cost-center": "orders" },
+  });
+  // #endregion
+  return ingress;
+}
+
+/** Prometheus, Loki on a bucket, log shipping, an OTLP gateway and the alarm topic. */
+export function minimalObservability(
+  scope: Construct,
+  cluster: EksClusterConnection,
+  logBucket: ObjectStorage,
+): Observability {
+  // #region observability-minimal
+  const observability = new Observability(scope, "Observability", { cluster, logBucket });
+  // #endregion
+  return observability;
+}
+
+/** Production observability: longer retention, scalable Loki, alarms to the on-call team and on the database. */
+export function productionObservability(
+  scope: Construct,
+  cluster: EksClusterConnection,
+  ingress: ClusterIngress,
+  database: PostgresDatabase,
+): Observability {
+  // #region observability-example
+  // Loki's bucket: logs are kept 90 days by Loki itself; old versions need not be kept long.
+  const logBucket = new ObjectStorage(scope, "LogBucket", {
+    bucketNamePrefix: "orders-prod-loki",
+    noncurrentVersionExpirationDays: 7,
+  });
+  const observability = new Observability(scope, "Observability", {
+    cluster,
+    // Charts whose Services get load balancers wait for the controller, and are removed before it.
+    dependsOn: ingress.loadBalancerController ? [ingress.loadBalancerController.release] : [],
+    prometheusRetentionDays: 30,
+    prometheusStorageGiB: 200,
+    logBucket,
+    lokiMode: "simpleScalable",
+    lokiRetentionDays: 90,
+    alarmName: "orders-prod",
+    alarmEmails: ["orders-oncall@example.com"],
+    alarmSubscribeToTopicArns: [database.alarmTopicArn],
+    databaseInstanceIdentifiers: [database.identifier],
+  });
+  // #endregion
+  return observability;
+}
+
+/** Alarms of an account's shared infrastructure, without Kubernetes. */
+export function minimalPlatformAlarms(scope: Construct, database: PostgresDatabase): PlatformAlarms {
+  // #region alarms
+  const alarms = new PlatformAlarms(scope, "Alarms", {
+    name: "orders-prod",
+    emails: ["orders-oncall@example.com"],
+    subscribeToTopicArns: [database.alarmTopicArn],
+    databaseInstanceIdentifiers: [database.identifier],
+  });
+  // #endregion
+  return alarms;
+}

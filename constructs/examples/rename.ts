@@ -1,0 +1,27 @@
+import { TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { ObjectStorage } from "../index";
+
+/**
+ * The construct "Documents" was renamed to "CustomerDocuments" on purpose. Every resource inside it
+ * gets a new Terraform address, so each one is moved from its old address instead of being replaced.
+ * `moves` maps a resource's construct path below the stack to its old address, as listed by
+ * `terraform state list` or the old `cdk.tf.json`.
+ */
+export function renamedObjectStorage(
+  scope: Construct,
+  moves: Readonly<Record<string, string>>,
+): ObjectStorage {
+  // #region move
+  // Was: new ObjectStorage(this, "Documents", { bucketNamePrefix: "orders-documents" })
+  const documents = new ObjectStorage(scope, "CustomerDocuments", { bucketNamePrefix: "orders-documents" });
+
+  for (const child of documents.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(child)) continue;
+    const path = child.node.path.split("/").slice(1).join("/"); // e.g. "CustomerDocuments/Bucket"
+    const oldAddress = moves[path]; // e.g. "aws_s3_bucket.Documents_Bucket_6F1A3B2C"
+    if (oldAddress) child.moveFromId(oldAddress); // synthesizes `moved { from = old, to = new }`
+  }
+  // #endregion
+  return documents;
+}

@@ -1,0 +1,60 @@
+/**
+ * The library's single public entry point (`@acme/aws-platform-constructs`): every public construct
+ * with its props, the policy pack, the versions catalog and the validation error type. Anything not
+ * exported here is internal and may change in any release.
+ */
+
+// Validation and IAM policy documents
+export { ConstructValidationError } from "./core/validation";
+export type { PropProblem } from "./core/validation";
+export { policyDocument, policyJson } from "./core/iam";
+export type { PolicyDocument, PolicyStatement } from "./core/iam";
+
+// KMS
+export { EncryptionKey, cloudWatchLogsGrant } from "./kms/encryption-key";
+export type { EncryptionKeyProps, KeyServiceGrant } from "./kms/encryption-key";
+
+// Network
+export { INTERFACE_ENDPOINT_SERVICES, Network } from "./network/network";
+export type {
+  InterfaceEndpointService,
+  NatGatewayMode,
+  NetworkProps,
+  NetworkSubnet,
+} from "./network/network";
+export { SUBNET_TIERS } from "./network/subnet-plan";
+export type { SubnetTier } from "./network/subnet-plan";
+
+// Object storage, Postgres, EKS
+export * from "./object-storage";
+export * from "./postgres";
+export * from "./eks";
+
+// Ingress and observability (Helm releases: the stack needs the Kubernetes and Helm providers).
+// Named one by one: both folders export a `ServiceAccountValues`, and their chart values are internal.
+export { ACME_ISSUERS, ALB_INGRESS_CLASS, ClusterIngress } from "./ingress/cluster-ingress";
+export type { ClusterIngressProps, ExternalDnsPolicy } from "./ingress/cluster-ingress";
+export type { ChartRelease, ChartReleaseProps, ChartSource } from "./ingress/chart-release";
+export { OBSERVABILITY_SERVICE_ACCOUNTS, Observability } from "./observability/observability";
+export type { ObservabilityProps } from "./observability/observability";
+export { PlatformAlarms } from "./observability/platform-alarms";
+export type { PlatformAlarmsProps } from "./observability/platform-alarms";
+export type { LokiMode } from "./observability/chart-values";
+
+// Policy pack
+export { PolicyPack, evaluatePolicy, waivePolicy } from "./policy/policy-pack";
+export type { PolicyFinding, PolicyPackProps } from "./policy/policy-pack";
+export { POLICY_RULES, POLICY_RULE_IDS } from "./policy/rules";
+export type {
+  ElementView,
+  PolicyContext,
+  PolicyProfile,
+  PolicyRule,
+  Severity,
+  TerraformObject,
+  Violation,
+} from "./policy/model";
+export { ProtectStatefulResources, STATEFUL_RESOURCE_TYPES } from "./policy/protect-stateful-resources";
+
+// Versions catalog
+export * from "./versions";

@@ -1,0 +1,321 @@
+/**
+ * The README's and CHANGELOG's examples (constructs/examples/) synthesized against the sources, so
+ * that every documented snippet runs, not only compiles. examples/app.ts is synthesized by the
+ * consumer test, against the packed library.
+ */
+import * as fs from "node:fs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, TerraformStack, Testing } from "cdktf";
+import { Network } from "../../constructs/network/network";
+import {
+  cacheNodeGroup,
+  minimalEksCluster,
+  minimalPodIdentityRole,
+  productionEksCluster,
+} from "../../constructs/examples/eks-cluster";
+import { minimalEncryptionKey, sharedEncryptionKey } from "../../constructs/examples/encryption-key";
+import { minimalNetwork, productionNetwork } from "../../constructs/examples/network";
+import { minimalObjectStorage, productionObjectStorage } from "../../constructs/examples/object-storage";
+import { minimalPolicy, productionPolicy } from "../../constructs/examples/policy";
+import {
+  minimalPostgresDatabase,
+  productionPostgresDatabase,
+} from "../../constructs/examples/postgres-database";
+import {
+  clusterProviders,
+  minimalClusterIngress,
+  minimalObservability,
+  minimalPlatformAlarms,
+  productionClusterIngress,
+  productionObservability,
+} from "../../constructs/examples/platform";
+import { renamedObjectStorage } from "../../constructs/examples/rename";
+import { ObjectStorage } from "../../constructs/object-storage/object-storage";
+import { README_PATH } from "../../scripts/lib-docs";
+import {
+  TerraformJson,
+  onlyResource,
+  resourceAt,
+  resourcesOf,
+  synthAppWithAnnotations,
+  testStack,
+} from "../helpers";
+
+const CLIENT_SG = "sg-0123456789abcdef0";
+const ON_CALL_TOPIC = "arn:aws:sns:eu-west-1:123456789012:on-call";
+
+function synthStack(build: (stack: TerraformStack) => void): TerraformJson {
+  const stack = testStack();
+  build(stack);
+  return JSON.parse(Testing.synth(stack));
+}
+
+describe("network examples", () => {
+  const minimal = synthStack((s) => minimalNetwork(s));
+  const production = synthStack((s) => productionNetwork(s));
+
+  it("minimal: two AZs with a NAT gateway each", () => {
+    expect(Object.values(resourcesOf(minimal, "aws_nat_gateway"))).toHaveLength(2);
+  });
+
+  it("production: three AZs, intra subnets, interface endpoints and the stack's outputs", () => {
+    expect(Object.values(resourcesOf(production, "aws_nat_gateway"))).toHaveLength(3);
+    expect(Object.values(resourcesOf(production, "aws_subnet"))).toHaveLength(12);
+    const interfaceEndpoints = Object.values(resourcesOf(production, "aws_vpc_endpoint")).filter(
+      (e) => e.vpc_endpoint_type === "Interface",
+    );
+    expect(interfaceEndpoints).toHaveLength(6);
+    expect(Object.keys(production.output ?? {}).sort()).toEqual([
+      "nat_public_ips",
+      "private_subnet_ids",
+      "vpc_id",
+    ]);
+  });
+});
+
+describe("object storage examples", () => {
+  const minimal = synthStack((s) => minimalObjectStorage(s));
+  const production = synthStack((s) => productionObjectStorage(s, "orders-api"));
+
+  it("minimal: one private bucket", () => {
+    expect(onlyResource(minimal, "aws_s3_bucket_public_access_block").block_public_policy).toBe(true);
+  });
+
+  it("production: access logs to the log bucket, tiering, prevent_destroy and a prefix-scoped role policy", () => {
+    const documents = resourceAt(production, "aws_s3_bucket", "Documents/Bucket");
+    expect(documents.lifecycle).toEqual({ prevent_destroy: true });
+    const logging = onlyResource(production, "aws_s3_bucket_logging");
+    expect(logging.target_bucket).toMatch(/^\$\{aws_s3_bucket\.AccessLogs_Bucket_/);
+    const policy = onlyResource(production, "aws_iam_role_policy");
+    expect(policy.role).toBe("orders-api");
+    expect(policy.policy).toContain("/invoices/*");
+  });
+});
+
+describe("Postgres examples", () => {
+  const minimal = synthStack((s) => minimalPostgresDatabase(s, minimalNetwork(s), CLIENT_SG));
+  const production = synthStack((s) =>
+    productionPostgresDatabase(
+      s,
+      minimalNetwork(s),
+      { api: CLIENT_SG, migrations: "sg-0fedcba9876543210" },
+      ON_CALL_TOPIC,
+    ),
+  );
+
+  it("minimal: admits the client security group on 5432", () => {
+    const rule = onlyResource(minimal, "aws_vpc_security_group_ingress_rule");
+    expect(rule).toEqual(
+      expect.objectContaining({ referenced_security_group_id: CLIENT_SG, from_port: 5432 }),
+    );
+  });
+
+  it("production: sized, kept forever, backups for 35 days, alarms to the on-call topic", () => {
+    expect(onlyResource(production, "aws_db_instance")).toEqual(
+      expect.objectContaining({
+        instance_class: "db.r7g.large",
+        allocated_storage: 200,
+        max_allocated_storage: 1000,
+        backup_retention_period: 35,
+        lifecycle: { prevent_destroy: true },
+      }),
+    );
+    expect(resourcesOf(production, "aws_sns_topic")).toEqual({});
+    const alarms = Object.values(resourcesOf(production, "aws_cloudwatch_metric_alarm"));
+    expect(alarms.length).toBeGreaterThan(0);
+    expect(alarms.every((a) => a.alarm_actions[0] === ON_CALL_TOPIC)).toBe(true);
+    expect(Object.values(resourcesOf(production, "aws_vpc_security_group_ingress_rule"))).toHaveLength(2);
+  });
+});
+
+describe("encryption key examples", () => {
+  const minimal = synthStack((s) => minimalEncryptionKey(s));
+  const shared = synthStack((s) => sharedEncryptionKey(s));
+
+  it("minimal: one rotating key", () => {
+    expect(onlyResource(minimal, "aws_kms_key").enable_key_rotation).toBe(true);
+  });
+
+  it("shared: an aliased, protected key that encrypts the bucket, and no key of the bucket's own", () => {
+    expect(onlyResource(shared, "aws_kms_alias").name).toBe("alias/orders/data");
+    expect(onlyResource(shared, "aws_kms_key").lifecycle).toEqual({ prevent_destroy: true });
+    const encryption = onlyResource(shared, "aws_s3_bucket_server_side_encryption_configuration");
+    expect(encryption.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toMatch(
+      /^\$\{aws_kms_key\.DataKey_/,
+    );
+  });
+});
+
+describe("EKS examples", () => {
+  const minimal = synthStack((s) => minimalEksCluster(s, minimalNetwork(s)));
+  const production = synthStack((s) => {
+    const network = minimalNetwork(s);
+    const documents = minimalObjectStorage(s);
+    const cluster = productionEksCluster(s, network, documents, CLIENT_SG);
+    minimalPodIdentityRole(s, cluster, documents);
+    cacheNodeGroup(s, cluster, network);
+  });
+
+  it("minimal: a cluster with one node group", () => {
+    expect(Object.values(resourcesOf(minimal, "aws_eks_node_group"))).toHaveLength(1);
+  });
+
+  it("production: on-demand and spot node groups, an added cache group, a namespaced viewer, Pod Identity roles", () => {
+    const groups = Object.values(resourcesOf(production, "aws_eks_node_group"));
+    expect(groups.map((g) => g.capacity_type).sort()).toEqual(["ON_DEMAND", "ON_DEMAND", "SPOT"]);
+    const cache = groups.find((g) => g.labels?.workload === "cache");
+    expect(cache.taint).toEqual([{ key: "workload", value: "cache", effect: "NO_SCHEDULE" }]);
+    const associations = Object.values(resourcesOf(production, "aws_eks_pod_identity_association"));
+    expect(associations.map((a) => a.service_account)).toEqual(
+      expect.arrayContaining(["orders-api", "reports-worker"]),
+    );
+    const viewer = Object.values(resourcesOf(production, "aws_eks_access_policy_association")).find((a) =>
+      String(a.policy_arn).endsWith("AmazonEKSViewPolicy"),
+    );
+    expect(viewer.access_scope).toEqual(
+      expect.objectContaining({ type: "namespace", namespaces: ["orders"] }),
+    );
+  });
+});
+
+describe("platform examples (Helm releases)", () => {
+  const cluster = {
+    clusterName: "orders",
+    clusterEndpoint: "https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com",
+    clusterCertificateAuthorityData: "Q0E=",
+  };
+  const minimal = synthStack((s) => {
+    clusterProviders(s, cluster, "eu-west-1");
+    const network = minimalNetwork(s);
+    minimalClusterIngress(s, cluster, network);
+    minimalObservability(s, cluster, minimalObjectStorage(s));
+  });
+  const production = synthStack((s) => {
+    clusterProviders(s, cluster, "eu-west-1");
+    const network = minimalNetwork(s);
+    const database = minimalPostgresDatabase(s, network, CLIENT_SG);
+    const ingress = productionClusterIngress(s, cluster, network);
+    productionObservability(s, cluster, ingress, database);
+  });
+  const alarmsOnly = synthStack((s) =>
+    minimalPlatformAlarms(s, minimalPostgresDatabase(s, minimalNetwork(s), CLIENT_SG)),
+  );
+
+  it("providers: Kubernetes and Helm authenticate with aws eks get-token", () => {
+    const kubernetes = (minimal.provider as any).kubernetes[0];
+    expect(kubernetes.exec[0]).toEqual(expect.objectContaining({ command: "aws" }));
+    expect(kubernetes.exec[0].args).toEqual(
+      expect.arrayContaining(["get-token", "--cluster-name", "orders"]),
+    );
+    expect((minimal.provider as any).helm[0].kubernetes.exec.command).toBe("aws");
+  });
+
+  it("minimal: the load balancer controller and the observability charts are installed", () => {
+    const charts = Object.values(resourcesOf(minimal, "helm_release")).map((r) => r.chart);
+    expect(charts).toEqual(
+      expect.arrayContaining(["aws-load-balancer-controller", "kube-prometheus-stack", "loki"]),
+    );
+  });
+
+  it("production: external-dns for the domain, an ACM certificate, alarms to the on-call address", () => {
+    const charts = Object.values(resourcesOf(production, "helm_release")).map((r) => r.chart);
+    expect(charts).toEqual(expect.arrayContaining(["external-dns", "cert-manager"]));
+    expect(onlyResource(production, "aws_acm_certificate").domain_name).toBe("orders.example.com");
+    const subscriptions = Object.values(resourcesOf(production, "aws_sns_topic_subscription"));
+    expect(subscriptions.map((s) => s.endpoint)).toContain("orders-oncall@example.com");
+  });
+
+  it("alarms: a topic with the on-call subscription, without Kubernetes", () => {
+    expect(resourcesOf(alarmsOnly, "helm_release")).toEqual({});
+    const subscriptions = Object.values(resourcesOf(alarmsOnly, "aws_sns_topic_subscription"));
+    expect(subscriptions.map((s) => s.endpoint)).toContain("orders-oncall@example.com");
+  });
+});
+
+describe("policy examples", () => {
+  /** An app with one stack: provider with the required tags, a bucket, and the example's policy setup. */
+  const policyApp = (apply: (stack: TerraformStack) => void) => (app: App) => {
+    const stack = new TerraformStack(app, "orders");
+    new AwsProvider(stack, "Aws", {
+      region: "eu-west-1",
+      defaultTags: [
+        {
+          tags: {
+            environment: "prod",
+            "managed-by": "cdktf",
+            repository: "acme/orders",
+            "cost-center": "42",
+          },
+        },
+      ],
+    });
+    new ObjectStorage(stack, "Documents");
+    apply(stack);
+  };
+
+  it("minimal: the pack fails synthesis where production data is not protected", () => {
+    expect(() => synthAppWithAnnotations(policyApp(minimalPolicy))).toThrow(/\[DATA-001\] production data/);
+  });
+
+  it("production: protects every stateful resource and reports the waiver with its reason, and no error", () => {
+    const { stacks, annotations } = synthAppWithAnnotations(policyApp(productionPolicy));
+    const buckets = Object.values(resourcesOf(stacks.orders, "aws_s3_bucket"));
+    expect(buckets.map((b) => b.lifecycle)).toEqual([{ prevent_destroy: true }, { prevent_destroy: true }]);
+    expect(annotations.orders.filter((a) => a.level === "error")).toEqual([]);
+    expect(annotations.orders.map((a) => a.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\[S3-004\] waived: Build cache/)]),
+    );
+  });
+});
+
+describe("the rename procedure of the changelog", () => {
+  /** The stack as `cdktf synth` writes it (with each resource's construct path in its metadata). */
+  const synthOrders = (build: (stack: TerraformStack) => void): TerraformJson =>
+    synthAppWithAnnotations((app) => {
+      const stack = new TerraformStack(app, "orders");
+      new AwsProvider(stack, "Aws", { region: "eu-west-1" });
+      build(stack);
+    }).stacks.orders;
+
+  // The old addresses, read from the previous cdk.tf.json, by construct path below the stack.
+  const before = synthOrders(
+    (s) => new ObjectStorage(s, "Documents", { bucketNamePrefix: "orders-documents" }),
+  );
+  const moves: Record<string, string> = {};
+  for (const [type, resources] of Object.entries(before.resource ?? {})) {
+    for (const [name, body] of Object.entries(resources)) {
+      const belowStack = String(body["//"].metadata.path).split("/").slice(1).join("/");
+      moves[belowStack.replace(/^Documents\//, "CustomerDocuments/")] = `${type}.${name}`;
+    }
+  }
+  const after = synthOrders((s) => renamedObjectStorage(s, moves));
+
+  it("moves every resource of the renamed construct to its new address", () => {
+    const moved: { from: string; to: string }[] = (after as any).moved ?? [];
+    const newAddresses = Object.entries(after.resource ?? {}).flatMap(([type, resources]) =>
+      Object.keys(resources).map((name) => `${type}.${name}`),
+    );
+    expect(Object.keys(moves).length).toBeGreaterThan(5);
+    expect(moved.map((m) => m.from).sort()).toEqual(Object.values(moves).sort());
+    expect(moved.map((m) => m.to).sort()).toEqual(newAddresses.sort());
+    expect(newAddresses.every((a) => a.includes("CustomerDocuments"))).toBe(true);
+  });
+});
+
+describe("the README's error example", () => {
+  it("is the message Network throws for a /8", () => {
+    const readme = fs.readFileSync(README_PATH, "utf8");
+    const documented = /## Errors[\s\S]*?```text\n(.*)\n```/.exec(readme)?.[1] ?? "";
+    expect(documented).toMatch(/^Network 'orders-data-prod\/Network': 'cidr' /);
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "orders-data-prod");
+    new AwsProvider(stack, "Aws", { region: "eu-west-1" });
+    expect(
+      () =>
+        new Network(stack, "Network", {
+          cidr: "10.0.0.0/8",
+          availabilityZones: ["eu-west-1a", "eu-west-1b"],
+        }),
+    ).toThrow(documented);
+  });
+});
