@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Aspects, Testing } from "cdktf";
 import { POLICY_RULES, POLICY_RULE_IDS } from "../../../constructs/policy/rules";
 import { PolicyPack, evaluatePolicy, waivePolicy } from "../../../constructs/policy/policy-pack";
@@ -144,6 +146,14 @@ describe("waivers", () => {
 });
 
 describe("rule catalogue", () => {
+  it("is documented rule by rule in the README", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "../../../README.md"), "utf8");
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    for (const rule of POLICY_RULES) {
+      expect(readme).toMatch(new RegExp(`\\|\\s*${rule.id}\\s*\\|\\s*${escape(rule.title)}\\s*\\|`));
+    }
+  });
+
   it("has unique ids, and scanner ids wherever a scanner has the check", () => {
     expect(new Set(POLICY_RULE_IDS).size).toBe(POLICY_RULE_IDS.length);
     expect(POLICY_RULES.filter((r) => r.scanners.length === 0).map((r) => r.id)).toEqual([
