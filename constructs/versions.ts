@@ -55,7 +55,10 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<EksVersion, Readonly<Record<Eks
 export const POSTGRES_MAJOR_VERSIONS = [16, 17, 18] as const;
 export const DEFAULT_POSTGRES_MAJOR_VERSION = 17;
 
-/** Helm charts of the platform layer: repository, chart name and pinned version. */
+/**
+ * Helm charts of the platform layer: repository, chart name and pinned version. Logs are shipped
+ * by an OpenTelemetry collector DaemonSet (its config is typed values, unlike fluent-bit's text).
+ */
 export const HELM_CHARTS = {
   awsLoadBalancerController: {
     repository: "https://aws.github.io/eks-charts",
@@ -74,7 +77,6 @@ export const HELM_CHARTS = {
     version: "88.5.3",
   },
   loki: { repository: "https://grafana-community.github.io/helm-charts", chart: "loki", version: "18.11.0" },
-  fluentBit: { repository: "https://fluent.github.io/helm-charts", chart: "fluent-bit", version: "0.58.1" },
   openTelemetryCollector: {
     repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
     chart: "opentelemetry-collector",

@@ -1,4 +1,3 @@
-import { DataAwsNatGateways } from "@cdktf/provider-aws/lib/data-aws-nat-gateways";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn, TerraformOutput } from "cdktf";
@@ -65,13 +64,6 @@ export class PlatformStack extends EnvironmentStack {
       acmeEmail: domain?.acmeEmail,
     });
 
-    // NAT gateway ids are read from the VPC at plan time (the network stack exports only their IPs).
-    const natGateways = new DataAwsNatGateways(this, "NatGateways", {
-      filter: [
-        { name: "vpc-id", values: [vpcId] },
-        { name: "state", values: ["available"] },
-      ],
-    });
     this.observability = new Observability(this, "Observability", {
       cluster: props.cluster,
       region,
@@ -89,7 +81,7 @@ export class PlatformStack extends EnvironmentStack {
       alarmEmails: platform.alarmEmails,
       // The database alarms go to the database's own topic: the same people receive them.
       alarmSubscribeToTopicArns: [props.data.database.alarmTopicArn],
-      natGatewayIds: natGateways.ids,
+      natGatewayIds: props.network.network.natGatewayIds,
       databaseInstanceIdentifiers: [props.data.database.identifier],
     });
 

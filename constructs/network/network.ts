@@ -126,6 +126,8 @@ export class Network extends Construct {
   readonly databaseSubnetGroupName: string;
   /** Public IPs of the NAT gateways (allow-list these at third parties). */
   readonly natPublicIps: readonly string[];
+  /** Ids of the NAT gateways, in AZ slot order (for alarms and routing elsewhere). */
+  readonly natGatewayIds: readonly string[];
   /** Security group of the interface endpoints, when any are created. */
   readonly endpointSecurityGroupId?: string;
   /** Name of the flow-log group. */
@@ -238,6 +240,7 @@ export class Network extends Construct {
       return { az, nat, publicIp: eip.publicIp };
     });
     this.natPublicIps = nats.map((n) => n.publicIp);
+    this.natGatewayIds = nats.map((n) => n.nat.id);
 
     // Private tier: a route table per AZ so each AZ can use its own NAT gateway.
     this.privateRouteTableIds = this.privateSubnets.map((subnet) => {

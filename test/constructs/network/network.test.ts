@@ -271,6 +271,7 @@ describe("Network", () => {
       expect(network.intraSubnetIds).toEqual([]);
       expect(network.privateRouteTableIds).toHaveLength(3);
       expect(network.natPublicIps).toHaveLength(3);
+      expect(network.natGatewayIds).toHaveLength(3);
       expect(network.vpcCidr).toBe("10.0.0.0/16");
       const resolved = JSON.parse(Testing.synth(stack));
       expect(Object.keys(resolved.resource.aws_db_subnet_group)).toHaveLength(1);
