@@ -34,7 +34,7 @@ export * from "./eks";
 // Named one by one: both folders export a `ServiceAccountValues`, and their chart values are internal.
 export { ACME_ISSUERS, ALB_INGRESS_CLASS, ClusterIngress } from "./ingress/cluster-ingress";
 export type { ClusterIngressProps, ExternalDnsPolicy } from "./ingress/cluster-ingress";
-export type { ChartRelease, ChartReleaseProps, ChartSource } from "./ingress/chart-release";
+export type { ChartRelease, ChartReleaseProps, ChartSource } from "./helm/chart-release";
 export { OBSERVABILITY_SERVICE_ACCOUNTS, Observability } from "./observability/observability";
 export type { ObservabilityProps } from "./observability/observability";
 export { PlatformAlarms } from "./observability/platform-alarms";

@@ -9,7 +9,7 @@ import { awsContext } from "../core/aws-context";
 import { PropValidator } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { HELM_CHARTS } from "../versions";
-import { ChartRelease, podIdentityDependencies } from "./chart-release";
+import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
 import {
   AcmeClusterIssuer,
   CertManagerValues,

@@ -1,4 +1,3 @@
-export * from "./chart-release";
 export * from "./chart-values";
 export * from "./cluster-ingress";
 export * from "./iam-policies";

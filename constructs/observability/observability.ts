@@ -6,7 +6,7 @@ import { awsContext } from "../core/aws-context";
 import { policyDocument } from "../core/iam";
 import { PropValidator } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
-import { ChartRelease, podIdentityDependencies } from "../ingress/chart-release";
+import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
 import { ObjectStorage } from "../object-storage/object-storage";
 import { HELM_CHARTS } from "../versions";
 import {

@@ -3,7 +3,7 @@ import { HELM_CHARTS } from "../../constructs/versions";
 import { ENVIRONMENTS, loadEnvironment, selectEnvironments } from "../../environments";
 import { buildApp, buildEnvironment } from "../../stacks/environment-app";
 import { TerraformJson, resourcesOf, synthApp, synthAppWithAnnotations, withChanges } from "../helpers";
-import { addressesOf, releasesOf } from "../constructs/ingress/platform-scope";
+import { addressesOf, releasesOf } from "../platform-helpers";
 
 // The shipped environments and a sandbox, synthesized once, exactly as main.ts does it.
 const { stacks, annotations } = synthAppWithAnnotations((app) =>

@@ -1,7 +1,13 @@
 import { ClusterIngress, ClusterIngressProps } from "../../../constructs/ingress/cluster-ingress";
 import { HELM_CHARTS } from "../../../constructs/versions";
 import { expectErrorContaining, onlyResource, resourcesOf } from "../../helpers";
-import { addressesOf, policyStatements, releasesOf, synthPlatformScope, valuesOf } from "./platform-scope";
+import {
+  addressesOf,
+  policyStatements,
+  releasesOf,
+  synthPlatformScope,
+  valuesOf,
+} from "../../platform-helpers";
 
 const CLUSTER = { clusterName: "test-cluster" };
 const VPC = "vpc-0123456789abcdef0";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ChartRelease } from "../../../constructs/ingress/chart-release";
+import { ChartRelease } from "../../../constructs/helm/chart-release";
 import { ObjectStorage } from "../../../constructs/object-storage/object-storage";
 import { Observability, ObservabilityProps } from "../../../constructs/observability/observability";
 import { HELM_CHARTS } from "../../../constructs/versions";
@@ -10,7 +10,7 @@ import {
   releasesOf,
   synthPlatformScope,
   valuesOf,
-} from "../ingress/platform-scope";
+} from "../../platform-helpers";
 
 const CLUSTER = { clusterName: "test-cluster" };
 type Options = Omit<ObservabilityProps, "cluster" | "logBucket" | "dependsOn"> & { withBucket?: boolean };

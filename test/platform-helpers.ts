@@ -3,7 +3,7 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
-import { TerraformJson, resourcesOf } from "../../helpers";
+import { TerraformJson, resourcesOf } from "./helpers";
 
 /** Synthesizes what `build` adds to a test stack with AWS, Kubernetes and Helm providers; returns the JSON. */
 export function synthPlatformScope(build: (scope: Construct) => void): TerraformJson {

@@ -1,7 +1,7 @@
-import { ChartRelease, ChartReleaseProps } from "../../../constructs/ingress/chart-release";
+import { ChartRelease, ChartReleaseProps } from "../../../constructs/helm/chart-release";
 import { HELM_CHARTS } from "../../../constructs/versions";
 import { expectErrorContaining, onlyResource } from "../../helpers";
-import { synthPlatformScope } from "./platform-scope";
+import { synthPlatformScope } from "../../platform-helpers";
 
 const PROPS: ChartReleaseProps = {
   source: HELM_CHARTS.externalDns,
