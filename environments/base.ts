@@ -11,6 +11,9 @@ export const base = {
     flowLogRetentionDays: 90,
     interfaceEndpoints: [],
   },
+  // The bootstrap stack's own state starts local (its bucket does not exist yet); an environment switches
+  // to "bucket" when it migrates that state (docs/operations.md, Bootstrap).
+  state: { bootstrapBackend: "local" },
   /** The policy pack's profile (constructs/policy): staging and production demand more. */
   compliance: "development",
   protection: {
@@ -83,4 +86,5 @@ export const base = {
   },
 } as const satisfies Omit<EnvironmentInput, "name" | "accountId" | "state" | "network"> & {
   network: Omit<EnvironmentInput["network"], "cidr">;
+  state: Omit<EnvironmentInput["state"], "bucket">;
 };

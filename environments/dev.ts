@@ -6,7 +6,7 @@ export const dev: EnvironmentInput = {
   ...base,
   name: "dev",
   accountId: "111111111111",
-  state: { bucket: "acme-platform-tfstate-dev" },
+  state: { ...base.state, bucket: "acme-platform-tfstate-dev" },
   network: { ...base.network, cidr: "10.10.0.0/16", flowLogRetentionDays: 30 },
   cluster: {
     ...base.cluster,

@@ -6,7 +6,7 @@ export const prod: EnvironmentInput = {
   ...base,
   name: "prod",
   accountId: "333333333333",
-  state: { bucket: "acme-platform-tfstate-prod" },
+  state: { ...base.state, bucket: "acme-platform-tfstate-prod" },
   network: {
     ...base.network,
     cidr: "10.30.0.0/16",

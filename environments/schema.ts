@@ -60,12 +60,23 @@ const networkSchema = z.strictObject({
   ),
 });
 
+/**
+ * Where `bootstrap-<env>` (the stack that creates the state bucket) keeps its own state: `local`
+ * (`.bootstrap-state/`) until the bucket exists, then `bucket` once `bootstrap <env> --migrate` has
+ * moved it there (docs/operations.md, Bootstrap).
+ */
+export const BOOTSTRAP_BACKENDS = ["local", "bucket"] as const;
+
 /** Where the environment's Terraform state lives. */
 const stateSchema = z.strictObject({
   bucket: z
     .string()
     .refine(isValidBucketName, { error: "must be a valid S3 bucket name (3–63 of a-z, 0-9, '.', '-')" }),
   roleArn: z.string().regex(ROLE_ARN_PATTERN, { error: "must be an IAM role ARN" }).optional(),
+  bootstrapBackend: z.enum(BOOTSTRAP_BACKENDS, {
+    error:
+      "must be 'local' (bootstrap state in .bootstrap-state/) or 'bucket' (in the environment's state bucket, after bootstrap --migrate)",
+  }),
 });
 
 /** How stateful resources are protected from deletion. */

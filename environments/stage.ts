@@ -6,7 +6,7 @@ export const stage: EnvironmentInput = {
   ...base,
   name: "stage",
   accountId: "222222222222",
-  state: { bucket: "acme-platform-tfstate-stage" },
+  state: { ...base.state, bucket: "acme-platform-tfstate-stage" },
   network: { ...base.network, cidr: "10.20.0.0/16" },
   cluster: { ...base.cluster, adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"] },
   compliance: "staging",

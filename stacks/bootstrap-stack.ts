@@ -1,19 +1,29 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ObjectStorage } from "../constructs/object-storage/object-storage";
-import { EnvironmentStackProps, LocalStateStack } from "./environment-stack";
+import {
+  AccountStack,
+  EnvironmentStackProps,
+  addBootstrapLocalBackend,
+  addEnvironmentBackend,
+} from "./environment-stack";
 
 /**
- * `bootstrap-<env>`: the bucket that holds the environment's Terraform state. Its own state is
- * local (it cannot live in a bucket that does not exist yet). The bucket is versioned, encrypted
- * with its own KMS key, private, TLS-only and protected by `prevent_destroy` in every environment.
+ * `bootstrap-<env>`: the bucket that holds the environment's Terraform state. Its own state starts
+ * local (it cannot live in a bucket that does not exist yet) and moves into that bucket, under
+ * `<env>/bootstrap-<env>.tfstate` like the layer stacks, once the environment sets
+ * `state.bootstrapBackend: "bucket"` and runs `bootstrap <env> --migrate`. The bucket is versioned,
+ * encrypted with its own KMS key, private, TLS-only and protected by `prevent_destroy` in every
+ * environment.
  */
-export class BootstrapStack extends LocalStateStack {
+export class BootstrapStack extends AccountStack {
   /** The state bucket. */
   readonly stateBucket: ObjectStorage;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id, props);
+    if (props.environment.state.bootstrapBackend === "bucket") addEnvironmentBackend(this, props.environment);
+    else addBootstrapLocalBackend(this);
     this.stateBucket = new ObjectStorage(this, "StateBucket", {
       bucketName: props.environment.state.bucket,
       encryption: "kms",

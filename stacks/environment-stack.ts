@@ -31,9 +31,10 @@ export interface EnvironmentStackProps {
 /**
  * A stack of one environment: it owns the AWS provider (pinned to the environment's account and
  * region, with default tags), the Terraform version constraint and the policy pack (with the
- * environment's compliance profile, so a violation fails synthesis). Subclasses choose the backend.
+ * environment's compliance profile, so a violation fails synthesis). Subclasses choose the backend
+ * ({@link addEnvironmentBackend} or {@link addBootstrapLocalBackend}).
  */
-abstract class AccountStack extends TerraformStack {
+export abstract class AccountStack extends TerraformStack {
   /** The environment this stack belongs to. */
   readonly environment: EnvironmentConfig;
 
@@ -62,17 +63,25 @@ abstract class AccountStack extends TerraformStack {
 export class EnvironmentStack extends AccountStack {
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id, props);
-    const env = props.environment;
-    new S3Backend(this, {
-      bucket: env.state.bucket,
-      key: `${env.name}/${id}.tfstate`,
-      region: env.region,
-      encrypt: true,
-      ...(env.state.roleArn ? { assumeRole: { roleArn: env.state.roleArn } } : {}),
-    });
-    // cdktf 0.21's S3BackendConfig predates `use_lockfile` (Terraform 1.10), so it is set as an override.
-    this.addOverride("terraform.backend.s3.use_lockfile", true);
+    addEnvironmentBackend(this, props.environment);
   }
+}
+
+/**
+ * Keeps `stack`'s state in the environment's bucket under `<env>/<stack-id>.tfstate`, encrypted,
+ * locked with S3-native lock files, through the environment's state role if it names one.
+ */
+export function addEnvironmentBackend(stack: TerraformStack, environment: EnvironmentConfig): S3Backend {
+  const backend = new S3Backend(stack, {
+    bucket: environment.state.bucket,
+    key: `${environment.name}/${stack.node.id}.tfstate`,
+    region: environment.region,
+    encrypt: true,
+    ...(environment.state.roleArn ? { assumeRole: { roleArn: environment.state.roleArn } } : {}),
+  });
+  // cdktf 0.21's S3BackendConfig predates `use_lockfile` (Terraform 1.10), so it is set as an override.
+  stack.addOverride("terraform.backend.s3.use_lockfile", true);
+  return backend;
 }
 
 /** Where `bootstrap-<env>` keeps its local state, relative to the stack's folder in `cdktf.out/stacks/`. */
@@ -81,12 +90,9 @@ export function bootstrapStatePath(stackId: string): string {
 }
 
 /**
- * A stack that cannot keep its state in the bucket it creates: local state in `.bootstrap-state/`
- * at the project root (outside `cdktf.out/`, which synth rewrites).
+ * Keeps `stack`'s state in a local file in `.bootstrap-state/` at the project root (outside
+ * `cdktf.out/`, which synth rewrites): for a stack whose bucket does not exist yet.
  */
-export class LocalStateStack extends AccountStack {
-  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
-    super(scope, id, props);
-    new LocalBackend(this, { path: bootstrapStatePath(id) });
-  }
+export function addBootstrapLocalBackend(stack: TerraformStack): LocalBackend {
+  return new LocalBackend(stack, { path: bootstrapStatePath(stack.node.id) });
 }

@@ -4,7 +4,8 @@
  *
  * Exit status: 0 done; 1 a command of the run failed (the failed stack is named); 2 refused or
  * misused before anything ran (usage, unknown environment, invalid sandbox name, teardown of a
- * long-lived environment, prod deploy without `--confirm prod`).
+ * long-lived environment, prod deploy without `--confirm prod`, `bootstrap --migrate` while
+ * `state.bootstrapBackend` is still "local").
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -24,8 +25,9 @@ Commands (every one accepts --dry-run: print the exact commands, in order, and e
   deploy <env> [--confirm prod] plan and apply each stack of <env> in dependency order (prod needs --confirm prod)
   destroy sandbox-<name> [--skip-k8s-cleanup]
                                 tear a sandbox down (same as "sandbox down <name>"); refuses anything else
-  bootstrap <env> [--migrate]   create the state bucket of <env> (stack bootstrap-<env>, local state);
-                                --migrate keeps that stack's state in the bucket from then on
+  bootstrap <env> [--migrate]   create or update the state bucket of <env> (stack bootstrap-<env>), its state
+                                where state.bootstrapBackend says; --migrate (once it says "bucket") copies
+                                the local state into the bucket
   sandbox up <name>             deploy sandbox-<name> (dev account, dev state bucket, cheap, teardown-friendly)
   sandbox plan <name>           plan sandbox-<name>
   sandbox down <name> [--skip-k8s-cleanup]

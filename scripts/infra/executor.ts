@@ -52,8 +52,6 @@ export function stepLines(step: Step): string[] {
   switch (step.kind) {
     case "run":
       return [commandLine(step.argv)];
-    case "write-file":
-      return [`printf '%s\\n' ${shellQuote(step.content)} > ${shellQuote(step.path)}`];
     case "delete-load-balancer-services":
       return [
         commandLine(step.argv),
@@ -142,13 +140,6 @@ function executeStep(step: Step, io: Io, run: Runner, root: string): Failure | u
       const result = run(step.argv, { capture: false });
       if (result.status !== 0) return { step, message: describeFailure(step.argv, result) };
       if (step.expectStacks) return checkSynthesized(step, root);
-      return undefined;
-    }
-    case "write-file": {
-      io.out(`${label}: write ${step.path}`);
-      const target = path.join(root, step.path);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, `${step.content}\n`);
       return undefined;
     }
     case "delete-load-balancer-services":

@@ -18,7 +18,7 @@ import {
 } from "../../environments";
 import { buildApp, stackIds } from "../../stacks/environment-app";
 import { RefusalError } from "./errors";
-import { EnvironmentInventory, StackInfo } from "./planner";
+import { EnvironmentInventory, StackInfo, StateBackend } from "./planner";
 
 /** The rule for sandbox names, as users read it. */
 export const SANDBOX_NAME_RULE = `1–12 lowercase letters or digits (${SANDBOX_NAME_PATTERN}), e.g. "alice"`;
@@ -95,11 +95,18 @@ function explain(error: unknown): string {
   return explained ? error.message : (error.stack ?? error.message);
 }
 
+/** The one backend block of a synthesized stack (`terraform.backend.<type>`), if it declares one. */
+function backendOf(config: Json): StateBackend | undefined {
+  const [entry] = Object.entries(asObject(asObject(config.terraform).backend));
+  return entry ? { type: entry[0], config: asObject(entry[1]) } : undefined;
+}
+
 function readInventory(environment: EnvironmentConfig, outdir: string): EnvironmentInventory {
   const manifest = asObject(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")));
   const bootstrapId = stackIds(environment.name).bootstrap;
   const stacks: StackInfo[] = [];
   let bootstrapStack: StackInfo | undefined;
+  let bootstrapBackend: StateBackend | undefined;
   let stateBackend: Json | undefined;
   const clusterNames = new Set<string>();
   let hasComputedClusterName = false;
@@ -128,6 +135,7 @@ function readInventory(environment: EnvironmentConfig, outdir: string): Environm
     }
     if (id === bootstrapId) {
       bootstrapStack = info;
+      bootstrapBackend = backendOf(config);
       continue;
     }
     stacks.push(info);
@@ -141,6 +149,7 @@ function readInventory(environment: EnvironmentConfig, outdir: string): Environm
     deployRoleArn: environment.deployRoleArn,
     stacks,
     bootstrapStack,
+    bootstrapBackend,
     stateBackend: stateBackend && Object.keys(stateBackend).length > 0 ? stateBackend : undefined,
     clusterNames: [...clusterNames],
     hasComputedClusterName,

@@ -16,6 +16,8 @@ import { RefusalError } from "./errors";
 export const STACKS_DIR = "cdktf.out/stacks";
 /** Plan files, relative to the project root (gitignored). */
 export const PLANS_DIR = "plans";
+/** Where `bootstrap-<env>` keeps its local state, relative to the project root (stacks/environment-stack.ts). */
+const BOOTSTRAP_STATE_DIR = ".bootstrap-state";
 /** The project root seen from a stack folder (`terraform -chdir` resolves paths from there). */
 const ROOT_FROM_STACK = "../../..";
 /** How long kubectl waits for the controllers to delete the load balancers behind a resource. */
@@ -36,6 +38,12 @@ export interface StackInfo {
   readonly declaresVpc: boolean;
 }
 
+/** A stack's backend as synthesized: `terraform.backend.<type>` (`local`, `s3`) and its settings. */
+export interface StateBackend {
+  readonly type: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
 /** What the planner knows about one environment, gathered from a synthesis of its stacks. */
 export interface EnvironmentInventory {
   /** Environment name (`dev`, `prod`, `sandbox-alice`). */
@@ -50,6 +58,8 @@ export interface EnvironmentInventory {
   readonly stacks: readonly StackInfo[];
   /** The `bootstrap-<env>` stack; sandboxes have none. */
   readonly bootstrapStack?: StackInfo;
+  /** The backend `bootstrap-<env>` declares: `local` or, with `state.bootstrapBackend: "bucket"`, `s3`. */
+  readonly bootstrapBackend?: StateBackend;
   /** The S3 backend block the layer stacks synthesize (`terraform.backend.s3`). */
   readonly stateBackend?: Readonly<Record<string, unknown>>;
   /** Literal names of the EKS clusters the environment declares. */
@@ -83,14 +93,6 @@ export interface RunStep extends StepContext {
   readonly expectStacks?: readonly string[];
 }
 
-/** Writes a one-line file (a Terraform override), relative to the project root. */
-export interface WriteFileStep extends StepContext {
-  readonly kind: "write-file";
-  readonly path: string;
-  /** The file's one line, without the trailing newline that is written after it. */
-  readonly content: string;
-}
-
 /**
  * Lists the Services of a cluster (`argv`, JSON output) and deletes each one of type LoadBalancer,
  * waiting until its controller has removed the load balancer (`deleteArgv` + namespace and name).
@@ -109,7 +111,7 @@ export interface LeftoverCheckStep extends StepContext {
 }
 
 /** One step of a run. */
-export type Step = RunStep | WriteFileStep | DeleteLoadBalancerServicesStep | LeftoverCheckStep;
+export type Step = RunStep | DeleteLoadBalancerServicesStep | LeftoverCheckStep;
 
 /** The ordered steps for one operation on one environment. */
 export interface OperationPlan {
@@ -448,27 +450,37 @@ function leftoverCheck(region: string, cluster: string, context: StepContext): L
   };
 }
 
+/**
+ * `bootstrap <env>`: init, plan and apply `bootstrap-<env>` against the backend its configuration
+ * declares (`state.bootstrapBackend`). `--migrate` (only once that says "bucket") runs
+ * `init -migrate-state -force-copy` — Terraform finds the previous, local backend in the backend
+ * cache `.terraform/terraform.tfstate` of the stack's folder (synth keeps `.terraform/`) and copies
+ * its state into the bucket — then only a plan, to review: it shows no changes when the state
+ * arrived. Without that cache it would start from an empty state and plan to create the bucket
+ * again, so nothing is applied in a migration.
+ */
 function planBootstrap(inventory: EnvironmentInventory, migrate: boolean): OperationPlan {
   const stack = inventory.bootstrapStack;
   if (!stack) throw new RefusalError(`${inventory.name} has no bootstrap stack`);
   const id = stack.id;
-  const context = { stack: id, position: 1, total: 1 };
-  const steps: Step[] = [synthStep(inventory.name, [stack])];
-  const stateKey = `${inventory.name}/${id}.tfstate`;
-  const bucket = String(inventory.stateBackend?.bucket ?? "<state bucket>");
-  if (migrate) {
-    if (!inventory.stateBackend)
-      throw new RefusalError(`${inventory.name} has no S3 state backend to migrate to`);
-    // Terraform override files replace the backend block of the configuration they sit next to.
-    const backend = { ...inventory.stateBackend, key: stateKey };
-    steps.push({
-      kind: "write-file",
-      ...context,
-      path: `${STACKS_DIR}/${id}/backend_override.tf.json`,
-      content: JSON.stringify({ terraform: { backend: { s3: backend } } }),
-    });
+  const env = inventory.name;
+  const backend = inventory.bootstrapBackend;
+  const remote =
+    backend?.type === "s3"
+      ? `s3://${String(backend.config.bucket)}/${String(backend.config.key)}`
+      : undefined;
+  const localFile = `${BOOTSTRAP_STATE_DIR}/${id}.tfstate`;
+  const configFile = `environments/${env}.ts`;
+  if (migrate && remote === undefined) {
+    throw new RefusalError(
+      `Refusing to migrate the state of ${id}: state.bootstrapBackend of ${env} is "local", so the stack still ` +
+        `declares its local backend. Set state.bootstrapBackend: "bucket" in ${configFile}, then run ` +
+        `"npm run infra -- bootstrap ${env} --migrate" again.`,
+    );
   }
-  steps.push(
+  const context = { stack: id, position: 1, total: 1 };
+  const steps: Step[] = [
+    synthStep(env, [stack]),
     {
       kind: "run",
       ...context,
@@ -477,24 +489,34 @@ function planBootstrap(inventory: EnvironmentInventory, migrate: boolean): Opera
         : terraform(id, "init", "-input=false"),
     },
     { kind: "run", ...context, argv: terraform(id, "plan", "-input=false", `-out=${planFile(id)}`) },
-    { kind: "run", ...context, argv: terraform(id, "apply", "-input=false", planFile(id)) },
-  );
-  const epilogue = migrate
-    ? [
-        `The state of ${id} is now in s3://${bucket}/${stateKey}.`,
-        `Check it (terraform -chdir=${STACKS_DIR}/${id} state list), then delete the local copy .bootstrap-state/${id}.tfstate.`,
-        `Run later changes of ${id} with: npm run infra -- bootstrap ${inventory.name} --migrate`,
-      ]
-    : [
-        `The state bucket ${bucket} exists. The state of ${id} itself is local: .bootstrap-state/${id}.tfstate.`,
-        `Move it into the bucket (key ${stateKey}) with: npm run infra -- bootstrap ${inventory.name} --migrate`,
-        "(See docs/operations.md, Bootstrap.) Then deploy the environment: npm run infra -- deploy " +
-          inventory.name +
-          (inventory.name === "prod" ? " --confirm prod" : ""),
-      ];
+  ];
+  if (!migrate) {
+    steps.push({ kind: "run", ...context, argv: terraform(id, "apply", "-input=false", planFile(id)) });
+  }
+  const deployNext = `npm run infra -- deploy ${env}${env === "prod" ? " --confirm prod" : ""}`;
+  let epilogue: string[];
+  if (remote === undefined) {
+    const bucket = String(inventory.stateBackend?.bucket ?? "<state bucket>");
+    epilogue = [
+      `The state bucket ${bucket} exists. The state of ${id} itself is local: ${localFile}.`,
+      `Move it into the bucket: set state.bootstrapBackend: "bucket" in ${configFile}, then run: npm run infra -- bootstrap ${env} --migrate`,
+      `(See docs/operations.md, Bootstrap.) Then deploy the environment: ${deployNext}`,
+    ];
+  } else if (migrate) {
+    epilogue = [
+      `If the plan above shows no changes, the state of ${id} is now in ${remote}: check it ` +
+        `(terraform -chdir=${STACKS_DIR}/${id} state list), then delete the local copy ${localFile}.`,
+      `If it plans to create the bucket, this folder had no record of the local backend: push ${localFile} ` +
+        "into the bucket by hand (docs/operations.md, Bootstrap) before anything is applied.",
+      `Later changes of ${id}: npm run infra -- bootstrap ${env} (no --migrate). Deploy the environment: ${deployNext}`,
+    ];
+  } else {
+    epilogue = [`The state of ${id} is in ${remote}.`];
+  }
+  const where = remote === undefined ? `local state ${localFile}` : `state in ${remote}`;
   return {
-    title: `bootstrap ${inventory.name}: ${id} (${migrate ? "state in the bucket, migrated from local" : "local state"})`,
-    environment: inventory.name,
+    title: `bootstrap ${env}: ${id} (${migrate ? `migrating its local state into ${remote}` : where})`,
+    environment: env,
     destroys: false,
     steps,
     epilogue,

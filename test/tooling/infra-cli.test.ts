@@ -3,12 +3,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { EnvironmentConfig, selectEnvironments } from "../../environments";
+import { ENVIRONMENTS, EnvironmentConfig, loadEnvironment, selectEnvironments } from "../../environments";
 import { CliDependencies, main } from "../../scripts/infra/cli";
 import { Runner } from "../../scripts/infra/executor";
 import { environmentInventory } from "../../scripts/infra/inventory";
 import { EnvironmentInventory } from "../../scripts/infra/planner";
 import { buildApp } from "../../stacks/environment-app";
+import { withChanges } from "../helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -28,6 +29,18 @@ interface CliRun {
 }
 
 function infra(...argv: string[]): CliRun {
+  return runInfra(argv, (environment) => {
+    const known = inventories.get(environment.name) ?? environmentInventory(environment);
+    inventories.set(environment.name, known);
+    return known;
+  });
+}
+
+/** Runs the CLI with the given inventory source (for a configuration the repository does not ship). */
+function runInfra(
+  argv: readonly string[],
+  inventoryOf: (environment: EnvironmentConfig) => EnvironmentInventory,
+): CliRun {
   const out: string[] = [];
   const err: string[] = [];
   const executed: string[][] = [];
@@ -38,9 +51,7 @@ function infra(...argv: string[]): CliRun {
   };
   const inventory = (environment: EnvironmentConfig): EnvironmentInventory => {
     built.push(environment.name);
-    const known = inventories.get(environment.name) ?? environmentInventory(environment);
-    inventories.set(environment.name, known);
-    return known;
+    return inventoryOf(environment);
   };
   const deps: CliDependencies = {
     io: { out: (line) => out.push(line), err: (line) => err.push(line) },
@@ -198,6 +209,70 @@ describe("npm run infra -- sandbox up|plan|down alice --dry-run", () => {
     }
     expect(up.executed).toEqual([]);
     expect(down.executed).toEqual([]);
+  });
+});
+
+describe("npm run infra -- bootstrap dev --dry-run", () => {
+  const tf = (...args: string[]) => `terraform -chdir=cdktf.out/stacks/bootstrap-dev ${args.join(" ")}`;
+  const synth = "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs";
+  const plan = tf("plan", "-input=false", "-out=../../../plans/bootstrap-dev.tfplan");
+  const apply = tf("apply", "-input=false", "../../../plans/bootstrap-dev.tfplan");
+  // dev as it is after its owner sets state.bootstrapBackend: "bucket", synthesized for real.
+  const inBucket = environmentInventory(
+    loadEnvironment(withChanges(ENVIRONMENTS.dev, { "state.bootstrapBackend": "bucket" })),
+  );
+  const bucketInfra = (...argv: string[]) => runInfra(argv, () => inBucket);
+
+  it("shipped dev (local state): synth, then init, plan and apply of bootstrap-dev; nothing executed", () => {
+    const run = infra("bootstrap", "dev", "--dry-run");
+    expect(run.status).toBe(0);
+    expect(run.out).toEqual([
+      "# bootstrap dev: bootstrap-dev (local state .bootstrap-state/bootstrap-dev.tfstate)",
+      "# dry run: these commands would run, in this order; nothing was executed",
+      synth,
+      "# [1/1] bootstrap-dev",
+      tf("init", "-input=false"),
+      plan,
+      apply,
+    ]);
+    expect(run.executed).toEqual([]);
+  });
+
+  it("--migrate on shipped dev exits 2 naming state.bootstrapBackend and environments/dev.ts; prints nothing", () => {
+    const run = infra("bootstrap", "dev", "--migrate", "--dry-run");
+    expect(run.status).toBe(2);
+    expect(run.err).toContain('state.bootstrapBackend of dev is "local"');
+    expect(run.err).toContain('Set state.bootstrapBackend: "bucket" in environments/dev.ts');
+    expect(run.out).toEqual([]);
+    expect(run.executed).toEqual([]);
+  });
+
+  it('with state.bootstrapBackend "bucket": the same commands, against the S3 backend', () => {
+    const run = bucketInfra("bootstrap", "dev", "--dry-run");
+    expect(run.status).toBe(0);
+    expect(run.out).toEqual([
+      "# bootstrap dev: bootstrap-dev (state in s3://acme-platform-tfstate-dev/dev/bootstrap-dev.tfstate)",
+      "# dry run: these commands would run, in this order; nothing was executed",
+      synth,
+      "# [1/1] bootstrap-dev",
+      tf("init", "-input=false"),
+      plan,
+      apply,
+    ]);
+  });
+
+  it('--migrate with state.bootstrapBackend "bucket": init -migrate-state -force-copy, then a plan, no apply', () => {
+    const run = bucketInfra("bootstrap", "dev", "--migrate", "--dry-run");
+    expect(run.status).toBe(0);
+    expect(run.out).toEqual([
+      "# bootstrap dev: bootstrap-dev (migrating its local state into s3://acme-platform-tfstate-dev/dev/bootstrap-dev.tfstate)",
+      "# dry run: these commands would run, in this order; nothing was executed",
+      synth,
+      "# [1/1] bootstrap-dev",
+      tf("init", "-input=false", "-migrate-state", "-force-copy"),
+      plan,
+    ]);
+    expect(run.executed).toEqual([]);
   });
 });
 

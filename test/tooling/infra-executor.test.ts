@@ -182,30 +182,6 @@ describe("executePlan", () => {
     );
   });
 
-  it("writes the files a plan asks for, relative to the project root", () => {
-    const root = fakeRoot(["bootstrap-dev"]);
-    const dev: EnvironmentInventory = {
-      ...sandbox,
-      name: "dev",
-      sandbox: false,
-      bootstrapStack: stack("bootstrap-dev"),
-      stateBackend: { bucket: "b", region: "eu-west-1" },
-    };
-    const { runner } = recorder();
-    expect(
-      executePlan(planOperation(dev, { kind: "bootstrap", migrate: true }), capture(), runner, root),
-    ).toBe(0);
-    const written = fs.readFileSync(
-      path.join(root, "cdktf.out/stacks/bootstrap-dev/backend_override.tf.json"),
-      "utf8",
-    );
-    expect(JSON.parse(written).terraform.backend.s3).toEqual({
-      bucket: "b",
-      region: "eu-west-1",
-      key: "dev/bootstrap-dev.tfstate",
-    });
-  });
-
   it.each<[string, Partial<OperationPlan>]>([
     ["a teardown of a long-lived environment", { environment: "dev" }],
     ["a sandbox teardown that touches another environment's stack", { environment: "sandbox-bob" }],

@@ -28,6 +28,9 @@ function inventory(name: string, overrides: Partial<EnvironmentInventory> = {}):
       stack(`${name}-data`, [`${name}-network`]),
     ],
     bootstrapStack: name.startsWith("sandbox-") ? undefined : stack(`bootstrap-${name}`),
+    bootstrapBackend: name.startsWith("sandbox-")
+      ? undefined
+      : { type: "local", config: { path: `../../../.bootstrap-state/bootstrap-${name}.tfstate` } },
     stateBackend: {
       bucket: "acme-tfstate-dev",
       key: `${name}/${name}-network.tfstate`,
@@ -297,40 +300,62 @@ describe("destroy", () => {
 });
 
 describe("bootstrap", () => {
-  it("applies bootstrap-<env> with its local state and says how to migrate that state", () => {
-    const plan = planOperation(inventory("dev"), { kind: "bootstrap" });
-    expect(commands(plan)).toEqual([
-      "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs",
-      tf("bootstrap-dev", "init", "-input=false"),
-      tf("bootstrap-dev", "plan", "-input=false", "-out=../../../plans/bootstrap-dev.tfplan"),
-      tf("bootstrap-dev", "apply", "-input=false", "../../../plans/bootstrap-dev.tfplan"),
-    ]);
-    expect(plan.epilogue.join("\n")).toContain("npm run infra -- bootstrap dev --migrate");
-    expect(plan.epilogue.join("\n")).toContain(".bootstrap-state/bootstrap-dev.tfstate");
+  const inBucket: Partial<EnvironmentInventory> = {
+    bootstrapBackend: {
+      type: "s3",
+      config: {
+        bucket: "acme-tfstate-dev",
+        key: "dev/bootstrap-dev.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
+    },
+  };
+  const init = tf("bootstrap-dev", "init", "-input=false");
+  const plan = tf("bootstrap-dev", "plan", "-input=false", "-out=../../../plans/bootstrap-dev.tfplan");
+  const apply = tf("bootstrap-dev", "apply", "-input=false", "../../../plans/bootstrap-dev.tfplan");
+  const synth = "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs";
+
+  it("with local state: synth, init, plan, apply; says how to move the state into the bucket", () => {
+    const result = planOperation(inventory("dev"), { kind: "bootstrap" });
+    expect(commands(result)).toEqual([synth, init, plan, apply]);
+    expect(result.title).toBe(
+      "bootstrap dev: bootstrap-dev (local state .bootstrap-state/bootstrap-dev.tfstate)",
+    );
+    const epilogue = result.epilogue.join("\n");
+    expect(epilogue).toContain('set state.bootstrapBackend: "bucket" in environments/dev.ts');
+    expect(epilogue).toContain("npm run infra -- bootstrap dev --migrate");
   });
 
-  it("--migrate writes an S3 backend override (the environment's backend, key <env>/bootstrap-<env>.tfstate) and migrates", () => {
-    const plan = planOperation(inventory("dev"), { kind: "bootstrap", migrate: true });
-    const write = plan.steps.find((step) => step.kind === "write-file");
-    if (write?.kind !== "write-file") throw new Error("no override written");
-    expect(write.path).toBe("cdktf.out/stacks/bootstrap-dev/backend_override.tf.json");
-    expect(JSON.parse(write.content)).toEqual({
-      terraform: {
-        backend: {
-          s3: {
-            bucket: "acme-tfstate-dev",
-            key: "dev/bootstrap-dev.tfstate",
-            region: "eu-west-1",
-            encrypt: true,
-            use_lockfile: true,
-          },
-        },
-      },
-    });
-    const all = commands(plan);
-    expect(all.indexOf(tf("bootstrap-dev", "init", "-input=false", "-migrate-state", "-force-copy"))).toBe(
-      all.findIndex((line) => line.startsWith("printf")) + 1,
+  it('with state.bootstrapBackend "bucket": the same commands against the S3 backend, nothing written', () => {
+    const result = planOperation(inventory("dev", inBucket), { kind: "bootstrap" });
+    expect(commands(result)).toEqual([synth, init, plan, apply]);
+    expect(result.title).toBe(
+      "bootstrap dev: bootstrap-dev (state in s3://acme-tfstate-dev/dev/bootstrap-dev.tfstate)",
     );
+    expect(result.steps.every((step) => step.kind === "run")).toBe(true);
+  });
+
+  it("--migrate: init -migrate-state -force-copy (Terraform copies the local state), then a plan to review, no apply", () => {
+    const result = planOperation(inventory("dev", inBucket), { kind: "bootstrap", migrate: true });
+    expect(commands(result)).toEqual([
+      synth,
+      tf("bootstrap-dev", "init", "-input=false", "-migrate-state", "-force-copy"),
+      plan,
+    ]);
+    const epilogue = result.epilogue.join("\n");
+    expect(epilogue).toContain("now in s3://acme-tfstate-dev/dev/bootstrap-dev.tfstate");
+    expect(epilogue).toContain(
+      "state list), then delete the local copy .bootstrap-state/bootstrap-dev.tfstate",
+    );
+    expect(epilogue).toContain("If it plans to create the bucket");
+  });
+
+  it('--migrate is refused while state.bootstrapBackend is "local", naming the field and the file to edit', () => {
+    const message = refusal(() => planOperation(inventory("dev"), { kind: "bootstrap", migrate: true }));
+    expect(message).toContain('state.bootstrapBackend of dev is "local"');
+    expect(message).toContain('Set state.bootstrapBackend: "bucket" in environments/dev.ts');
   });
 
   it("is refused for sandboxes, which use the dev bucket", () => {
