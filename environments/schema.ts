@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../constructs/core/log-retention";
 import {
+  NODE_GROUP_NAME,
   isInstanceType,
   isKubernetesLabelKey,
   isKubernetesLabelValue,
@@ -13,6 +14,7 @@ import {
   isPerformanceInsightsRetention,
 } from "../constructs/postgres/postgres-database";
 import { EKS_VERSIONS, POSTGRES_MAJOR_VERSIONS } from "../constructs/versions";
+import { IAM_ROLE_ARN } from "../constructs/core/aws-identifiers";
 
 /** Names of the long-lived environments; sandboxes are `sandbox-<name>`. */
 export const STANDARD_ENVIRONMENTS = ["dev", "stage", "prod"] as const;
@@ -25,7 +27,6 @@ export const SANDBOX_NAME_PATTERN = /^[a-z0-9]{1,12}$/;
 
 const ENVIRONMENT_NAME_PATTERN = new RegExp(`^(${STANDARD_ENVIRONMENTS.join("|")}|sandbox-[a-z0-9]{1,12})$`);
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const TAG_KEY_PATTERN = /^[\w .:/=+@-]{1,128}$/;
 
 const vpcCidr = z.string().refine(
@@ -72,7 +73,7 @@ const stateSchema = z.strictObject({
   bucket: z
     .string()
     .refine(isValidBucketName, { error: "must be a valid S3 bucket name (3–63 of a-z, 0-9, '.', '-')" }),
-  roleArn: z.string().regex(ROLE_ARN_PATTERN, { error: "must be an IAM role ARN" }).optional(),
+  roleArn: z.string().regex(IAM_ROLE_ARN, { error: "must be an IAM role ARN" }).optional(),
   bootstrapBackend: z.enum(BOOTSTRAP_BACKENDS, {
     error:
       "must be 'local' (bootstrap state in .bootstrap-state/) or 'bucket' (in the environment's state bucket, after bootstrap --migrate)",
@@ -133,8 +134,6 @@ const kubernetesValue = z.string().refine(isKubernetesLabelValue, {
   error: "must be Kubernetes label values (≤ 63 of letters, digits, '-', '_', '.')",
 });
 
-const NODE_GROUP_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,19}$/;
-
 /** One managed node group of the cluster. */
 const nodeGroupSchema = z
   .strictObject({
@@ -193,7 +192,7 @@ const clusterSchema = z
         { error: "must be IPv4 blocks with no host bits set (e.g. 203.0.113.0/24)" },
       ),
     ),
-    adminRoleArns: z.array(z.string().regex(ROLE_ARN_PATTERN, { error: "must be IAM role ARNs" })).min(1, {
+    adminRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, { error: "must be IAM role ARNs" })).min(1, {
       error: "must name at least one cluster admin role (nobody else can administer the cluster)",
     }),
     logRetentionDays: z.number().refine(isLogRetentionDays, { error: LOG_RETENTION_ALLOWED }),
@@ -202,7 +201,7 @@ const clusterSchema = z
       if (names.length === 0) {
         ctx.addIssue({ code: "custom", input: groups, message: "must define at least one node group" });
       }
-      for (const name of names.filter((n) => !NODE_GROUP_NAME_PATTERN.test(n))) {
+      for (const name of names.filter((n) => !NODE_GROUP_NAME.test(n))) {
         ctx.addIssue({
           code: "custom",
           path: [name],
@@ -286,7 +285,7 @@ export const environmentSchema = z
       error: "must be a 12-digit AWS account id",
     }),
     region: z.string().regex(REGION_PATTERN, { error: "must be an AWS region such as 'eu-west-1'" }),
-    deployRoleArn: z.string().regex(ROLE_ARN_PATTERN, { error: "must be an IAM role ARN" }).optional(),
+    deployRoleArn: z.string().regex(IAM_ROLE_ARN, { error: "must be an IAM role ARN" }).optional(),
     repository: z
       .string()
       .regex(/^[\w.-]+(\/[\w.-]+)?$/, { error: "must be a repository name such as 'org/infra'" }),

@@ -30,6 +30,7 @@ import {
 import { EksNodeGroup, EksNodeGroupOptions } from "./eks-node-group";
 import { EksClusterConnection } from "./kubernetes-auth";
 import { PodIdentityRole } from "./pod-identity-role";
+import { IAM_PRINCIPAL_ARN, IAM_ROLE_ARN, KMS_KEY_ARN, SECURITY_GROUP_ID } from "../core/aws-identifiers";
 
 /** EKS access policies, from cluster-wide administration down to read-only. */
 export type EksAccessLevel = "clusterAdmin" | "admin" | "edit" | "view";
@@ -103,10 +104,6 @@ export interface EksClusterProps {
 }
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,37}$/;
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
-const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]{36}$/;
-const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
 const NAMESPACE_PATTERN = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
 const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 const ANYWHERE = "0.0.0.0/0";
@@ -209,7 +206,7 @@ export class EksCluster extends Construct implements EksClusterConnection {
     v.check(
       "adminRoleArns",
       adminRoleArns,
-      (list) => list.every((arn) => ROLE_ARN_PATTERN.test(arn)),
+      (list) => list.every((arn) => IAM_ROLE_ARN.test(arn)),
       "must be IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)",
     );
     validateAccessEntries(v, props.accessEntries ?? [], accessEntries);
@@ -222,14 +219,14 @@ export class EksCluster extends Construct implements EksClusterConnection {
     v.check(
       "nodeSecurityGroupIds",
       nodeSecurityGroupIds,
-      (list) => list.every((sg) => SECURITY_GROUP_ID_PATTERN.test(sg)),
+      (list) => list.every((sg) => SECURITY_GROUP_ID.test(sg)),
       "must be security group ids (sg-...)",
     );
     v.check("logRetentionDays", logRetentionDays, isLogRetentionDays, LOG_RETENTION_ALLOWED);
     v.check(
       "kmsKeyArn",
       props.kmsKeyArn,
-      (arn) => arn === undefined || KMS_KEY_ARN_PATTERN.test(arn),
+      (arn) => arn === undefined || KMS_KEY_ARN.test(arn),
       "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)",
     );
     for (const [addon, addonVersion] of Object.entries(props.addonVersions ?? {})) {
@@ -571,7 +568,7 @@ function validateAccessEntries(
     v.check(
       `${prop}.principalArn`,
       entry.principalArn,
-      (arn) => PRINCIPAL_ARN_PATTERN.test(arn),
+      (arn) => IAM_PRINCIPAL_ARN.test(arn),
       "must be an IAM role or user ARN (arn:aws:iam::<12-digit account>:role/<name>)",
     );
     v.check(

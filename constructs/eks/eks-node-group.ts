@@ -65,7 +65,8 @@ export interface EksNodeGroupProps extends EksNodeGroupOptions {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
-const GROUP_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,19}$/;
+/** A node group name: 1–20 lowercase letters, digits or '-'. */
+export const NODE_GROUP_NAME = /^[a-z0-9][a-z0-9-]{0,19}$/;
 const INSTANCE_TYPE_PATTERN =
   /^([a-z]+)(\d+)([a-z0-9-]*)\.(nano|micro|small|medium|large|metal|\d*xlarge|metal-\d+xl)$/;
 const LABEL_NAME_PATTERN =
@@ -132,7 +133,7 @@ export class EksNodeGroup extends Construct {
     v.check(
       "name",
       props.name,
-      (n) => GROUP_NAME_PATTERN.test(n),
+      (n) => NODE_GROUP_NAME.test(n),
       "must be 1–20 lowercase letters, digits or '-'",
     );
     validateInstanceTypes(v, props.instanceTypes);

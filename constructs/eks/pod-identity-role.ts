@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PolicyDocument, policyDocument, policyJson } from "../core/iam";
 import { PropValidator } from "../core/validation";
+import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 
 /** What a Pod Identity role needs to know about its cluster: only the name, so any stack can use it. */
 export interface PodIdentityCluster {
@@ -37,7 +38,6 @@ export interface PodIdentityRoleProps {
   readonly createAssociation?: boolean;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
@@ -69,7 +69,7 @@ export class PodIdentityRole extends Construct {
     v.check(
       "namespace",
       props.namespace,
-      (n) => DNS_LABEL.test(n),
+      (n) => KUBERNETES_DNS_LABEL.test(n),
       "must be a Kubernetes namespace name (DNS label)",
     );
     v.check(

@@ -18,6 +18,7 @@ import {
   otlpGatewayValues,
 } from "./chart-values";
 import { PlatformAlarms } from "./platform-alarms";
+import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {
@@ -78,8 +79,6 @@ export const OBSERVABILITY_SERVICE_ACCOUNTS = {
   otlpGateway: "otel-collector",
 } as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /**
  * Observability for an EKS cluster and its environment, each part optional:
  * - kube-prometheus-stack: retention and volume sized per environment, every ServiceMonitor,
@@ -131,7 +130,7 @@ export class Observability extends Construct {
     v.check(
       "namespace",
       namespaceName,
-      (n) => DNS_LABEL.test(n),
+      (n) => KUBERNETES_DNS_LABEL.test(n),
       "must be a Kubernetes namespace name (DNS label)",
     );
     v.check(
@@ -166,7 +165,7 @@ export class Observability extends Construct {
       v.check(
         prop,
         name,
-        (n) => n === undefined || DNS_LABEL.test(n),
+        (n) => n === undefined || KUBERNETES_DNS_LABEL.test(n),
         "must be a Kubernetes object name (DNS label)",
       );
     }

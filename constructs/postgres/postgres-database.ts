@@ -24,6 +24,7 @@ import {
   parseMaintenanceWindow,
   windowsOverlap,
 } from "./windows";
+import { KMS_KEY_ARN, SECURITY_GROUP_ID, SNS_TOPIC_ARN } from "../core/aws-identifiers";
 
 /** A PostgreSQL major version from the versions catalog. */
 export type PostgresMajorVersion = (typeof POSTGRES_MAJOR_VERSIONS)[number];
@@ -124,9 +125,6 @@ const IDENTIFIER_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const SNAPSHOT_PATTERN = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
 const INSTANCE_CLASS_PATTERN = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const PG_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
-const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/;
-const SNS_TOPIC_ARN_PATTERN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
-const SECURITY_GROUP_ID_PATTERN = /^sg-[0-9a-f]{8,17}$/;
 const CLIENT_NAME_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 const RESERVED_USERNAMES = [
   "rdsadmin",
@@ -298,7 +296,7 @@ export class PostgresDatabase extends Construct {
     v.check(
       "kmsKeyArn",
       props.kmsKeyArn,
-      (arn) => arn === undefined || KMS_KEY_ARN_PATTERN.test(arn),
+      (arn) => arn === undefined || KMS_KEY_ARN.test(arn),
       "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
     );
     v.check(
@@ -323,7 +321,7 @@ export class PostgresDatabase extends Construct {
     v.check(
       "alarmTopicArn",
       props.alarmTopicArn,
-      (arn) => arn === undefined || SNS_TOPIC_ARN_PATTERN.test(arn),
+      (arn) => arn === undefined || SNS_TOPIC_ARN.test(arn),
       "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
     );
     for (const [name, groupId] of Object.entries(clients)) {
@@ -336,7 +334,7 @@ export class PostgresDatabase extends Construct {
       v.check(
         `clientSecurityGroups.${name}`,
         groupId,
-        (g) => SECURITY_GROUP_ID_PATTERN.test(g),
+        (g) => SECURITY_GROUP_ID.test(g),
         "must be a security group id (sg-...)",
       );
     }

@@ -1,0 +1,23 @@
+/**
+ * Formats of AWS and Kubernetes identifiers that props and environment fields are checked against:
+ * one definition each, so a construct and the environment schema accept exactly the same values.
+ */
+
+/** An IAM role ARN in any partition. */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** An IAM role or user ARN (an EKS access-entry principal). */
+export const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+/** A KMS key ARN: a single-Region key (UUID) or a multi-Region key (`mrk-` + 32 hex digits). */
+export const KMS_KEY_ARN =
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** An SNS topic ARN. */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+
+/** A VPC security group id. */
+export const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+
+/** A Kubernetes object name that must be a DNS label (namespaces, service accounts, Secrets). */
+export const KUBERNETES_DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
