@@ -1,4 +1,3 @@
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ObjectStorage } from "../constructs/object-storage/object-storage";
 import {
@@ -32,13 +31,12 @@ export class BootstrapStack extends AccountStack {
       noncurrentVersionExpirationDays: 365,
       preventDestroy: true,
     });
-    new TerraformOutput(this, "state_bucket", {
-      value: this.stateBucket.bucketName,
-      description: "State bucket",
-    });
-    new TerraformOutput(this, "state_kms_key_arn", {
-      value: this.stateBucket.kmsKeyArn,
-      description: "KMS key of the state bucket (state readers need kms:Decrypt)",
+    this.exportOutputs({
+      state_bucket: { value: this.stateBucket.bucketName, description: "State bucket" },
+      state_kms_key_arn: {
+        value: this.stateBucket.kmsKeyArn,
+        description: "KMS key of the state bucket (state readers need kms:Decrypt)",
+      },
     });
   }
 }

@@ -1,4 +1,3 @@
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { EksCluster } from "../constructs/eks/eks-cluster";
 import { EksClusterConnection } from "../constructs/eks/kubernetes-auth";
@@ -64,7 +63,7 @@ export class ClusterStack extends EnvironmentStack implements EksClusterConnecti
     this.nodeSecurityGroupId = this.cluster.nodeSecurityGroupId;
     this.nodeRoleArn = this.cluster.nodeRoleArn;
 
-    const outputs: Record<string, { value: unknown; description: string }> = {
+    this.exportOutputs({
       cluster_name: { value: this.clusterName, description: "EKS cluster name" },
       cluster_arn: { value: this.cluster.clusterArn, description: "EKS cluster ARN" },
       cluster_endpoint: { value: this.clusterEndpoint, description: "Kubernetes API server URL" },
@@ -89,9 +88,6 @@ export class ClusterStack extends EnvironmentStack implements EksClusterConnecti
         value: this.cluster.kmsKeyArn,
         description: "KMS key of secrets and control-plane logs",
       },
-    };
-    for (const [outputId, { value, description }] of Object.entries(outputs)) {
-      new TerraformOutput(this, outputId, { value, description });
-    }
+    });
   }
 }

@@ -1,4 +1,3 @@
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ObjectStorage } from "../constructs/object-storage/object-storage";
 import { PostgresDatabase } from "../constructs/postgres/postgres-database";
@@ -88,7 +87,7 @@ export class DataStack extends EnvironmentStack {
       ...bucketProtection,
     });
 
-    const outputs: Record<string, { value: unknown; description: string }> = {
+    this.exportOutputs({
       database_endpoint: { value: this.database.endpoint, description: "PostgreSQL host name" },
       database_port: { value: this.database.port, description: "PostgreSQL port" },
       database_secret_arn: {
@@ -120,9 +119,6 @@ export class DataStack extends EnvironmentStack {
             },
           }
         : {}),
-    };
-    for (const [outputId, { value, description }] of Object.entries(outputs)) {
-      new TerraformOutput(this, outputId, { value, description });
-    }
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Aspects, LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { PolicyPack } from "../constructs/policy/policy-pack";
 import { ProtectStatefulResources } from "../constructs/policy/protect-stateful-resources";
@@ -21,6 +21,12 @@ export function environmentTags(environment: EnvironmentConfig, stackId: string)
 
 /** Tags the policy pack requires on every taggable resource (set by `default_tags`). */
 export const REQUIRED_TAGS = ["environment", "managed-by", "repository", "stack"] as const;
+
+/** One exported value of a stack: what other tools and stacks read from its state. */
+export interface StackOutput {
+  readonly value: unknown;
+  readonly description: string;
+}
 
 /** Props shared by every stack of an environment. */
 export interface EnvironmentStackProps {
@@ -53,6 +59,13 @@ export abstract class AccountStack extends TerraformStack {
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     if (env.protection.preventDestroy) Aspects.of(this).add(new ProtectStatefulResources());
     Aspects.of(this).add(new PolicyPack({ profile: env.compliance, requiredTags: REQUIRED_TAGS }));
+  }
+
+  /** Exports values as Terraform outputs, by output name (stacks decide what is exported). */
+  protected exportOutputs(outputs: Readonly<Record<string, StackOutput>>): void {
+    for (const [outputId, { value, description }] of Object.entries(outputs)) {
+      new TerraformOutput(this, outputId, { value, description });
+    }
   }
 }
 

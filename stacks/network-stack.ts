@@ -1,5 +1,4 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { Network } from "../constructs/network/network";
 import { EnvironmentStack, EnvironmentStackProps } from "./environment-stack";
@@ -33,7 +32,7 @@ export class NetworkStack extends EnvironmentStack {
       tags: { Name: `${name}-database-clients` },
     }).id;
 
-    const outputs: Record<string, { value: unknown; description: string }> = {
+    this.exportOutputs({
       vpc_id: { value: this.network.vpcId, description: "VPC id" },
       vpc_cidr: { value: this.network.vpcCidr, description: "VPC IPv4 block" },
       public_subnet_ids: {
@@ -57,9 +56,6 @@ export class NetworkStack extends EnvironmentStack {
         description: "Security group that marks database clients",
       },
       nat_public_ips: { value: this.network.natPublicIps, description: "Public IPs of the NAT gateways" },
-    };
-    for (const [outputId, { value, description }] of Object.entries(outputs)) {
-      new TerraformOutput(this, outputId, { value, description });
-    }
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { Fn, TerraformOutput } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { eksExecAuth } from "../constructs/eks/kubernetes-auth";
 import { ClusterIngress } from "../constructs/ingress/cluster-ingress";
@@ -85,38 +85,26 @@ export class PlatformStack extends EnvironmentStack {
       databaseInstanceIdentifiers: [props.data.database.identifier],
     });
 
-    const outputs: Record<string, { value: unknown; description: string }> = {
+    const { ingressClassName, certificateArn, clusterIssuerNames } = this.ingress;
+    const { otlpEndpoint } = this.observability;
+    this.exportOutputs({
       alarm_topic_arn: {
         value: this.observability.alarmTopicArn,
         description: "SNS topic of the environment's alarms",
       },
-    };
-    if (this.ingress.ingressClassName !== undefined) {
-      outputs.ingress_class = {
-        value: this.ingress.ingressClassName,
-        description: "IngressClass of the ALB controller",
-      };
-    }
-    if (this.ingress.certificateArn !== undefined) {
-      outputs.certificate_arn = {
-        value: this.ingress.certificateArn,
-        description: "ACM certificate of the domain",
-      };
-    }
-    if (this.ingress.clusterIssuerNames.length > 0) {
-      outputs.cluster_issuers = {
-        value: this.ingress.clusterIssuerNames,
-        description: "cert-manager ClusterIssuers",
-      };
-    }
-    if (this.observability.otlpEndpoint !== undefined) {
-      outputs.otlp_endpoint = {
-        value: this.observability.otlpEndpoint,
-        description: "In-cluster OTLP/HTTP endpoint",
-      };
-    }
-    for (const [outputId, { value, description }] of Object.entries(outputs)) {
-      new TerraformOutput(this, outputId, { value, description });
-    }
+      // Outputs of components an environment may turn off exist only with the component.
+      ...(ingressClassName !== undefined
+        ? { ingress_class: { value: ingressClassName, description: "IngressClass of the ALB controller" } }
+        : {}),
+      ...(certificateArn !== undefined
+        ? { certificate_arn: { value: certificateArn, description: "ACM certificate of the domain" } }
+        : {}),
+      ...(clusterIssuerNames.length > 0
+        ? { cluster_issuers: { value: clusterIssuerNames, description: "cert-manager ClusterIssuers" } }
+        : {}),
+      ...(otlpEndpoint !== undefined
+        ? { otlp_endpoint: { value: otlpEndpoint, description: "In-cluster OTLP/HTTP endpoint" } }
+        : {}),
+    });
   }
 }
