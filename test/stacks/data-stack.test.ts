@@ -78,7 +78,10 @@ describe("<env>-data stacks", () => {
         }),
       ]);
       expect(rules[0]).not.toHaveProperty("cidr_ipv4");
-      expect(dataStacks[env].database.securityGroupId).toBeDefined();
+      // The security group the database exports is the one these rules belong to.
+      expect(data(env).output?.database_security_group_id.value).toMatch(
+        /^\$\{aws_security_group\.Database_SecurityGroup_\w+\.id\}$/,
+      );
     },
   );
 
@@ -104,7 +107,10 @@ describe("<env>-data stacks", () => {
   it("exposes the log bucket (ObjectStorage) for the platform layer", () => {
     const policy = dataStacks.prod.logBucket.grantReadWrite();
     expect(policy.Statement.map((s) => s.Sid)).toContain("WriteObjects");
-    expect(dataStacks.prod.logBucket.bucketName).toBeDefined();
+    expect(dataStacks.prod.logBucket.node.path).toBe("prod-data/LogBucket");
+    expect(data("prod").output?.log_bucket_name.value).toMatch(
+      /^\$\{aws_s3_bucket\.LogBucket_\w+\.bucket\}$/,
+    );
   });
 });
 

@@ -309,7 +309,7 @@ describe("ObjectStorage: typed outputs", () => {
     expect(outputs.arn.value).toMatch(/^\$\{aws_s3_bucket\.Kms_\w+\.arn\}$/);
     expect(outputs.key.value).toMatch(/^\$\{aws_kms_key\.Kms_Key_\w+\.arn\}$/);
     expect(s3.kmsKeyArn).toBeUndefined();
-    expect(s3.bucket).toBeDefined();
+    expect(s3.bucket.terraformResourceType).toBe("aws_s3_bucket");
   });
 });
 
