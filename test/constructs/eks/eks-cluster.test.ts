@@ -522,6 +522,13 @@ describe("EksCluster validation", () => {
     );
   });
 
+  it("accepts a multi-Region KMS key", () => {
+    const mrk = "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef";
+    expect(
+      onlyResource(synth({ kmsKeyArn: mrk }), "aws_eks_cluster").encryption_config.provider.key_arn,
+    ).toBe(mrk);
+  });
+
   it("rejects a malformed add-on version", () => {
     expectErrorContaining(
       () => build({ addonVersions: { coredns: "latest" } }),
