@@ -1,24 +1,42 @@
 import { z } from "zod";
 import { describe } from "../constructs/core/validation";
 import { overlaps, parseCidr } from "../constructs/network/cidr";
-import { dev } from "./dev";
-import { prod } from "./prod";
+import { ENVIRONMENTS } from "./registry";
 import { sandboxEnvironment } from "./sandbox";
-import {
-  EnvironmentConfig,
-  EnvironmentInput,
-  SANDBOX_NAME_PATTERN,
-  STANDARD_ENVIRONMENTS,
-  StandardEnvironmentName,
-  environmentSchema,
-} from "./schema";
-import { stage } from "./stage";
+import { EnvironmentConfig, EnvironmentInput, SANDBOX_NAME_PATTERN, environmentSchema } from "./schema";
 
 export * from "./schema";
 export { sandboxEnvironment } from "./sandbox";
+export { ENVIRONMENTS } from "./registry";
 
-/** The long-lived environments, by name. */
-export const ENVIRONMENTS: Readonly<Record<StandardEnvironmentName, EnvironmentInput>> = { dev, stage, prod };
+/** A registered long-lived environment's name. */
+export type EnvironmentName = keyof typeof ENVIRONMENTS;
+
+/** The long-lived environments' names, in promotion order (environments/registry.ts). */
+export const ENVIRONMENT_NAMES = Object.keys(ENVIRONMENTS) as readonly EnvironmentName[];
+
+/** The rule for sandbox names, as users read it. */
+export const SANDBOX_NAME_RULE = `1–12 lowercase letters or digits (${SANDBOX_NAME_PATTERN}), e.g. "alice"`;
+
+/**
+ * Why `name` cannot be a sandbox's own name (the `<name>` of `sandbox-<name>`), or undefined when it
+ * can. The names of long-lived environments are refused, so `sandbox-dev` never stands beside `dev`.
+ */
+export function sandboxNameProblem(
+  name: string,
+  defined: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENTS,
+): string | undefined {
+  if (Object.hasOwn(defined, name)) {
+    return `${describe(name)} is a long-lived environment, not a sandbox name; sandbox names are ${SANDBOX_NAME_RULE} other than ${Object.keys(defined).join(", ")}`;
+  }
+  if (name.startsWith("sandbox-")) {
+    return `give the sandbox's own name without the "sandbox-" prefix (e.g. ${describe(name.slice(8))}); names are ${SANDBOX_NAME_RULE}`;
+  }
+  if (!SANDBOX_NAME_PATTERN.test(name)) {
+    return `${describe(name)} is not a valid sandbox name; use ${SANDBOX_NAME_RULE}`;
+  }
+  return undefined;
+}
 
 /** Invalid configuration or selection; the message lists every problem, one per line. */
 export class ConfigurationError extends Error {
@@ -52,7 +70,7 @@ export function loadEnvironment(input: EnvironmentInput, label: string = input.n
 
 /** The variables that select what the app builds. */
 export interface EnvironmentSelection {
-  /** Comma-separated environment names. @default "dev,stage,prod" */
+  /** Comma-separated environment names. @default - every registered environment (environments/registry.ts) */
   readonly INFRA_ENVS?: string;
   /** Comma-separated sandbox names; each adds `sandbox-<name>`. @default - no sandbox */
   readonly INFRA_SANDBOX?: string;
@@ -66,7 +84,8 @@ function splitList(value: string): string[] {
 }
 
 /**
- * The validated environments named by `INFRA_ENVS` (default: dev, stage, prod) plus a sandbox per
+ * The validated environments named by `INFRA_ENVS` (comma-separated; default: every registered
+ * environment, in promotion order) plus a sandbox per
  * name in `INFRA_SANDBOX`. Unknown names, invalid sandbox names and invalid values are all
  * reported together in one {@link ConfigurationError}; nothing ever falls back to a default.
  */
@@ -77,8 +96,7 @@ export function selectEnvironments(
   const problems: string[] = [];
   const inputs: EnvironmentInput[] = [];
 
-  const names =
-    selection.INFRA_ENVS === undefined ? [...STANDARD_ENVIRONMENTS] : splitList(selection.INFRA_ENVS);
+  const names = selection.INFRA_ENVS === undefined ? Object.keys(defined) : splitList(selection.INFRA_ENVS);
   for (const name of new Set(names)) {
     const input = defined[name];
     if (input) {
@@ -91,22 +109,51 @@ export function selectEnvironments(
     }
   }
   for (const sandbox of new Set(splitList(selection.INFRA_SANDBOX ?? ""))) {
-    if (SANDBOX_NAME_PATTERN.test(sandbox)) {
-      inputs.push(sandboxEnvironment(sandbox));
-    } else {
-      problems.push(
-        `INFRA_SANDBOX: ${describe(sandbox)} is not a valid sandbox name; use 1–12 lowercase letters or digits (e.g. "alice")`,
-      );
-    }
+    const problem = sandboxNameProblem(sandbox, defined);
+    if (problem === undefined) inputs.push(sandboxEnvironment(sandbox));
+    else problems.push(`INFRA_SANDBOX: ${problem}`);
   }
   if (inputs.length === 0 && problems.length === 0) {
     problems.push("INFRA_ENVS: no environment selected; name at least one or set INFRA_SANDBOX");
   }
 
   for (const input of inputs) problems.push(...environmentProblems(input, String(input.name)));
-  problems.push(...overlappingNetworks(Object.values(defined)));
+  problems.push(...registryProblems(defined));
   if (problems.length > 0) throw new ConfigurationError(problems);
   return inputs.map((input) => environmentSchema.parse(input));
+}
+
+/**
+ * What must hold across the registered environments: each is registered under its own name, no two
+ * share a state bucket or a hosted zone across accounts (a copied environment file that kept its
+ * source's values), and no two networks overlap.
+ */
+export function registryProblems(defined: Readonly<Record<string, EnvironmentInput>>): string[] {
+  const problems: string[] = [];
+  const environments = Object.entries(defined).map(([key, input]) => {
+    if (input.name !== key) {
+      problems.push(
+        `Environment '${key}': 'name' must equal its key in environments/registry.ts (${describe(key)}), got ${describe(input.name)}`,
+      );
+    }
+    return input;
+  });
+  environments.forEach((a, i) => {
+    for (const b of environments.slice(i + 1)) {
+      if (a.state?.bucket !== undefined && a.state.bucket === b.state?.bucket) {
+        problems.push(
+          `Environment '${b.name}': 'state.bucket' must not be the state bucket of environment '${a.name}', got ${describe(b.state.bucket)}`,
+        );
+      }
+      const zoneA = a.platform?.domain?.hostedZoneId;
+      if (zoneA !== undefined && zoneA === b.platform?.domain?.hostedZoneId && a.accountId !== b.accountId) {
+        problems.push(
+          `Environment '${b.name}': 'platform.domain.hostedZoneId' is the hosted zone of environment '${a.name}' in account ${a.accountId}, not of this environment's account ${b.accountId}, got ${describe(zoneA)}`,
+        );
+      }
+    }
+  });
+  return [...problems, ...overlappingNetworks(environments)];
 }
 
 /** Long-lived environments must not share address space, so they can be connected later. */

@@ -16,16 +16,25 @@ import {
 import { EKS_VERSIONS, POSTGRES_MAJOR_VERSIONS } from "../constructs/versions";
 import { IAM_ROLE_ARN } from "../constructs/core/aws-identifiers";
 
-/** Names of the long-lived environments; sandboxes are `sandbox-<name>`. */
-export const STANDARD_ENVIRONMENTS = ["dev", "stage", "prod"] as const;
-
-/** A long-lived environment name. */
-export type StandardEnvironmentName = (typeof STANDARD_ENVIRONMENTS)[number];
-
 /** A sandbox's own name: lowercase letters and digits, 1–12 characters. */
 export const SANDBOX_NAME_PATTERN = /^[a-z0-9]{1,12}$/;
 
-const ENVIRONMENT_NAME_PATTERN = new RegExp(`^(${STANDARD_ENVIRONMENTS.join("|")}|sandbox-[a-z0-9]{1,12})$`);
+/**
+ * A long-lived environment's name: a lowercase letter, then 1–11 lowercase letters or digits. It
+ * names stacks (`<name>-network`, `bootstrap-<name>`), state keys and AWS resources, and is the
+ * name of its file and export in `environments/` (so it must not be a JavaScript reserved word).
+ * `sandbox…` names are reserved for sandboxes, and `bootstrap` would collide with the bootstrap
+ * stacks' ids.
+ */
+export const LONG_LIVED_NAME_PATTERN = /^(?!sandbox)(?!bootstrap$)[a-z][a-z0-9]{1,11}$/;
+
+/** What {@link LONG_LIVED_NAME_PATTERN} allows, as users read it. */
+export const LONG_LIVED_NAME_RULE =
+  "a lowercase letter then 1–11 lowercase letters or digits, not starting with 'sandbox' and not 'bootstrap'";
+
+const ENVIRONMENT_NAME_PATTERN = new RegExp(
+  `^(${LONG_LIVED_NAME_PATTERN.source.slice(1, -1)}|sandbox-[a-z0-9]{1,12})$`,
+);
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const TAG_KEY_PATTERN = /^[\w .:/=+@-]{1,128}$/;
 
@@ -278,7 +287,7 @@ const platformSchema = z.strictObject({
 export const environmentSchema = z
   .strictObject({
     name: z.string().regex(ENVIRONMENT_NAME_PATTERN, {
-      error: "must be 'dev', 'stage', 'prod' or 'sandbox-<name>' (<name>: 1–12 lowercase letters or digits)",
+      error: `must be a long-lived environment name (${LONG_LIVED_NAME_RULE}) or 'sandbox-<name>' (<name>: 1–12 lowercase letters or digits)`,
     }),
     sandbox: z.boolean({ error: "must be true or false" }),
     accountId: z.string({ error: "must be a 12-digit AWS account id" }).regex(/^\d{12}$/, {
@@ -323,6 +332,19 @@ export const environmentSchema = z
         message: `must be AZs of the region '${env.region}'`,
       });
     }
+    // EKS access entries take principals of the cluster's own account only.
+    const accountId = env.accountId;
+    (env.cluster?.adminRoleArns ?? []).forEach((arn, index) => {
+      const owner = /^arn:[\w-]+:iam::(\d{12}):/.exec(arn)?.[1];
+      if (owner !== undefined && /^\d{12}$/.test(accountId) && owner !== accountId) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cluster", "adminRoleArns", index],
+          input: arn,
+          message: `must be a role of the environment's own account (${accountId}), not of account ${owner}`,
+        });
+      }
+    });
     if ((env.compliance === "sandbox") !== env.sandbox) {
       ctx.addIssue({
         code: "custom",

@@ -9,10 +9,11 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigurationError, EnvironmentConfig } from "../../environments";
+import { ConfigurationError, ENVIRONMENT_NAMES, EnvironmentConfig } from "../../environments";
+import { createEnvironment } from "./env-new";
 import { EXIT_FAILED, EXIT_REFUSED, RefusalError, UsageError } from "./errors";
 import { Io, Runner, executePlan, renderPlan, spawnRunner } from "./executor";
-import { checkSandboxName, environmentInventory, resolveEnvironment } from "./inventory";
+import { KNOWN_ENVIRONMENTS, checkSandboxName, environmentInventory, resolveEnvironment } from "./inventory";
 import { EnvironmentInventory, Operation, checkAllowed, dependencyOrder, planOperation } from "./planner";
 
 /** The project root: commands run from here (`cdktf.out/`, `plans/`, `scripts/app.cjs`). */
@@ -32,10 +33,14 @@ Commands (every one accepts --dry-run: print the exact commands, in order, and e
   sandbox plan <name>           plan sandbox-<name>
   sandbox down <name> [--skip-k8s-cleanup]
                                 delete Kubernetes load balancers, then destroy platform → cluster/data → network
-  stacks <env>... [--json]      list the stacks of each <env> in dependency order (--json: a GitHub Actions matrix)
+  stacks [<env>...] [--json]    list the stacks of each <env> (default: every registered environment, in promotion
+                                order) in dependency order (--json: a GitHub Actions matrix)
+  env new <name> --from <env> --account <id> --cidr <cidr> [--domain <name> [--hosted-zone-id <id>]] [--after <env>]
+                                write environments/<name>.ts as a copy of <env> with its own account, state bucket,
+                                network and domain, and register it (after <env>, or after --after)
   help                          this text
 
-<env>: dev, stage, prod, or sandbox-<name>; <name>: 1–12 lowercase letters or digits.
+<env>: ${KNOWN_ENVIRONMENTS}.
 Exit status: 0 done, 1 a command failed (the stack is named), 2 refused or misused (nothing ran).
 See docs/operations.md.`;
 
@@ -46,6 +51,8 @@ export interface CliDependencies {
   readonly runner?: Runner;
   /** Gathers an environment's stacks. @default an in-process synthesis into a temporary folder */
   readonly inventory?: (environment: EnvironmentConfig) => EnvironmentInventory;
+  /** The project root `env new` writes into. @default PROJECT_ROOT */
+  readonly root?: string;
 }
 
 const OPTIONS = {
@@ -55,6 +62,12 @@ const OPTIONS = {
   migrate: { type: "boolean" },
   "skip-k8s-cleanup": { type: "boolean" },
   json: { type: "boolean" },
+  from: { type: "string" },
+  account: { type: "string" },
+  cidr: { type: "string" },
+  domain: { type: "string" },
+  "hosted-zone-id": { type: "string" },
+  after: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -70,6 +83,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   "sandbox plan": [],
   "sandbox down": ["skip-k8s-cleanup"],
   stacks: ["json"],
+  "env new": ["from", "account", "cidr", "domain", "hosted-zone-id", "after"],
 };
 
 interface Request {
@@ -96,6 +110,7 @@ export function main(argv: readonly string[], deps: CliDependencies): number {
       return 0;
     }
     if (positionals[0] === "stacks") return listStacks(positionals.slice(1), values, deps);
+    if (positionals[0] === "env") return newEnvironment(positionals.slice(1), values, deps);
     const request = parseRequest(positionals, values);
     const environment = resolveEnvironment(request.environment);
     checkAllowed(environment.name, environment.sandbox, request.operation);
@@ -199,9 +214,9 @@ function checkOptions(key: string, values: Values): void {
 }
 
 /** `stacks <env>...`: the layer stacks in dependency order, as lines or as a GitHub Actions matrix. */
-function listStacks(environments: readonly string[], values: Values, deps: CliDependencies): number {
-  if (environments.length === 0) throw new UsageError("Missing environment: stacks <env>...");
+function listStacks(named: readonly string[], values: Values, deps: CliDependencies): number {
   checkOptions("stacks", { ...values, "dry-run": undefined });
+  const environments = named.length > 0 ? named : ENVIRONMENT_NAMES;
   const include = environments.flatMap((name) => {
     const environment = resolveEnvironment(name);
     const inventory = (deps.inventory ?? environmentInventory)(environment);
@@ -216,5 +231,56 @@ function listStacks(environments: readonly string[], values: Values, deps: CliDe
   } else {
     for (const entry of include) deps.io.out(`${entry.environment} ${entry.stack}`);
   }
+  return 0;
+}
+
+/** `env new <name> --from <env> --account <id> --cidr <cidr> [--domain <name> [--hosted-zone-id <id>]] [--after <env>]`. */
+function newEnvironment(positionals: readonly string[], values: Values, deps: CliDependencies): number {
+  const [action, name, ...extra] = positionals;
+  if (action !== "new") {
+    throw new UsageError(
+      action === undefined ? "Missing env action (new)." : `Unknown env action "${action}".`,
+    );
+  }
+  if (name === undefined) throw new UsageError("Missing environment name: env new <name> --from <env> ...");
+  if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(" ")}.`);
+  checkOptions("env new", values);
+  const required = (option: OptionName) => {
+    const value = optionalString(values, option);
+    if (value === undefined) throw new UsageError(`env new needs --${option}.`);
+    return value;
+  };
+  const dryRun = values["dry-run"] === true;
+  const result = createEnvironment(
+    deps.root ?? PROJECT_ROOT,
+    {
+      name,
+      from: required("from"),
+      accountId: required("account"),
+      cidr: required("cidr"),
+      domain: optionalString(values, "domain"),
+      hostedZoneId: optionalString(values, "hosted-zone-id"),
+      after: optionalString(values, "after"),
+    },
+    { dryRun },
+  );
+  const { io } = deps;
+  for (const [file, text] of Object.entries(result.files)) {
+    io.out(dryRun ? `would write ${file}:\n${text}` : `wrote ${file}`);
+  }
+  if (result.todo.length > 0) {
+    io.out(`\nSet before environments/${name}.ts validates (until then synthesis and the tests fail on it):`);
+    for (const item of result.todo) io.out(`  - ${item}`);
+  }
+  io.out(
+    [
+      "",
+      "Next:",
+      `  - review environments/${name}.ts (sizes, protection and policy profile are ${values.from}'s)`,
+      "  - npm test (new snapshots for its stacks: review them), then commit",
+      `  - GitHub: create the environment "${name}" with its protection rules and role variables (docs/operations.md, CI/CD)`,
+      `  - npm run infra -- bootstrap ${name}, then plan and deploy`,
+    ].join("\n"),
+  );
   return 0;
 }

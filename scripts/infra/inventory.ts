@@ -11,39 +11,29 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import {
   ENVIRONMENTS,
+  ENVIRONMENT_NAMES,
   EnvironmentConfig,
-  SANDBOX_NAME_PATTERN,
-  STANDARD_ENVIRONMENTS,
+  SANDBOX_NAME_RULE,
+  sandboxNameProblem,
   selectEnvironments,
 } from "../../environments";
 import { buildApp, stackIds } from "../../stacks/environment-app";
 import { RefusalError } from "./errors";
 import { EnvironmentInventory, StackInfo, StateBackend } from "./planner";
 
-/** The rule for sandbox names, as users read it. */
-export const SANDBOX_NAME_RULE = `1–12 lowercase letters or digits (${SANDBOX_NAME_PATTERN}), e.g. "alice"`;
+export { SANDBOX_NAME_RULE };
 
-const KNOWN_ENVIRONMENTS = `${Object.keys(ENVIRONMENTS).join(", ")}, or sandbox-<name> (<name>: ${SANDBOX_NAME_RULE})`;
+/** The environments the CLI knows, as users read them. */
+export const KNOWN_ENVIRONMENTS = `${ENVIRONMENT_NAMES.join(", ")}, or sandbox-<name> (<name>: ${SANDBOX_NAME_RULE})`;
 
 /** Validates a sandbox's own name (the `<name>` of `sandbox-<name>`); throws a {@link RefusalError} naming the rule. */
 export function checkSandboxName(name: string): void {
-  if ((STANDARD_ENVIRONMENTS as readonly string[]).includes(name)) {
-    throw new RefusalError(
-      `"${name}" is a long-lived environment, not a sandbox; sandbox commands only act on sandbox-<name> environments.`,
-    );
-  }
-  if (/^sandbox-/.test(name)) {
-    throw new RefusalError(
-      `Give the sandbox's own name without the "sandbox-" prefix (e.g. "${name.slice(8)}"); names are ${SANDBOX_NAME_RULE}.`,
-    );
-  }
-  if (!SANDBOX_NAME_PATTERN.test(name)) {
-    throw new RefusalError(`Invalid sandbox name "${name}": sandbox names are ${SANDBOX_NAME_RULE}.`);
-  }
+  const problem = sandboxNameProblem(name);
+  if (problem !== undefined) throw new RefusalError(`Sandbox: ${problem}.`);
 }
 
 /**
- * The validated configuration of `dev`, `stage`, `prod` or `sandbox-<name>`. Unknown names and
+ * The validated configuration of a registered environment or `sandbox-<name>`. Unknown names and
  * invalid sandbox names throw a {@link RefusalError}; invalid values throw the environments'
  * `ConfigurationError` (which names the field, the value and what is allowed).
  */

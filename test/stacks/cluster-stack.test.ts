@@ -4,17 +4,12 @@ import { selectEnvironments } from "../../environments";
 import { eksExecAuth } from "../../constructs/eks/kubernetes-auth";
 import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../constructs/versions";
 import { buildApp } from "../../stacks/environment-app";
+import { ENVIRONMENTS_UNDER_TEST, ENVIRONMENT_NAMES_UNDER_TEST, configOf } from "../environments-under-test";
 import { TerraformJson, onlyResource, resourceAt, resourcesOf, synthApp } from "../helpers";
 
-// The shipped environments and a sandbox, synthesized once, exactly as main.ts does it.
-const stacks = synthApp((app) => buildApp(app, selectEnvironments({ INFRA_SANDBOX: "alice" })));
-const ENVS = ["dev", "stage", "prod", "sandbox-alice"] as const;
-const ACCOUNTS = {
-  dev: "111111111111",
-  stage: "222222222222",
-  prod: "333333333333",
-  "sandbox-alice": "111111111111",
-};
+// Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
+const stacks = synthApp((app) => buildApp(app, ENVIRONMENTS_UNDER_TEST));
+const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const cluster = (env: string): TerraformJson => stacks[`${env}-cluster`];
 const eks = (env: string) => onlyResource(cluster(env), "aws_eks_cluster");
 const remoteNetwork = (env: string) =>
@@ -49,26 +44,21 @@ describe("<env>-cluster stacks", () => {
 
   it.each(ENVS)("%s-cluster sits in the network stack's private subnets", (env) => {
     const subnets: string[] = eks(env).vpc_config.subnet_ids;
-    expect(subnets).toHaveLength(env === "prod" ? 3 : 2);
+    expect(subnets).toHaveLength(configOf(env).network.azCount);
     for (const subnet of subnets) {
       expect(subnet).toMatch(remoteNetwork(env));
       expect(subnet).toContain("Subnet-private");
     }
   });
 
-  it("opens the API endpoint to dev's allow-list only, and keeps it private elsewhere", () => {
-    expect(eks("dev").vpc_config).toMatchObject({
+  it.each(ENVS)("%s-cluster opens its API endpoint to the configured allow-list only", (env) => {
+    const { endpointPublicAccess, publicAccessCidrs } = configOf(env).cluster;
+    expect(eks(env).vpc_config).toMatchObject({
       endpoint_private_access: true,
-      endpoint_public_access: true,
-      public_access_cidrs: ["203.0.113.0/24"],
+      endpoint_public_access: endpointPublicAccess,
     });
-    for (const env of ["stage", "prod", "sandbox-alice"]) {
-      expect(eks(env).vpc_config).toMatchObject({
-        endpoint_private_access: true,
-        endpoint_public_access: false,
-      });
-      expect(eks(env).vpc_config).not.toHaveProperty("public_access_cidrs");
-    }
+    if (endpointPublicAccess) expect(eks(env).vpc_config.public_access_cidrs).toEqual(publicAccessCidrs);
+    else expect(eks(env).vpc_config).not.toHaveProperty("public_access_cidrs");
   });
 
   it.each(ENVS)(
@@ -78,7 +68,8 @@ describe("<env>-cluster stacks", () => {
         authentication_mode: "API",
         bootstrap_cluster_creator_admin_permissions: false,
       });
-      const admin = `arn:aws:iam::${ACCOUNTS[env]}:role/platform-admin`;
+      const [admin] = configOf(env).cluster.adminRoleArns;
+      expect(admin).toContain(`::${configOf(env).accountId}:role/`);
       expect(onlyResource(cluster(env), "aws_eks_access_entry").principal_arn).toBe(admin);
       const association = onlyResource(cluster(env), "aws_eks_access_policy_association");
       expect(association.policy_arn).toMatch(/AmazonEKSClusterAdminPolicy$/);
@@ -87,7 +78,7 @@ describe("<env>-cluster stacks", () => {
   );
 
   it.each(ENVS)("%s-cluster encrypts secrets and logs everything with retention", (env) => {
-    const retention = { dev: 30, stage: 90, prod: 365, "sandbox-alice": 7 }[env];
+    const retention = configOf(env).cluster.logRetentionDays;
     expect(eks(env).encryption_config.resources).toEqual(["secrets"]);
     expect(onlyResource(cluster(env), "aws_kms_key").enable_key_rotation).toBe(true);
     expect(eks(env).enabled_cluster_log_types).toHaveLength(5);
@@ -97,13 +88,17 @@ describe("<env>-cluster stacks", () => {
     });
   });
 
+  it.each(ENVS)("%s-cluster: deletion protection and the key's prevent_destroy as configured", (env) => {
+    const { deletionProtection, preventDestroy } = configOf(env).protection;
+    expect(eks(env).deletion_protection).toBe(deletionProtection);
+    const key = onlyResource(cluster(env), "aws_kms_key");
+    if (preventDestroy) expect(key.lifecycle).toEqual({ prevent_destroy: true });
+    else expect(key).not.toHaveProperty("lifecycle");
+  });
+
   it("protects stage and prod from deletion, and prod's key from destroy", () => {
-    expect(eks("dev").deletion_protection).toBe(false);
-    expect(eks("sandbox-alice").deletion_protection).toBe(false);
-    expect(eks("stage").deletion_protection).toBe(true);
-    expect(eks("prod").deletion_protection).toBe(true);
-    expect(onlyResource(cluster("prod"), "aws_kms_key").lifecycle).toEqual({ prevent_destroy: true });
-    expect(onlyResource(cluster("dev"), "aws_kms_key")).not.toHaveProperty("lifecycle");
+    expect(configOf("stage").protection.deletionProtection).toBe(true);
+    expect(configOf("prod").protection).toMatchObject({ deletionProtection: true, preventDestroy: true });
   });
 
   it.each(ENVS)(
@@ -123,25 +118,24 @@ describe("<env>-cluster stacks", () => {
     },
   );
 
-  it("sizes dev small on spot and prod large on-demand across three AZs", () => {
-    const dev = onlyResource(cluster("dev"), "aws_eks_node_group");
-    expect(dev).toMatchObject({
-      capacity_type: "SPOT",
-      instance_types: ["t3.large", "t3a.large"],
-      scaling_config: { min_size: 1, max_size: 3, desired_size: 2 },
-    });
-    const prod = onlyResource(cluster("prod"), "aws_eks_node_group");
-    expect(prod).toMatchObject({
+  it.each(ENVS)("%s-cluster sizes its node group as configured, over every AZ", (env) => {
+    const { general } = configOf(env).cluster.nodeGroups;
+    const group = onlyResource(cluster(env), "aws_eks_node_group");
+    expect(group).toMatchObject({
       ami_type: "AL2023_x86_64_STANDARD",
-      capacity_type: "ON_DEMAND",
-      instance_types: ["m7i.xlarge", "m6i.xlarge"],
-      scaling_config: { min_size: 3, max_size: 9, desired_size: 3 },
+      capacity_type: general.capacityType === "spot" ? "SPOT" : "ON_DEMAND",
+      instance_types: general.instanceTypes,
+      scaling_config: {
+        min_size: general.minSize,
+        max_size: general.maxSize,
+        desired_size: general.desiredSize,
+      },
     });
-    expect(prod.subnet_ids).toHaveLength(3);
-    expect(prod.lifecycle.ignore_changes).toEqual(["scaling_config[0].desired_size"]);
-    expect(
-      onlyResource(cluster("prod"), "aws_launch_template").block_device_mappings[0].ebs.volume_size,
-    ).toBe(100);
+    expect(group.subnet_ids).toHaveLength(configOf(env).network.azCount);
+    expect(group.lifecycle.ignore_changes).toEqual(["scaling_config[0].desired_size"]);
+    expect(onlyResource(cluster(env), "aws_launch_template").block_device_mappings[0].ebs.volume_size).toBe(
+      general.diskSizeGiB,
+    );
   });
 
   it.each(ENVS)("%s-cluster installs the core add-ons at their pinned versions", (env) => {

@@ -1,12 +1,12 @@
-import { selectEnvironments } from "../../environments";
 import { DataStack } from "../../stacks/data-stack";
 import { stackIds } from "../../stacks/environment-app";
 import { NetworkStack } from "../../stacks/network-stack";
+import { ENVIRONMENTS_UNDER_TEST, ENVIRONMENT_NAMES_UNDER_TEST, configOf } from "../environments-under-test";
 import { TerraformJson, onlyResource, resourcesOf, synthApp } from "../helpers";
 
 // Network and data stacks of every shipped environment and a sandbox, wired as buildEnvironment wires
 // them (cross-stack references through remote state), synthesized once.
-const environments = selectEnvironments({ INFRA_SANDBOX: "alice" });
+const environments = ENVIRONMENTS_UNDER_TEST;
 const dataStacks: Record<string, DataStack> = {};
 const stacks = synthApp((app) => {
   for (const environment of environments) {
@@ -15,7 +15,7 @@ const stacks = synthApp((app) => {
     dataStacks[environment.name] = new DataStack(app, ids.data, { environment, network });
   }
 });
-const ENVS = ["dev", "stage", "prod", "sandbox-alice"] as const;
+const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const data = (env: string): TerraformJson => stacks[`${env}-data`];
 const instance = (env: string) => onlyResource(data(env), "aws_db_instance");
 /** The resources of a type under one construct of the stack (its Terraform names start with the id). */
@@ -128,45 +128,28 @@ describe("environments differ only by configuration", () => {
     };
   };
 
-  it("dev: small, single-AZ, short retention, no deletion protection", () => {
-    expect(pick("dev")).toEqual({
-      instanceClass: "db.t4g.micro",
-      multiAz: false,
-      backups: 3,
-      deletionProtection: false,
-      preventDestroy: false,
-      skipFinalSnapshot: false,
-      finalSnapshot: "dev-postgres-final",
+  it.each(ENVS)("%s: the database's class, AZs, backups and protection are the configured ones", (env) => {
+    const { data: config, protection } = configOf(env);
+    expect(pick(env)).toEqual({
+      instanceClass: config.postgres.instanceClass,
+      multiAz: config.postgres.multiAz,
+      backups: config.postgres.backupRetentionDays,
+      deletionProtection: protection.deletionProtection,
+      preventDestroy: protection.preventDestroy,
+      skipFinalSnapshot: config.postgres.skipFinalSnapshot,
+      finalSnapshot: config.postgres.skipFinalSnapshot ? undefined : `${env}-postgres-final`,
     });
   });
 
-  it("stage: Multi-AZ, a week of backups, deletion-protected", () => {
-    expect(pick("stage")).toMatchObject({
-      multiAz: true,
-      backups: 7,
-      deletionProtection: true,
-      preventDestroy: false,
-    });
-  });
-
-  it("prod: large, Multi-AZ, 14+ days, deletion protection and prevent_destroy on the database", () => {
+  it("stage and prod are Multi-AZ and deletion-protected; prod also prevent_destroy, 14+ days of backups", () => {
+    expect(pick("stage")).toMatchObject({ multiAz: true, deletionProtection: true });
     const prod = pick("prod");
-    expect(prod).toMatchObject({
-      instanceClass: "db.r7g.large",
-      multiAz: true,
-      deletionProtection: true,
-      preventDestroy: true,
-      skipFinalSnapshot: false,
-      finalSnapshot: "prod-postgres-final",
-    });
+    expect(prod).toMatchObject({ multiAz: true, deletionProtection: true, preventDestroy: true });
     expect(prod.backups).toBeGreaterThanOrEqual(14);
   });
 
   it("sandbox: no final snapshot, nothing protected", () => {
-    expect(pick("sandbox-alice")).toEqual({
-      instanceClass: "db.t4g.micro",
-      multiAz: false,
-      backups: 1,
+    expect(pick("sandbox-alice")).toMatchObject({
       deletionProtection: false,
       preventDestroy: false,
       skipFinalSnapshot: true,
@@ -174,75 +157,82 @@ describe("environments differ only by configuration", () => {
     });
   });
 
-  it("prod puts prevent_destroy on its buckets and their keys; other environments do not", () => {
-    for (const id of ["ApplicationBucket", "LogBucket", "AccessLogBucket"]) {
-      expect(bucket("prod", id).lifecycle).toEqual({ prevent_destroy: true });
+  it.each(ENVS)("%s: prevent_destroy on buckets and keys exactly where configured", (env) => {
+    const { preventDestroy } = configOf(env).protection;
+    const ids = [
+      "ApplicationBucket",
+      "LogBucket",
+      ...(configOf(env).data.buckets.accessLogging ? ["AccessLogBucket"] : []),
+    ];
+    for (const id of ids) {
+      if (preventDestroy) expect(bucket(env, id).lifecycle).toEqual({ prevent_destroy: true });
+      else expect(bucket(env, id)).not.toHaveProperty("lifecycle");
     }
-    const keys = Object.values(resourcesOf(data("prod"), "aws_kms_key"));
+    const keys = Object.values(resourcesOf(data(env), "aws_kms_key"));
     expect(keys).toHaveLength(3);
-    for (const key of keys) expect(key.lifecycle).toEqual({ prevent_destroy: true });
-    for (const env of ["dev", "stage", "sandbox-alice"]) {
-      for (const id of ["ApplicationBucket", "LogBucket"])
-        expect(bucket(env, id)).not.toHaveProperty("lifecycle");
+    for (const key of keys) {
+      if (preventDestroy) expect(key.lifecycle).toEqual({ prevent_destroy: true });
+      else expect(key).not.toHaveProperty("lifecycle");
     }
   });
 
-  it("only sandboxes force_destroy their buckets, and only they leave them unversioned", () => {
-    for (const env of ENVS) {
-      for (const id of ["ApplicationBucket", "LogBucket"]) {
-        expect(bucket(env, id).force_destroy).toBe(env === "sandbox-alice");
-        expect(under(env, "aws_s3_bucket_versioning", id)).toHaveLength(env === "sandbox-alice" ? 0 : 1);
-      }
+  it.each(ENVS)("%s: force_destroy and versioning of the buckets as configured", (env) => {
+    const { protection, data: config } = configOf(env);
+    for (const id of ["ApplicationBucket", "LogBucket"]) {
+      expect(bucket(env, id).force_destroy).toBe(protection.forceDestroy);
+      expect(under(env, "aws_s3_bucket_versioning", id)).toHaveLength(config.buckets.versioned ? 1 : 0);
     }
   });
 
-  it("prod logs bucket access to an SSE-S3 access-log bucket; the others have none", () => {
-    const accessLogBucket = Object.keys(resourcesOf(data("prod"), "aws_s3_bucket")).find((n) =>
+  it("only sandboxes force_destroy their buckets", () => {
+    for (const env of ENVS) expect(configOf(env).protection.forceDestroy).toBe(configOf(env).sandbox);
+  });
+
+  it.each(ENVS)("%s logs bucket access to an SSE-S3 access-log bucket exactly where configured", (env) => {
+    const accessLogBucket = Object.keys(resourcesOf(data(env), "aws_s3_bucket")).find((n) =>
       n.startsWith("AccessLogBucket_"),
     );
+    if (!configOf(env).data.buckets.accessLogging) {
+      expect(accessLogBucket).toBeUndefined();
+      expect(resourcesOf(data(env), "aws_s3_bucket_logging")).toEqual({});
+      expect(Object.keys(data(env).output ?? {})).not.toContain("access_log_bucket_name");
+      return;
+    }
     for (const id of ["ApplicationBucket", "LogBucket"]) {
-      expect(under("prod", "aws_s3_bucket_logging", id)).toEqual([
+      expect(under(env, "aws_s3_bucket_logging", id)).toEqual([
         expect.objectContaining({ target_bucket: `\${aws_s3_bucket.${accessLogBucket}.bucket}` }),
       ]);
     }
-    const [encryption] = under(
-      "prod",
-      "aws_s3_bucket_server_side_encryption_configuration",
-      "AccessLogBucket",
-    );
+    const [encryption] = under(env, "aws_s3_bucket_server_side_encryption_configuration", "AccessLogBucket");
     expect(encryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
-    for (const env of ["dev", "stage", "sandbox-alice"]) {
-      expect(resourcesOf(data(env), "aws_s3_bucket_logging")).toEqual({});
-      expect(Object.keys(data(env).output ?? {})).not.toContain("access_log_bucket_name");
-    }
   });
 
-  it("log buckets expire objects after the environment's log retention", () => {
-    const expiry = (env: string) =>
-      under(env, "aws_s3_bucket_lifecycle_configuration", "LogBucket")[0].rule.find(
-        (r: { id: string }) => r.id === "expire-objects",
-      ).expiration[0].days;
-    expect([expiry("dev"), expiry("prod"), expiry("sandbox-alice")]).toEqual([30, 365, 7]);
+  it("prod logs bucket access", () => {
+    expect(configOf("prod").data.buckets.accessLogging).toBe(true);
   });
 
-  it("sizes storage, diagnostics and alarms from configuration", () => {
-    expect(instance("prod")).toMatchObject({
-      allocated_storage: 100,
-      max_allocated_storage: 1000,
-      performance_insights_retention_period: 31,
-      monitoring_interval: 15,
+  it.each(ENVS)("%s: the log bucket expires objects after the configured log retention", (env) => {
+    const expiry = under(env, "aws_s3_bucket_lifecycle_configuration", "LogBucket")[0].rule.find(
+      (r: { id: string }) => r.id === "expire-objects",
+    ).expiration[0].days;
+    expect(expiry).toBe(configOf(env).data.buckets.logExpirationDays);
+  });
+
+  it.each(ENVS)("%s: storage, diagnostics and alarms sized from configuration", (env) => {
+    const { postgres } = configOf(env).data;
+    expect(instance(env)).toMatchObject({
+      allocated_storage: postgres.allocatedStorageGiB,
+      max_allocated_storage: postgres.maxAllocatedStorageGiB,
+      performance_insights_retention_period: postgres.performanceInsightsRetentionDays,
+      monitoring_interval: postgres.monitoringIntervalSeconds,
     });
-    expect(instance("dev")).toMatchObject({ allocated_storage: 20, max_allocated_storage: 50 });
-    const connections = (env: string) =>
-      under(env, "aws_cloudwatch_metric_alarm", "Database").find(
-        (a) => a.metric_name === "DatabaseConnections",
-      ).threshold;
-    expect([connections("dev"), connections("stage"), connections("prod")]).toEqual([60, 300, 1200]);
-    const retention = (env: string) =>
-      under(env, "aws_cloudwatch_log_group", "Database").map(
-        (g: { retention_in_days: number }) => g.retention_in_days,
-      );
-    expect(retention("prod")).toEqual([90, 90]);
-    expect(retention("sandbox-alice")).toEqual([3, 3]);
+    const connections = under(env, "aws_cloudwatch_metric_alarm", "Database").find(
+      (a) => a.metric_name === "DatabaseConnections",
+    ).threshold;
+    expect(connections).toBe(postgres.connectionsAlarmThreshold);
+    const retention = under(env, "aws_cloudwatch_log_group", "Database").map(
+      (g: { retention_in_days: number }) => g.retention_in_days,
+    );
+    expect(retention).toEqual([postgres.logRetentionDays, postgres.logRetentionDays]);
   });
 });

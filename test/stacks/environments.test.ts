@@ -1,26 +1,24 @@
 import * as os from "node:os";
-import { selectEnvironments } from "../../environments";
+import { ENVIRONMENT_NAMES, EnvironmentConfig, selectEnvironments } from "../../environments";
 import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/environment-stack";
 import { buildApp } from "../../stacks/environment-app";
 import { TerraformJson, onlyResource, resourcesOf, synthAppWithAnnotations } from "../helpers";
 
-// Every shipped environment plus one sandbox, synthesized once, exactly as main.ts does it.
-const { stacks, annotations } = synthAppWithAnnotations((app) =>
-  buildApp(app, selectEnvironments({ INFRA_SANDBOX: "alice" })),
-);
+// Every registered environment plus one sandbox, synthesized once, exactly as main.ts does it.
+const environments = selectEnvironments({ INFRA_SANDBOX: "alice" });
+const { stacks, annotations } = synthAppWithAnnotations((app) => buildApp(app, environments));
 const stackIds = Object.keys(stacks);
 const layerStacks = stackIds.filter((id) => !id.startsWith("bootstrap-"));
-const ACCOUNTS: Record<string, string> = {
-  dev: "111111111111",
-  stage: "222222222222",
-  prod: "333333333333",
-  "sandbox-alice": "111111111111",
-};
 const envOf = (stackId: string) => stackId.replace(/^bootstrap-/, "").replace(/-[a-z]+$/, "");
+const config = (stackId: string): EnvironmentConfig => {
+  const found = environments.find((e) => e.name === envOf(stackId));
+  if (!found) throw new Error(`no environment for stack ${stackId}`);
+  return found;
+};
 
 describe("synthesized stacks", () => {
   it("has the contracted stack ids", () => {
-    for (const env of ["dev", "stage", "prod"]) {
+    for (const env of ENVIRONMENT_NAMES) {
       expect(stackIds).toEqual(expect.arrayContaining([`bootstrap-${env}`, `${env}-network`]));
     }
     expect(stackIds).toContain("sandbox-alice-network");
@@ -37,14 +35,14 @@ describe("synthesized stacks", () => {
   });
 
   it.each(stackIds)("%s pins the AWS provider to its account and region with default tags", (id) => {
-    const env = envOf(id);
+    const env = config(id);
     const [provider] = (stacks[id].provider as Record<string, any[]>).aws;
-    expect(provider.allowed_account_ids).toEqual([ACCOUNTS[env]]);
-    expect(provider.region).toBe("eu-west-1");
+    expect(provider.allowed_account_ids).toEqual([env.accountId]);
+    expect(provider.region).toBe(env.region);
     expect(provider.default_tags[0].tags).toMatchObject({
-      environment: env,
+      environment: env.name,
       "managed-by": "cdktf",
-      repository: "acme/aws-platform",
+      repository: env.repository,
       stack: id,
     });
   });
@@ -54,12 +52,12 @@ describe("synthesized stacks", () => {
   });
 
   it.each(layerStacks)("%s keeps encrypted, lock-file-locked state under <env>/<stack-id>.tfstate", (id) => {
-    const env = envOf(id);
+    const env = config(id);
     expect(stacks[id].terraform?.backend).toEqual({
       s3: {
-        bucket: env.startsWith("sandbox-") ? "acme-platform-tfstate-dev" : `acme-platform-tfstate-${env}`,
-        key: `${env}/${id}.tfstate`,
-        region: "eu-west-1",
+        bucket: env.state.bucket,
+        key: `${env.name}/${id}.tfstate`,
+        region: env.region,
         encrypt: true,
         use_lockfile: true,
       },
@@ -86,18 +84,18 @@ describe("policy pack", () => {
 describe("bootstrap stacks", () => {
   const bootstrap = (env: string): TerraformJson => stacks[`bootstrap-${env}`];
 
-  it.each(["dev", "stage", "prod"])("bootstrap-%s keeps its own state locally, outside cdktf.out", (env) => {
+  it.each(ENVIRONMENT_NAMES)("bootstrap-%s keeps its own state locally, outside cdktf.out", (env) => {
     expect(bootstrap(env).terraform?.backend).toEqual({
       local: { path: `../../../.bootstrap-state/bootstrap-${env}.tfstate` },
     });
   });
 
-  it.each(["dev", "stage", "prod"])(
+  it.each(ENVIRONMENT_NAMES)(
     "bootstrap-%s creates a protected, versioned, private, encrypted state bucket",
     (env) => {
       const json = bootstrap(env);
       expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({
-        bucket: `acme-platform-tfstate-${env}`,
+        bucket: config(`bootstrap-${env}`).state.bucket,
         force_destroy: false,
         lifecycle: { prevent_destroy: true },
       });
@@ -132,25 +130,30 @@ describe("bootstrap stacks", () => {
 describe("environment differences", () => {
   const network = (env: string) => stacks[`${env}-network`];
 
-  it("prod: three AZs and a NAT gateway per AZ; dev: two AZs and one NAT gateway", () => {
-    expect(Object.keys(resourcesOf(network("prod"), "aws_nat_gateway"))).toHaveLength(3);
-    expect(Object.keys(resourcesOf(network("prod"), "aws_subnet"))).toHaveLength(9);
-    expect(Object.keys(resourcesOf(network("dev"), "aws_nat_gateway"))).toHaveLength(1);
-    expect(Object.keys(resourcesOf(network("dev"), "aws_subnet"))).toHaveLength(6);
-  });
+  const NAT_GATEWAYS = { none: () => 0, single: () => 1, perAz: (azCount: number) => azCount };
 
-  it("prod keeps flow logs a year, sandboxes a week", () => {
-    expect(onlyResource(network("prod"), "aws_cloudwatch_log_group").retention_in_days).toBe(365);
-    expect(onlyResource(network("sandbox-alice"), "aws_cloudwatch_log_group").retention_in_days).toBe(7);
-  });
-
-  it("only prod has interface endpoints", () => {
-    const interfaceEndpoints = (env: string) =>
-      Object.values(resourcesOf(network(env), "aws_vpc_endpoint")).filter(
-        (e) => e.vpc_endpoint_type === "Interface",
+  it.each(environments.map((e) => e.name))(
+    "%s: three subnet tiers per AZ and the configured NAT gateways",
+    (env) => {
+      const { azCount, natGateways } = config(`${env}-network`).network;
+      expect(Object.keys(resourcesOf(network(env), "aws_subnet"))).toHaveLength(3 * azCount);
+      expect(Object.keys(resourcesOf(network(env), "aws_nat_gateway"))).toHaveLength(
+        NAT_GATEWAYS[natGateways](azCount),
       );
-    expect(interfaceEndpoints("prod").length).toBeGreaterThanOrEqual(8);
-    expect(interfaceEndpoints("dev")).toHaveLength(0);
+    },
+  );
+
+  it.each(environments.map((e) => e.name))("%s keeps flow logs as long as configured", (env) => {
+    expect(onlyResource(network(env), "aws_cloudwatch_log_group").retention_in_days).toBe(
+      config(`${env}-network`).network.flowLogRetentionDays,
+    );
+  });
+
+  it.each(environments.map((e) => e.name))("%s has exactly the configured interface endpoints", (env) => {
+    const interfaceEndpoints = Object.values(resourcesOf(network(env), "aws_vpc_endpoint")).filter(
+      (e) => e.vpc_endpoint_type === "Interface",
+    );
+    expect(interfaceEndpoints).toHaveLength(config(`${env}-network`).network.interfaceEndpoints.length);
   });
 
   it("exports the network's ids for other stacks and tools", () => {

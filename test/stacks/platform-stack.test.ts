@@ -1,15 +1,14 @@
 import { KUBERNETES_OBJECTS_CHART } from "../../constructs/ingress/cluster-ingress";
 import { HELM_CHARTS } from "../../constructs/versions";
-import { ENVIRONMENTS, loadEnvironment, selectEnvironments } from "../../environments";
+import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { buildApp, buildEnvironment } from "../../stacks/environment-app";
+import { ENVIRONMENTS_UNDER_TEST, ENVIRONMENT_NAMES_UNDER_TEST, configOf } from "../environments-under-test";
 import { TerraformJson, resourcesOf, synthApp, synthAppWithAnnotations, withChanges } from "../helpers";
 import { addressesOf, releasesOf } from "../platform-helpers";
 
-// The shipped environments and a sandbox, synthesized once, exactly as main.ts does it.
-const { stacks, annotations } = synthAppWithAnnotations((app) =>
-  buildApp(app, selectEnvironments({ INFRA_SANDBOX: "alice" })),
-);
-const ENVS = ["dev", "stage", "prod", "sandbox-alice"] as const;
+// Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
+const { stacks, annotations } = synthAppWithAnnotations((app) => buildApp(app, ENVIRONMENTS_UNDER_TEST));
+const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
 const remote = (env: string, stack: string) =>
   `data.terraform_remote_state.cross-stack-reference-input-${env}-${stack}`;
@@ -123,11 +122,11 @@ describe("<env>-platform stacks", () => {
       for (const policy of Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))) {
         for (const s of JSON.parse(policy.policy).Statement) expect([s.Action].flat()).not.toContain("*");
       }
-      const zone = env === "sandbox-alice" ? undefined : loadEnvironment(ENVIRONMENTS[env]).platform.domain;
+      const zone = configOf(env).platform.domain;
       const dnsStatements = [...policies(env, "route53-records"), ...policies(env, "route53-dns01")].filter(
         (s: any) => [s.Action].flat().includes("route53:ChangeResourceRecordSets"),
       );
-      if (env === "sandbox-alice") {
+      if (zone === undefined) {
         expect(dnsStatements).toEqual([]);
       } else {
         expect(dnsStatements).toHaveLength(2);
@@ -152,19 +151,26 @@ describe("<env>-platform stacks", () => {
     );
   });
 
-  it("sizes Prometheus and Loki by environment", () => {
-    const sizing = (env: string) => {
-      const spec = values(env, "kube-prometheus-stack").prometheus.prometheusSpec;
-      return [
-        spec.retention,
-        spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage,
-        values(env, "loki").deploymentMode,
-      ];
-    };
-    expect(sizing("dev")).toEqual(["7d", "20Gi", "SingleBinary"]);
-    expect(sizing("stage")).toEqual(["15d", "50Gi", "SimpleScalable"]);
-    expect(sizing("prod")).toEqual(["30d", "200Gi", "SimpleScalable"]);
-    expect(sizing("sandbox-alice")).toEqual(["3d", "10Gi", "SingleBinary"]);
+  it.each(ENVS)("%s-platform sizes Prometheus and Loki as configured", (env) => {
+    const { prometheusRetentionDays, prometheusStorageGiB, lokiMode } = configOf(env).platform;
+    const spec = values(env, "kube-prometheus-stack").prometheus.prometheusSpec;
+    expect(spec.retention).toBe(`${prometheusRetentionDays}d`);
+    expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe(
+      `${prometheusStorageGiB}Gi`,
+    );
+    expect(values(env, "loki").deploymentMode).toBe(
+      { singleBinary: "SingleBinary", simpleScalable: "SimpleScalable" }[lokiMode],
+    );
+  });
+
+  it.each(ENVS)("%s-platform runs DNS, certificates and tracing exactly where configured", (env) => {
+    const { domain, components } = configOf(env).platform;
+    const names = Object.keys(releases(env));
+    expect(names.includes("external-dns")).toBe(domain !== undefined && components.externalDns);
+    expect(names.includes("cluster-issuers")).toBe(domain !== undefined && components.certManager);
+    expect(names.includes("otel-collector")).toBe(components.tracing);
+    expect(Object.keys(resourcesOf(platform(env), "aws_acm_certificate"))).toHaveLength(domain ? 1 : 0);
+    expect(Object.keys(platform(env).output ?? {}).includes("certificate_arn")).toBe(domain !== undefined);
   });
 
   it("skips DNS, certificates and tracing in the sandbox (no domain, tracing off)", () => {
@@ -180,12 +186,6 @@ describe("<env>-platform stacks", () => {
       "alarm_topic_arn",
       "ingress_class",
     ]);
-    for (const env of ["dev", "stage", "prod"]) {
-      expect(Object.keys(releases(env))).toEqual(
-        expect.arrayContaining(["external-dns", "cluster-issuers", "otel-collector"]),
-      );
-      expect(platform(env).output).toHaveProperty("certificate_arn");
-    }
   });
 
   it.each(ENVS)(
@@ -209,15 +209,21 @@ describe("<env>-platform stacks", () => {
     },
   );
 
-  it("emails the alarms (platform and database topics) outside sandboxes", () => {
-    const subscriptions = (env: string) =>
-      Object.values(resourcesOf(platform(env), "aws_sns_topic_subscription"));
-    expect(subscriptions("prod").map((s) => s.endpoint)).toEqual([
-      "platform-oncall@example.com",
-      "platform-oncall@example.com",
-    ]);
-    expect(subscriptions("prod").some((s) => s.topic_arn.includes(remote("prod", "data")))).toBe(true);
-    expect(subscriptions("sandbox-alice")).toEqual([]);
+  it.each(ENVS)(
+    "%s-platform emails the alarms (platform and database topics) to the configured list",
+    (env) => {
+      const subscriptions = Object.values(resourcesOf(platform(env), "aws_sns_topic_subscription"));
+      const emails = configOf(env).platform.alarmEmails;
+      expect(subscriptions.map((s) => s.endpoint).sort()).toEqual([...emails, ...emails].sort());
+      expect(subscriptions.filter((s) => s.topic_arn.includes(remote(env, "data")))).toHaveLength(
+        emails.length,
+      );
+    },
+  );
+
+  it("pages someone for prod, nobody for sandboxes", () => {
+    expect(configOf("prod").platform.alarmEmails.length).toBeGreaterThan(0);
+    expect(configOf("sandbox-alice").platform.alarmEmails).toEqual([]);
   });
 
   it("pass the policy pack without findings", () => {

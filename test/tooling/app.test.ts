@@ -2,6 +2,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ENVIRONMENT_NAMES } from "../../environments";
+import { unregisteredEnvironmentName } from "../environments-under-test";
+
+const UNKNOWN = unregisteredEnvironmentName();
 
 const APP = path.join(__dirname, "..", "..", "scripts", "app.cjs");
 const CHECK = path.join(__dirname, "..", "..", "scripts", "check.cjs");
@@ -41,7 +45,10 @@ describe("the app command", () => {
   });
 
   it.each([
-    [{ INFRA_ENVS: "qa" }, 'INFRA_ENVS: unknown environment "qa"; known: dev, stage, prod'],
+    [
+      { INFRA_ENVS: UNKNOWN },
+      `INFRA_ENVS: unknown environment "${UNKNOWN}"; known: ${ENVIRONMENT_NAMES.join(", ")}`,
+    ],
     [{ INFRA_SANDBOX: "Bad_Name" }, 'INFRA_SANDBOX: "Bad_Name" is not a valid sandbox name'],
   ])("%j fails with a clear message and leaves nothing that looks valid", (env, message) => {
     const previous = runApp({ INFRA_ENVS: "dev" });

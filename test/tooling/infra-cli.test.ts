@@ -3,13 +3,22 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { ENVIRONMENTS, EnvironmentConfig, loadEnvironment, selectEnvironments } from "../../environments";
+import {
+  ENVIRONMENTS,
+  ENVIRONMENT_NAMES,
+  EnvironmentConfig,
+  loadEnvironment,
+  selectEnvironments,
+} from "../../environments";
 import { CliDependencies, main } from "../../scripts/infra/cli";
 import { Runner } from "../../scripts/infra/executor";
 import { environmentInventory } from "../../scripts/infra/inventory";
 import { EnvironmentInventory } from "../../scripts/infra/planner";
 import { buildApp } from "../../stacks/environment-app";
+import { unregisteredEnvironmentName } from "../environments-under-test";
 import { withChanges } from "../helpers";
+
+const UNKNOWN = unregisteredEnvironmentName();
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -286,12 +295,15 @@ describe("guards: nothing runs, exit status 2, a clear message", () => {
     [["destroy", "stage"], 'Refusing to destroy "stage"'],
     [
       ["sandbox", "down", "Bad_Name"],
-      'Invalid sandbox name "Bad_Name": sandbox names are 1–12 lowercase letters or digits',
+      '"Bad_Name" is not a valid sandbox name; use 1–12 lowercase letters or digits',
     ],
-    [["sandbox", "up", "averyveryverylongname"], 'Invalid sandbox name "averyveryverylongname"'],
-    [["destroy", "sandbox-Bad_Name"], 'Invalid sandbox name "Bad_Name"'],
+    [["sandbox", "up", "averyveryverylongname"], '"averyveryverylongname" is not a valid sandbox name'],
+    [["destroy", "sandbox-Bad_Name"], '"Bad_Name" is not a valid sandbox name'],
     [["sandbox", "down", "sandbox-alice"], 'without the "sandbox-" prefix (e.g. "alice")'],
-    [["plan", "qa"], 'Unknown environment "qa"; known: dev, stage, prod, or sandbox-<name>'],
+    [
+      ["plan", UNKNOWN],
+      `Unknown environment "${UNKNOWN}"; known: ${ENVIRONMENT_NAMES.join(", ")}, or sandbox-<name>`,
+    ],
     [
       ["bootstrap", "sandbox-alice", "--dry-run"],
       'sandboxes keep their state in the dev state bucket (run "bootstrap dev")',

@@ -5,6 +5,7 @@ import { ObjectStorage, ObjectStorageProps } from "../../constructs/object-stora
 import { waivePolicy } from "../../constructs/policy/policy-pack";
 import { PostgresDatabase, PostgresDatabaseProps } from "../../constructs/postgres/postgres-database";
 import { ENVIRONMENTS, EnvironmentInput, selectEnvironments } from "../../environments";
+import { unregisteredEnvironmentName } from "../environments-under-test";
 import { testStack, withChanges } from "../helpers";
 
 /**
@@ -39,9 +40,9 @@ const INVALID_INPUTS: [string, () => unknown, string, string][] = [
   // environment selection
   [
     "INFRA_ENVS names an unknown environment",
-    () => selectEnvironments({ INFRA_ENVS: "qa" }),
+    () => selectEnvironments({ INFRA_ENVS: unregisteredEnvironmentName() }),
     "INFRA_ENVS",
-    '"qa"',
+    `"${unregisteredEnvironmentName()}"`,
   ],
   [
     "INFRA_ENVS selects nothing",
@@ -179,7 +180,10 @@ describe("invalid inputs", () => {
     const copy = { ...structuredClone(ENVIRONMENTS.prod), accountId: "1", region: "x" } as EnvironmentInput;
     let problems = 0;
     try {
-      selectEnvironments({ INFRA_ENVS: "prod,qa", INFRA_SANDBOX: "Bad" }, { ...ENVIRONMENTS, prod: copy });
+      selectEnvironments(
+        { INFRA_ENVS: `prod,${unregisteredEnvironmentName()}`, INFRA_SANDBOX: "Bad" },
+        { ...ENVIRONMENTS, prod: copy },
+      );
     } catch (error) {
       problems = (error as Error).message.split("\n").length;
     }
