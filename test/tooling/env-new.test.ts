@@ -1,0 +1,226 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ENVIRONMENTS, ENVIRONMENT_NAMES } from "../../environments";
+import { main } from "../../scripts/infra/cli";
+import { HOSTED_ZONE_PLACEHOLDER } from "../../scripts/infra/env-new";
+
+const ROOT = path.join(__dirname, "..", "..");
+const COPIED = ["environments", "constructs", "stacks", "scripts", "test", ".github"];
+const COPIED_FILES = [
+  "package.json",
+  "tsconfig.json",
+  "jest.config.js",
+  "cdktf.json",
+  "main.ts",
+  ".prettierrc.json",
+  ".prettierignore",
+  "eslint.config.mjs",
+];
+
+/** A scratch copy of the project (sources and tests; node_modules linked), removed after the suite. */
+function scratchCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "env-new-"));
+  for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const file of COPIED_FILES) fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function envNew(root: string, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = main(["env", "new", ...args], {
+    io: { out: (line) => out.push(line), err: (line) => err.push(line) },
+    root,
+    runner: () => {
+      throw new Error("env new runs no command");
+    },
+  });
+  return { status, out: out.join("\n"), err: err.join("\n") };
+}
+
+const QA = ["qa", "--from", "stage", "--account", "444444444444", "--cidr", "10.40.0.0/16"];
+const read = (root: string, file: string) => fs.readFileSync(path.join(root, file), "utf8");
+
+describe("infra env new (in a scratch copy)", () => {
+  let root: string;
+  beforeEach(() => {
+    root = scratchCopy();
+    scratch.push(root);
+  });
+
+  it("writes a copy of the source with its own identity, and registers it after the source", () => {
+    const run = envNew(
+      root,
+      ...QA,
+      "--domain",
+      "qa.platform.example.com",
+      "--hosted-zone-id",
+      "Z0QA0000000000000000001",
+    );
+    expect(run).toMatchObject({ status: 0, err: "" });
+    expect(run.out).toContain("wrote environments/qa.ts");
+    const written = read(root, "environments/qa.ts");
+    expect(written).toContain("export const qa: EnvironmentInput = {");
+    expect(written).toContain('name: "qa"');
+    expect(written).toContain('accountId: "444444444444"');
+    expect(written).toContain('bucket: "acme-platform-tfstate-qa"');
+    expect(written).toContain('cidr: "10.40.0.0/16"');
+    expect(written).toContain('"arn:aws:iam::444444444444:role/platform-admin"');
+    expect(written).toContain('hostedZoneId: "Z0QA0000000000000000001"');
+    // Nothing of the source's identity is left.
+    expect(written).not.toContain(ENVIRONMENTS.stage.accountId);
+    expect(written).not.toContain(ENVIRONMENTS.stage.state.bucket);
+    expect(written).not.toContain(ENVIRONMENTS.stage.platform.domain?.hostedZoneId);
+    const registry = read(root, "environments/registry.ts");
+    expect(registry).toContain('import { qa } from "./qa";');
+    const order: string[] = [...ENVIRONMENT_NAMES];
+    order.splice(order.indexOf("stage") + 1, 0, "qa");
+    expect(registry).toContain(`export const ENVIRONMENTS = { ${order.join(", ")} };`);
+  });
+
+  it("writes files prettier accepts as they are", () => {
+    expect(envNew(root, ...QA).status).toBe(0);
+    const prettier = require.resolve("prettier/bin/prettier.cjs");
+    const check = spawnSync(
+      process.execPath,
+      [prettier, "--check", "environments/qa.ts", "environments/registry.ts"],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(check.stderr).toBe("");
+    expect(check.status).toBe(0);
+  });
+
+  it("drops the source's domain (its hosted zone belongs to the source's account) unless --domain is given", () => {
+    expect(envNew(root, ...QA).status).toBe(0);
+    expect(read(root, "environments/qa.ts")).not.toMatch(/domain:/);
+  });
+
+  it("places the new environment after --after", () => {
+    expect(envNew(root, ...QA, "--after", "dev").status).toBe(0);
+    expect(read(root, "environments/registry.ts")).toMatch(/ENVIRONMENTS = \{ dev, qa, /);
+  });
+
+  it("leaves a hosted zone it cannot know as a placeholder that fails validation, and says so", () => {
+    const run = envNew(root, ...QA, "--domain", "qa.platform.example.com");
+    expect(run.status).toBe(0);
+    expect(run.out).toContain("platform.domain.hostedZoneId");
+    expect(read(root, "environments/qa.ts")).toContain(`hostedZoneId: "${HOSTED_ZONE_PLACEHOLDER}"`);
+    const synth = spawnSync(process.execPath, ["scripts/app.cjs"], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", INFRA_ENVS: "qa", CDKTF_OUTDIR: path.join(root, "out") },
+      encoding: "utf8",
+    });
+    expect(synth.status).toBe(1);
+    expect(synth.stderr).toContain(
+      `Environment 'qa': 'platform.domain.hostedZoneId' must be a Route 53 hosted zone id`,
+    );
+  });
+
+  it("--dry-run prints the files and writes nothing", () => {
+    const before = read(root, "environments/registry.ts");
+    const run = envNew(root, ...QA, "--dry-run");
+    expect(run.status).toBe(0);
+    expect(run.out).toContain("would write environments/qa.ts:");
+    expect(run.out).toContain('name: "qa"');
+    expect(fs.existsSync(path.join(root, "environments/qa.ts"))).toBe(false);
+    expect(read(root, "environments/registry.ts")).toBe(before);
+  });
+
+  it.each<[string, string[], string]>([
+    [
+      "an existing name",
+      ["stage", "--from", "dev", "--account", "444444444444", "--cidr", "10.40.0.0/16"],
+      'environment "stage" exists already',
+    ],
+    [
+      "a name that is not a valid environment name",
+      ["QA", "--from", "stage", "--account", "444444444444", "--cidr", "10.40.0.0/16"],
+      '"QA" is not a valid environment name',
+    ],
+    [
+      "a sandbox-style name",
+      ["sandbox2", "--from", "stage", "--account", "444444444444", "--cidr", "10.40.0.0/16"],
+      '"sandbox2" is not a valid environment name',
+    ],
+    [
+      "a reserved word",
+      ["new", "--from", "stage", "--account", "444444444444", "--cidr", "10.40.0.0/16"],
+      '"new" is not a valid environment name',
+    ],
+    [
+      "an unknown source",
+      ["qa", "--from", "staging", "--account", "444444444444", "--cidr", "10.40.0.0/16"],
+      "--from must name a registered environment",
+    ],
+    [
+      "an invalid account",
+      ["qa", "--from", "stage", "--account", "4444", "--cidr", "10.40.0.0/16"],
+      "'accountId' must be a 12-digit AWS account id",
+    ],
+    [
+      "an overlapping network",
+      ["qa", "--from", "stage", "--account", "444444444444", "--cidr", "10.20.0.0/16"],
+      "'network.cidr' must not overlap environment 'stage'",
+    ],
+    [
+      "a public network",
+      ["qa", "--from", "stage", "--account", "444444444444", "--cidr", "8.8.0.0/16"],
+      "'network.cidr' must be a private /16–/20 IPv4 block",
+    ],
+  ])("refuses %s and writes nothing", (_case, args, message) => {
+    const before = read(root, "environments/registry.ts");
+    const files = fs.readdirSync(path.join(root, "environments")).sort();
+    const run = envNew(root, ...args);
+    expect(run.status).toBe(2);
+    expect(run.err).toContain(message);
+    expect(fs.readdirSync(path.join(root, "environments")).sort()).toEqual(files);
+    expect(read(root, "environments/registry.ts")).toBe(before);
+  });
+
+  it.each([["--from"], ["--account"], ["--cidr"]])("needs %s", (option) => {
+    const args = [...QA];
+    args.splice(args.indexOf(option), 2);
+    const run = envNew(root, ...args);
+    expect(run.status).toBe(2);
+    expect(run.err).toContain(`env new needs ${option}.`);
+  });
+});
+
+describe("a new environment needs no other edit", () => {
+  it("after env new, the environment tests and the stack tests pass in the copy, with only new snapshots", () => {
+    const root = scratchCopy();
+    scratch.push(root);
+    const created = spawnSync(
+      process.execPath,
+      ["-r", "./scripts/register.cjs", "scripts/infra.ts", "env", "new", ...QA],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(created.stderr).toBe("");
+    expect(created.status).toBe(0);
+    const jest = spawnSync(
+      process.execPath,
+      [
+        require.resolve("jest/bin/jest"),
+        "--ci=false",
+        "--runInBand",
+        "test/environments",
+        "test/stacks/environments.test.ts",
+      ],
+      { cwd: root, encoding: "utf8", env: { ...process.env, CI: "" } },
+    );
+    const output = jest.stderr;
+    expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    expect(output).not.toMatch(/failed|obsolete|updated/);
+    // The new environment's five stacks are the only new snapshots.
+    expect(output).toMatch(/Snapshots:\s+5 written, \d+ passed, \d+ total/);
+    expect(jest.status).toBe(0);
+  });
+});
