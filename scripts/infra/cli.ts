@@ -33,6 +33,7 @@ Commands (every one accepts --dry-run: print the exact commands, in order, and e
   sandbox plan <name>           plan sandbox-<name>
   sandbox down <name> [--skip-k8s-cleanup]
                                 delete Kubernetes load balancers, then destroy platform → cluster/data → network
+  environments [--json]         list the registered environments in promotion order (--json: a GitHub Actions matrix)
   stacks [<env>...] [--json]    list the stacks of each <env> (default: every registered environment, in promotion
                                 order) in dependency order (--json: a GitHub Actions matrix)
   env new <name> --from <env> --account <id> --cidr <cidr> [--domain <name> [--hosted-zone-id <id>]] [--after <env>]
@@ -83,6 +84,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   "sandbox plan": [],
   "sandbox down": ["skip-k8s-cleanup"],
   stacks: ["json"],
+  environments: ["json"],
   "env new": ["from", "account", "cidr", "domain", "hosted-zone-id", "after"],
 };
 
@@ -110,6 +112,7 @@ export function main(argv: readonly string[], deps: CliDependencies): number {
       return 0;
     }
     if (positionals[0] === "stacks") return listStacks(positionals.slice(1), values, deps);
+    if (positionals[0] === "environments") return listEnvironments(positionals.slice(1), values, deps);
     if (positionals[0] === "env") return newEnvironment(positionals.slice(1), values, deps);
     const request = parseRequest(positionals, values);
     const environment = resolveEnvironment(request.environment);
@@ -211,6 +214,19 @@ function checkOptions(key: string, values: Values): void {
   if (unknown.length > 0) {
     throw new UsageError(`Unknown option(s) for "${key}": ${unknown.map((name) => `--${name}`).join(", ")}.`);
   }
+}
+
+/** `environments`: the registered environments in promotion order, as lines or as a GitHub Actions matrix. */
+function listEnvironments(extra: readonly string[], values: Values, deps: CliDependencies): number {
+  if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(" ")}.`);
+  checkOptions("environments", { ...values, "dry-run": undefined });
+  const include = ENVIRONMENT_NAMES.map((name) => ({
+    environment: name,
+    region: resolveEnvironment(name).region,
+  }));
+  if (values.json === true) deps.io.out(JSON.stringify({ include }));
+  else for (const entry of include) deps.io.out(entry.environment);
+  return 0;
 }
 
 /** `stacks <env>...`: the layer stacks in dependency order, as lines or as a GitHub Actions matrix. */

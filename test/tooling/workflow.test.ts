@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { EnvironmentConfig } from "../../environments";
+import { ENVIRONMENT_NAMES, EnvironmentConfig } from "../../environments";
 import { main } from "../../scripts/infra/cli";
 import { environmentInventory } from "../../scripts/infra/inventory";
 import { EnvironmentInventory } from "../../scripts/infra/planner";
@@ -16,11 +16,13 @@ interface WorkflowStep {
   readonly env?: Record<string, string>;
 }
 interface WorkflowJob {
+  readonly uses?: string;
+  readonly with?: Record<string, unknown>;
   readonly needs?: string | string[];
   readonly if?: string;
   readonly environment?: string | { name: string };
   readonly permissions?: Record<string, string>;
-  readonly strategy?: { matrix?: unknown };
+  readonly strategy?: { matrix?: unknown; "max-parallel"?: number; "fail-fast"?: boolean };
   readonly outputs?: Record<string, string>;
   readonly steps: WorkflowStep[];
 }
@@ -34,6 +36,11 @@ interface Workflow {
 const read = (file: string) => fs.readFileSync(path.join(GITHUB, file), "utf8");
 const pullRequest = parse(read("workflows/pull-request.yml")) as Workflow;
 const deploy = parse(read("workflows/deploy.yml")) as Workflow;
+const deployEnvironment = parse(read("workflows/deploy-environment.yml")) as Workflow;
+/** The workflows whose jobs run steps (deploy.yml's deploy job calls deploy-environment.yml). */
+const stepWorkflows = [pullRequest, deploy, deployEnvironment];
+const stepJobs = (workflow: Workflow) =>
+  Object.entries(workflow.jobs).filter(([, job]) => job.uses === undefined);
 const allFiles = fs.readdirSync(path.join(GITHUB, "workflows")).map((file) => `workflows/${file}`);
 
 const needsOf = (job: WorkflowJob) => [job.needs ?? []].flat();
@@ -63,17 +70,19 @@ describe("every workflow file", () => {
   );
 
   it("workflows grant only read access by default; id-token is granted per job, only where a role is assumed", () => {
-    for (const workflow of [pullRequest, deploy]) {
+    for (const workflow of stepWorkflows) {
       expect(workflow.permissions).toEqual({ contents: "read" });
-      for (const job of Object.values(workflow.jobs)) {
+      for (const [, job] of stepJobs(workflow)) {
         expect(job.permissions?.["id-token"] === "write").toBe(awsCredentials(job).length > 0);
       }
     }
+    // A caller grants what the called workflow's jobs need, no more.
+    expect(deploy.jobs.deploy.permissions).toEqual({ contents: "read", "id-token": "write" });
   });
 
   it("every AWS credential step assumes a role through OIDC", () => {
-    const steps = [pullRequest, deploy].flatMap((w) => Object.values(w.jobs).flatMap(awsCredentials));
-    expect(steps.length).toBeGreaterThanOrEqual(4);
+    const steps = stepWorkflows.flatMap((w) => stepJobs(w).flatMap(([, job]) => awsCredentials(job)));
+    expect(steps.length).toBeGreaterThanOrEqual(2);
     for (const step of steps) {
       expect(step.with?.["role-to-assume"]).toMatch(/^\$\{\{ .*vars.*\}\}$/);
       expect(step.with?.["aws-region"]).toBeTruthy();
@@ -87,20 +96,30 @@ describe("every workflow file", () => {
 });
 
 describe("every job's toolchain", () => {
-  const jobs = [pullRequest, deploy].flatMap((w) => Object.entries(w.jobs));
+  const jobs = stepWorkflows.flatMap(stepJobs);
 
   it.each(jobs)(
-    "%s installs Node 20, Terraform 1.1x without the wrapper, and the locked dependencies",
+    "%s installs a supported Node LTS, Terraform 1.1x without the wrapper, and exactly the lockfile",
     (_id, job) => {
       const node = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
       const terraform = job.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform@"));
       expect(job.steps[0].uses).toMatch(/^actions\/checkout@/);
-      expect(node?.with?.["node-version"]).toBe("20");
+      expect(["22", "24"]).toContain(node?.with?.["node-version"]);
       expect(String(terraform?.with?.terraform_version)).toMatch(/^1\.1[0-9]\.\d+$/);
       expect(terraform?.with?.terraform_wrapper).toBe(false);
-      expect(job.steps.some((s) => s.run === "npm install --no-audit --no-fund")).toBe(true);
+      expect(job.steps.some((s) => s.run === "npm ci --no-audit --no-fund")).toBe(true);
+      expect(job.steps.some((s) => s.run?.includes("npm install"))).toBe(false);
     },
   );
+
+  it("the Node version of the workflows satisfies package.json's engines", () => {
+    const engines = JSON.parse(fs.readFileSync(path.join(GITHUB, "..", "package.json"), "utf8")).engines.node;
+    const minimum = /^>=(\d+)/.exec(engines)?.[1];
+    for (const [, job] of jobs) {
+      const node = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+      expect(Number(node?.with?.["node-version"])).toBeGreaterThanOrEqual(Number(minimum));
+    }
+  });
 });
 
 describe("pull-request workflow", () => {
@@ -117,7 +136,10 @@ describe("pull-request workflow", () => {
   it("plans after the tests pass, one job per stack from the CLI's matrix (stacks → plan)", () => {
     expect(needsOf(jobs.stacks)).toEqual(["test"]);
     expect(needsOf(jobs.plan)).toEqual(["stacks"]);
-    expect(runs(jobs.stacks)).toContain("npm run --silent infra -- stacks dev stage prod --json");
+    // Every registered environment, from the registry: no list of environments in the workflow.
+    expect(runs(jobs.stacks)).toContain("npm run --silent infra -- stacks --json");
+    for (const env of ENVIRONMENT_NAMES)
+      expect(JSON.stringify(pullRequest)).not.toMatch(new RegExp(`\\b${env}\\b`));
     expect(jobs.stacks.outputs?.matrix).toBe("${{ steps.list.outputs.matrix }}");
     expect(jobs.plan.strategy?.matrix).toBe("${{ fromJSON(needs.stacks.outputs.matrix) }}");
   });
@@ -149,42 +171,78 @@ describe("pull-request workflow", () => {
 
 describe("deploy workflow", () => {
   const { jobs } = deploy;
-  const order = ["dev", "stage", "prod"];
 
   it("runs on pushes to main (and by hand), one deployment at a time, never cancelled midway", () => {
     expect(deploy.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: {} });
     expect(deploy.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
   });
 
-  it("tests first, then deploys dev → stage → prod", () => {
+  it("tests first, then deploys every registered environment, one at a time, in promotion order", () => {
     expect(jobs.test.steps.map((s) => s.run)).toContain("npm test");
-    expect(needsOf(jobs["deploy-dev"])).toEqual(["test"]);
-    expect(needsOf(jobs["deploy-stage"])).toEqual(["deploy-dev"]);
-    expect(needsOf(jobs["deploy-prod"])).toEqual(["deploy-stage"]);
-    expect(Object.keys(jobs).sort()).toEqual(["deploy-dev", "deploy-prod", "deploy-stage", "test"]);
+    expect(runs(jobs.test)).toContain("npm run --silent infra -- environments --json");
+    expect(jobs.test.outputs?.environments).toBe("${{ steps.list.outputs.environments }}");
+    expect(needsOf(jobs.deploy)).toEqual(["test"]);
+    expect(jobs.deploy.strategy).toEqual({
+      "max-parallel": 1,
+      "fail-fast": true,
+      matrix: "${{ fromJSON(needs.test.outputs.environments) }}",
+    });
+    expect(jobs.deploy.uses).toBe("./.github/workflows/deploy-environment.yml");
+    expect(jobs.deploy.with).toEqual({
+      environment: "${{ matrix.environment }}",
+      region: "${{ matrix.region }}",
+    });
+    expect(Object.keys(jobs).sort()).toEqual(["deploy", "test"]);
+    for (const env of ENVIRONMENT_NAMES)
+      expect(JSON.stringify(deploy)).not.toMatch(new RegExp(`\\b${env}\\b`));
   });
 
-  it.each(order)("deploy-%s runs in its protected GitHub environment with that environment's role", (env) => {
-    const job = jobs[`deploy-${env}`];
-    expect(environmentOf(job)).toBe(env);
+  it("the environments matrix lists every registered environment in registry order, with its region", () => {
+    const out: string[] = [];
+    expect(main(["environments", "--json"], { io: { out: (l) => out.push(l), err: () => undefined } })).toBe(
+      0,
+    );
+    const matrix = JSON.parse(out.join(""));
+    expect(matrix.include.map((e: { environment: string }) => e.environment)).toEqual(ENVIRONMENT_NAMES);
+    for (const entry of matrix.include) expect(entry.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+  });
+
+  it("deploy-environment runs in the protected GitHub environment of its input, with that environment's role", () => {
+    expect(deployEnvironment.on).toEqual({
+      workflow_call: {
+        inputs: {
+          environment: expect.objectContaining({ required: true, type: "string" }),
+          region: expect.objectContaining({ required: true, type: "string" }),
+        },
+      },
+    });
+    const job = deployEnvironment.jobs.deploy;
+    expect(environmentOf(job)).toBe("${{ inputs.environment }}");
     expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     const [credentials] = awsCredentials(job);
     expect(credentials.with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
-    expect(credentials.with?.["aws-region"]).toBe("${{ steps.region.outputs.region }}");
-    const deployRun = `npm run infra -- deploy ${env}${env === "prod" ? " --confirm prod" : ""}`;
-    const deployStep = job.steps.find((s) => s.run === deployRun);
-    expect(deployStep).toBeDefined();
+    expect(credentials.with?.["aws-region"]).toBe("${{ inputs.region }}");
+    const deployStep = job.steps.find((s) => s.run?.includes("infra -- deploy"));
+    expect(deployStep?.run).toBe('npm run infra -- deploy "$ENVIRONMENT" --confirm "$ENVIRONMENT"');
+    expect(deployStep?.env).toEqual({ ENVIRONMENT: "${{ inputs.environment }}" });
     expect(job.steps.indexOf(credentials)).toBeLessThan(job.steps.indexOf(deployStep as WorkflowStep));
   });
 });
 
 describe("the CLI commands in the workflows", () => {
   /** Every `npm run [--silent] infra -- ...` invocation, with the plan job's variables filled in. */
-  const invocations = [read("workflows/pull-request.yml"), read("workflows/deploy.yml")]
+  const invocations = allFiles
+    .map(read)
     .flatMap((text) =>
       [...text.matchAll(/npm run (?:--silent )?infra -- ([^\n|)]+)/g)].map((m) => m[1].trim()),
     )
-    .map((args) => args.replace('"$ENVIRONMENT"', "dev").replace('"$STACK"', "dev-network"));
+    .flatMap((args) =>
+      args.includes('"$ENVIRONMENT"')
+        ? ENVIRONMENT_NAMES.map((env) =>
+            args.replaceAll('"$ENVIRONMENT"', env).replaceAll('"$STACK"', `${env}-network`),
+          )
+        : [args],
+    );
   const inventories = new Map<string, EnvironmentInventory>();
   const inventory = (environment: EnvironmentConfig) => {
     const known = inventories.get(environment.name) ?? environmentInventory(environment);
@@ -196,7 +254,7 @@ describe("the CLI commands in the workflows", () => {
     const err: string[] = [];
     const out: string[] = [];
     const argv = args.split(/\s+/);
-    const status = main(argv[0] === "stacks" ? argv : [...argv, "--dry-run"], {
+    const status = main(["stacks", "environments"].includes(argv[0]) ? argv : [...argv, "--dry-run"], {
       io: { out: (l) => out.push(l), err: (l) => err.push(l) },
       runner: () => {
         throw new Error("a dry run must not execute anything");
