@@ -7,6 +7,8 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   moduleFileExtensions: ["ts", "js", "json"],
+  // The examples import the library by its package name, as consumers do.
+  moduleNameMapper: { "^@acme/aws-platform-constructs$": "<rootDir>/constructs/index.ts" },
   transform: { "^.+\\.ts$": ["@swc/jest", swcOptions] },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.cjs"],

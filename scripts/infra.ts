@@ -5,6 +5,14 @@
  */
 import { main } from "./infra/cli";
 
+// A reader that stops early (`infra stacks | head -1`) closes the pipe: that ends the output, not the
+// command with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
 process.exitCode = main(process.argv.slice(2), {
   io: {
     out: (line) => process.stdout.write(`${line}\n`),

@@ -18,7 +18,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 
-/** The published package name, which examples import as `../index` inside this repository. */
+/**
+ * The published package name. The examples import it by this name, as a consumer does; inside this
+ * repository it resolves to constructs/index.ts (tsconfig.json `paths`, jest.config.js `moduleNameMapper`).
+ */
 export const PACKAGE_NAME = "@acme/aws-platform-constructs";
 
 const ROOT = path.join(__dirname, "..");
@@ -29,11 +32,6 @@ export const README_PATH = path.join(CONSTRUCTS_DIR, "README.md");
 export const DOC_PATHS = [README_PATH, path.join(CONSTRUCTS_DIR, "CHANGELOG.md")];
 
 const BLOCK = /<!-- generated ([a-z]+):([^\s]+) -->\n([\s\S]*?)<!-- end generated -->/g;
-
-/** An example file as a consumer writes it: importing the package instead of `../index`. */
-export function asConsumerSource(source: string): string {
-  return source.replace(/from "\.\.\/index"/g, `from "${PACKAGE_NAME}"`);
-}
 
 /** The interfaces and classes of the library sources, by name. */
 export function loadDeclarations(
@@ -203,7 +201,7 @@ export function renderMethods(
 export function renderExample(reference: string): string {
   const [file, region] = reference.split("#");
   const source = fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8");
-  if (region === undefined) return "```ts\n" + asConsumerSource(source).trimEnd() + "\n```";
+  if (region === undefined) return "```ts\n" + source.trimEnd() + "\n```";
   const match = new RegExp(`^[ \\t]*// #region ${region}\\n([\\s\\S]*?)^[ \\t]*// #endregion`, "m").exec(
     source,
   );

@@ -2,7 +2,13 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { App, Aspects, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Network, ObjectStorage, PolicyPack, PostgresDatabase, ProtectStatefulResources } from "../index";
+import {
+  Network,
+  ObjectStorage,
+  PolicyPack,
+  PostgresDatabase,
+  ProtectStatefulResources,
+} from "@acme/aws-platform-constructs";
 
 /** Where and how one deployment of the orders service's data layer runs. */
 export interface OrdersDataStackProps {

@@ -1,5 +1,11 @@
 import { Construct } from "constructs";
-import { EksCluster, EksNodeGroup, Network, ObjectStorage, PodIdentityRole } from "../index";
+import {
+  EksCluster,
+  EksNodeGroup,
+  Network,
+  ObjectStorage,
+  PodIdentityRole,
+} from "@acme/aws-platform-constructs";
 
 /** A private EKS cluster with one managed node group and the core add-ons. */
 export function minimalEksCluster(scope: Construct, network: Network): EksCluster {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { EncryptionKey, ObjectStorage, cloudWatchLogsGrant } from "../index";
+import { EncryptionKey, ObjectStorage, cloudWatchLogsGrant } from "@acme/aws-platform-constructs";
 
 /** A rotating customer-managed key that only the account's IAM policies can use. */
 export function minimalEncryptionKey(scope: Construct): EncryptionKey {

@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { Network } from "../index";
+import { Network } from "@acme/aws-platform-constructs";
 
 /** The smallest useful network: two AZs, a NAT gateway per AZ, encrypted flow logs, an S3 endpoint. */
 export function minimalNetwork(scope: Construct): Network {

@@ -1,6 +1,6 @@
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { ObjectStorage, policyJson } from "../index";
+import { ObjectStorage, policyJson } from "@acme/aws-platform-constructs";
 
 /** A private, KMS-encrypted, versioned bucket with a generated name. */
 export function minimalObjectStorage(scope: Construct): ObjectStorage {

@@ -11,7 +11,7 @@ import {
   PlatformAlarms,
   PostgresDatabase,
   eksExecAuth,
-} from "../index";
+} from "@acme/aws-platform-constructs";
 
 /**
  * The Kubernetes and Helm providers of a platform stack, configured from a cluster (made in another

@@ -1,5 +1,10 @@
 import { Aspects, TerraformStack } from "cdktf";
-import { ObjectStorage, PolicyPack, ProtectStatefulResources, waivePolicy } from "../index";
+import {
+  ObjectStorage,
+  PolicyPack,
+  ProtectStatefulResources,
+  waivePolicy,
+} from "@acme/aws-platform-constructs";
 
 /** The policy pack on a stack: any error-level finding fails synthesis. */
 export function minimalPolicy(stack: TerraformStack): void {

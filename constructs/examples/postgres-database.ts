@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { Network, PostgresDatabase } from "../index";
+import { Network, PostgresDatabase } from "@acme/aws-platform-constructs";
 
 /** PostgreSQL 17, Multi-AZ, encrypted, TLS only, reachable from one client security group. */
 export function minimalPostgresDatabase(

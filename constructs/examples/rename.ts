@@ -1,6 +1,6 @@
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { ObjectStorage } from "../index";
+import { ObjectStorage } from "@acme/aws-platform-constructs";
 
 /**
  * The construct "Documents" was renamed to "CustomerDocuments" on purpose. Every resource inside it

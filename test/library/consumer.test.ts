@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EXAMPLES_DIR, PACKAGE_NAME, asConsumerSource } from "../../scripts/lib-docs";
+import { EXAMPLES_DIR, PACKAGE_NAME } from "../../scripts/lib-docs";
 import { TerraformJson, onlyResource, resourcesOf } from "../helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -94,8 +94,8 @@ beforeAll(() => {
   // 3. The examples, importing the package by name, type-checked against its .d.ts and compiled.
   fs.mkdirSync(path.join(consumerDir, "src"));
   for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith(".ts"))) {
-    const source = asConsumerSource(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8"));
-    fs.writeFileSync(path.join(consumerDir, "src", file), source);
+    // Copied as they are: the examples import the package by name, as a consumer's code does.
+    fs.copyFileSync(path.join(EXAMPLES_DIR, file), path.join(consumerDir, "src", file));
   }
   run(
     process.execPath,
