@@ -76,3 +76,17 @@ describe("imports that a package rename keeps working", () => {
     expect(problem("stacks/x.ts", "@cdktf/provider-aws/lib/vpc")).toBeUndefined();
   });
 });
+
+describe("docs/migration-cdk-terrain.md", () => {
+  const doc = fs.readFileSync(path.join(ROOT, "docs", "migration-cdk-terrain.md"), "utf8");
+
+  it("names every script that runs the cdktf CLI, so the rename misses none", () => {
+    const runners = sourceFiles().filter(
+      (file) =>
+        !file.startsWith("test/") && fs.readFileSync(path.join(ROOT, file), "utf8").includes("cdktf-cli/"),
+    );
+    expect(runners.length).toBeGreaterThan(0);
+    for (const file of runners)
+      expect({ file, named: doc.includes(`\`${file}\``) }).toEqual({ file, named: true });
+  });
+});
