@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigurationError, ENVIRONMENT_NAMES, EnvironmentConfig } from "../../environments";
 import { createEnvironment } from "./env-new";
+import { renderDiff, runDiff } from "./diff";
 import { EXIT_FAILED, EXIT_REFUSED, RefusalError, UsageError } from "./errors";
 import { Io, Runner, executePlan, renderPlan, spawnRunner } from "./executor";
 import { KNOWN_ENVIRONMENTS, checkSandboxName, environmentInventory, resolveEnvironment } from "./inventory";
@@ -33,6 +34,11 @@ Commands (every one accepts --dry-run: print the exact commands, in order, and e
   sandbox plan <name>           plan sandbox-<name>
   sandbox down <name> [--skip-k8s-cleanup]
                                 delete Kubernetes load balancers, then destroy platform → cluster/data → network
+  diff [<env>] [--base <git-ref>] [--json] [--fail-on-stateful]
+                                offline: what the working tree changes in the synthesized stacks of <env> (default:
+                                every registered environment) against <git-ref> (default: the merge base with main);
+                                flags every destroyed or replaced database, bucket, KMS key, cluster and log group
+                                (--fail-on-stateful: exit 1 when there is one)
   environments [--json]         list the registered environments in promotion order (--json: a GitHub Actions matrix)
   stacks [<env>...] [--json]    list the stacks of each <env> (default: every registered environment, in promotion
                                 order) in dependency order (--json: a GitHub Actions matrix)
@@ -69,6 +75,8 @@ const OPTIONS = {
   domain: { type: "string" },
   "hosted-zone-id": { type: "string" },
   after: { type: "string" },
+  base: { type: "string" },
+  "fail-on-stateful": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -85,6 +93,7 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   "sandbox down": ["skip-k8s-cleanup"],
   stacks: ["json"],
   environments: ["json"],
+  diff: ["base", "json", "fail-on-stateful"],
   "env new": ["from", "account", "cidr", "domain", "hosted-zone-id", "after"],
 };
 
@@ -112,6 +121,7 @@ export function main(argv: readonly string[], deps: CliDependencies): number {
       return 0;
     }
     if (positionals[0] === "stacks") return listStacks(positionals.slice(1), values, deps);
+    if (positionals[0] === "diff") return diffCommand(positionals.slice(1), values, deps);
     if (positionals[0] === "environments") return listEnvironments(positionals.slice(1), values, deps);
     if (positionals[0] === "env") return newEnvironment(positionals.slice(1), values, deps);
     const request = parseRequest(positionals, values);
@@ -216,6 +226,27 @@ function checkOptions(key: string, values: Values): void {
   }
 }
 
+/** `diff [<env>] [--base <ref>] [--json] [--fail-on-stateful]`: offline, no credentials. */
+function diffCommand(positionals: readonly string[], values: Values, deps: CliDependencies): number {
+  const [environment, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(" ")}.`);
+  checkOptions("diff", { ...values, "dry-run": undefined });
+  if (environment !== undefined) resolveEnvironment(environment);
+  const result = runDiff({
+    root: deps.root ?? PROJECT_ROOT,
+    environment,
+    base: optionalString(values, "base"),
+  });
+  const label = `${result.base} (${result.baseCommit.slice(0, 12)})`;
+  if (values.json === true)
+    deps.io.out(
+      JSON.stringify({ base: result.base, baseCommit: result.baseCommit, stacks: result.stacks }, null, 2),
+    );
+  else for (const line of renderDiff(result.stacks, label)) deps.io.out(line);
+  const stateful = result.stacks.some((d) => d.stateful.length > 0);
+  return values["fail-on-stateful"] === true && stateful ? EXIT_FAILED : 0;
+}
+
 /** `environments`: the registered environments in promotion order, as lines or as a GitHub Actions matrix. */
 function listEnvironments(extra: readonly string[], values: Values, deps: CliDependencies): number {
   if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(" ")}.`);
@@ -294,7 +325,8 @@ function newEnvironment(positionals: readonly string[], values: Values, deps: Cl
       "Next:",
       `  - review environments/${name}.ts (sizes, protection and policy profile are ${values.from}'s)`,
       "  - npm test (new snapshots for its stacks: review them), then commit",
-      `  - GitHub: create the environment "${name}" with its protection rules and role variables (docs/operations.md, CI/CD)`,
+      `  - GitHub: create the environment "${name}" (protection rules, variable AWS_DEPLOY_ROLE_ARN) and add "${name}" to the`,
+      "    repository variable AWS_PLAN_ROLE_ARNS (docs/operations.md, CI/CD)",
       `  - npm run infra -- bootstrap ${name}, then plan and deploy`,
     ].join("\n"),
   );

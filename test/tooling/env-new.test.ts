@@ -1,37 +1,12 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES } from "../../environments";
 import { main } from "../../scripts/infra/cli";
 import { HOSTED_ZONE_PLACEHOLDER } from "../../scripts/infra/env-new";
+import { removeScratchCopies, scratchCopy } from "../scratch-copy";
 
-const ROOT = path.join(__dirname, "..", "..");
-const COPIED = ["environments", "constructs", "stacks", "scripts", "test", ".github"];
-const COPIED_FILES = [
-  "package.json",
-  "tsconfig.json",
-  "jest.config.js",
-  "cdktf.json",
-  "main.ts",
-  ".prettierrc.json",
-  ".prettierignore",
-  "eslint.config.mjs",
-];
-
-/** A scratch copy of the project (sources and tests; node_modules linked), removed after the suite. */
-function scratchCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "env-new-"));
-  for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-  for (const file of COPIED_FILES) fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  return dir;
-}
-
-const scratch: string[] = [];
-afterAll(() => {
-  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeScratchCopies);
 
 function envNew(root: string, ...args: string[]) {
   const out: string[] = [];
@@ -53,7 +28,6 @@ describe("infra env new (in a scratch copy)", () => {
   let root: string;
   beforeEach(() => {
     root = scratchCopy();
-    scratch.push(root);
   });
 
   it("writes a copy of the source with its own identity, and registers it after the source", () => {
@@ -197,7 +171,6 @@ describe("infra env new (in a scratch copy)", () => {
 describe("a new environment needs no other edit", () => {
   it("after env new, the environment tests and the stack tests pass in the copy, with only new snapshots", () => {
     const root = scratchCopy();
-    scratch.push(root);
     const created = spawnSync(
       process.execPath,
       ["-r", "./scripts/register.cjs", "scripts/infra.ts", "env", "new", ...QA],
