@@ -8,6 +8,7 @@
 export { ConstructValidationError } from "./core/validation";
 export type { PropProblem } from "./core/validation";
 export { policyDocument, policyJson } from "./core/iam";
+export { moveResources } from "./core/moves";
 export type { PolicyDocument, PolicyStatement } from "./core/iam";
 
 // KMS

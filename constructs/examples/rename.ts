@@ -1,6 +1,5 @@
-import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { ObjectStorage } from "@acme/aws-platform-constructs";
+import { ObjectStorage, moveResources } from "@acme/aws-platform-constructs";
 
 /**
  * The construct "Documents" was renamed to "CustomerDocuments" on purpose. Every resource inside it
@@ -16,12 +15,9 @@ export function renamedObjectStorage(
   // Was: new ObjectStorage(this, "Documents", { bucketNamePrefix: "orders-documents" })
   const documents = new ObjectStorage(scope, "CustomerDocuments", { bucketNamePrefix: "orders-documents" });
 
-  for (const child of documents.node.findAll()) {
-    if (!TerraformResource.isTerraformResource(child)) continue;
-    const path = child.node.path.split("/").slice(1).join("/"); // e.g. "CustomerDocuments/Bucket"
-    const oldAddress = moves[path]; // e.g. "aws_s3_bucket.Documents_Bucket_6F1A3B2C"
-    if (oldAddress) child.moveFromId(oldAddress); // synthesizes `moved { from = old, to = new }`
-  }
+  // e.g. { "CustomerDocuments/Bucket": "aws_s3_bucket.Documents_Bucket_6F1A3B2C", ... }: each becomes
+  // `moved { from = old, to = new }`; a path that names no resource throws.
+  moveResources(documents, moves);
   // #endregion
   return documents;
 }

@@ -21,6 +21,9 @@ const PEERS = [
   "@cdktf/provider-helm",
 ];
 const STACK_ID = "orders-data-prod";
+const LIBRARY_VERSION: string = JSON.parse(
+  fs.readFileSync(path.join(ROOT, "constructs", "package.json"), "utf8"),
+).version;
 const MAX_PACKED_BYTES = 200 * 1024;
 
 interface PackResult {
@@ -70,7 +73,11 @@ beforeAll(() => {
   }
   fs.writeFileSync(
     path.join(consumerDir, "package.json"),
-    JSON.stringify({ name: "orders-infra", private: true, dependencies: { [PACKAGE_NAME]: "0.1.0" } }),
+    JSON.stringify({
+      name: "orders-infra",
+      private: true,
+      dependencies: { [PACKAGE_NAME]: LIBRARY_VERSION },
+    }),
   );
   fs.writeFileSync(
     path.join(consumerDir, "tsconfig.json"),

@@ -300,6 +300,16 @@ describe("the rename procedure of the changelog", () => {
     expect(moved.map((m) => m.to).sort()).toEqual(newAddresses.sort());
     expect(newAddresses.every((a) => a.includes("CustomerDocuments"))).toBe(true);
   });
+
+  it("refuses a move whose path names no resource (a typo would leave a replacement in the plan)", () => {
+    expect(() =>
+      synthOrders((s) =>
+        renamedObjectStorage(s, { ...moves, "CustomerDocuments/Buckett": "aws_s3_bucket.X" }),
+      ),
+    ).toThrow(
+      /moveResources 'orders\/CustomerDocuments': no resource at "CustomerDocuments\/Buckett"; resources under it: .*"CustomerDocuments\/Bucket"/,
+    );
+  });
 });
 
 describe("the README's error example", () => {
