@@ -200,27 +200,11 @@ function copyEnvironmentFile(
   setString(literal, "accountId", request.accountId, "accountId");
   setString(objectAt(literal, "network"), "cidr", request.cidr, "network.cidr");
 
-  // Every other string literal that carries the source account (ARNs): the new account's.
-  const handled = new Set(edits.map((e) => e.start));
-  const visit = (node: TypeScript.Node) => {
-    if (
-      ts.isStringLiteralLike(node) &&
-      node.text.includes(source.accountId) &&
-      !handled.has(node.getStart(file))
-    ) {
-      replace(node, JSON.stringify(node.text.split(source.accountId).join(request.accountId)));
-    }
-    node.forEachChild(visit);
-  };
-  visit(literal);
-
   // The state bucket: the source's name with the environment's name in it, or a placeholder.
   const bucket = source.state.bucket;
-  const derived = bucket.split(/(?=[.-])|(?<=[.-])/);
-  const bucketName = derived.includes(request.from)
-    ? derived.map((part) => (part === request.from ? request.name : part)).join("")
-    : `SET-ME-state-bucket-of-${request.name}`;
-  if (!derived.includes(request.from)) todo.push(`state.bucket: name the environment's state bucket`);
+  const renamedBucket = renameWords(bucket, request.from, request.name);
+  const bucketName = renamedBucket !== bucket ? renamedBucket : `SET-ME-state-bucket-of-${request.name}`;
+  if (renamedBucket === bucket) todo.push(`state.bucket: name the environment's state bucket`);
   setString(objectAt(literal, "state"), "bucket", bucketName, "state.bucket");
 
   // The domain: a hosted zone belongs to one account, so the source's never carries over.
@@ -254,10 +238,35 @@ function copyEnvironmentFile(
       });
   }
 
+  // Every other string literal: the source account becomes the new one (ARNs), and the source's name
+  // as a word of it becomes the new name (a GitHub environment, a runner label, a role name).
+  const inEdit = (node: TypeScript.Node) =>
+    edits.some((e) => node.getStart(file) >= e.start && node.getEnd() <= Math.max(e.end, e.start));
+  const visit = (node: TypeScript.Node) => {
+    if (ts.isStringLiteralLike(node) && !inEdit(node)) {
+      const renamed = renameWords(
+        node.text.split(source.accountId).join(request.accountId),
+        request.from,
+        request.name,
+      );
+      if (renamed !== node.text) replace(node, JSON.stringify(renamed));
+    }
+    node.forEachChild(visit);
+  };
+  visit(literal);
+
   const result = [...edits]
     .sort((a, b) => b.start - a.start)
     .reduce((out, edit) => out.slice(0, edit.start) + edit.text + out.slice(edit.end), text);
   return { text: result, todo };
+}
+
+/** `text` with every word equal to `from` (between `.`, `-`, `_`, `/`, `:` or the ends) replaced by `to`. */
+export function renameWords(text: string, from: string, to: string): string {
+  return text
+    .split(/([.\-_/:])/)
+    .map((part) => (part === from ? to : part))
+    .join("");
 }
 
 /** The registry with the new environment imported and listed after `request.after` (or its source). */

@@ -49,7 +49,8 @@ describe("infra env new (in a scratch copy)", () => {
     expect(written).toContain('cidr: "10.40.0.0/16"');
     expect(written).toContain('"arn:aws:iam::444444444444:role/platform-admin"');
     expect(written).toContain('hostedZoneId: "Z0QA0000000000000000001"');
-    // Nothing of the source's identity is left.
+    // Nothing of the source's identity is left: no string names stage (as a word) or its account.
+    expect(written).not.toMatch(/"(?:[^"\n]*[.\-_/:])?stage(?:[.\-_/:][^"\n]*)?"/);
     expect(written).not.toContain(ENVIRONMENTS.stage.accountId);
     expect(written).not.toContain(ENVIRONMENTS.stage.state.bucket);
     expect(written).not.toContain(ENVIRONMENTS.stage.platform.domain?.hostedZoneId);
