@@ -89,6 +89,11 @@ export interface EksClusterProps {
   readonly nodeGroups: Readonly<Record<string, EksNodeGroupOptions>>;
   /** Extra security groups attached to every node, e.g. the network's database-clients group. @default - none */
   readonly nodeSecurityGroupIds?: readonly string[];
+  /**
+   * Tags of everything the nodes launch (instances, volumes, network interfaces), e.g. the
+   * environment's tags: provider `default_tags` do not reach launch templates. @default - none
+   */
+  readonly nodeTags?: Readonly<Record<string, string>>;
   /** Retention of the control-plane log group, in days (a CloudWatch retention period). @default 90 */
   readonly logRetentionDays?: number;
   /** KMS key for secrets encryption and the control-plane logs. @default - a dedicated KMS key with rotation */
@@ -421,6 +426,7 @@ export class EksCluster extends Construct implements EksClusterConnection {
         subnetIds: options.subnetIds ?? subnetIds,
         // Naming security groups in a launch template drops the one EKS adds: list the cluster's too.
         securityGroupIds: [this.clusterSecurityGroupId, nodeSg.id, ...nodeSecurityGroupIds],
+        tags: props.nodeTags,
         dependsOn: [...nodePolicies, ...ADDONS_BEFORE_NODES.map((addonName) => addons[addonName])],
       });
     }

@@ -63,6 +63,12 @@ export interface EksNodeGroupProps extends EksNodeGroupOptions {
   readonly securityGroupIds: readonly string[];
   /** Resources the node group waits for (node role policies, add-ons the nodes need). @default - none */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Tags of the instances, volumes and network interfaces the nodes launch (for example the
+   * environment and cost tags): the provider's `default_tags` do not reach a launch template's
+   * `tag_specifications`. `Name` and `eks-node-group` are always set. @default - none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** A node group name: 1–20 lowercase letters, digits or '-'. */
@@ -222,6 +228,7 @@ export class EksNodeGroup extends Construct {
     const namePrefix = `${props.clusterName}-${props.name}`;
     const architecture = instanceArchitecture(props.instanceTypes[0]);
     const tags = { Name: namePrefix, "eks-node-group": props.name };
+    const launchedTags = { ...props.tags, ...tags };
 
     this.launchTemplate = new LaunchTemplate(this, "LaunchTemplate", {
       namePrefix: `${namePrefix}-`,
@@ -247,9 +254,9 @@ export class EksNodeGroup extends Construct {
         },
       ],
       tagSpecifications: [
-        { resourceType: "instance", tags },
-        { resourceType: "volume", tags },
-        { resourceType: "network-interface", tags },
+        { resourceType: "instance", tags: launchedTags },
+        { resourceType: "volume", tags: launchedTags },
+        { resourceType: "network-interface", tags: launchedTags },
       ],
       tags,
       lifecycle: { createBeforeDestroy: true },

@@ -11,8 +11,47 @@ export interface KeyServiceGrant {
   readonly principal: string;
   /** KMS actions the service may call. */
   readonly actions: readonly string[];
-  /** Conditions that scope the grant (encryption context, source account). */
-  readonly condition?: PolicyStatement["Condition"];
+  /**
+   * Conditions that pin the grant to this account's own resources (confused-deputy protection):
+   * at least one of {@link SOURCE_CONDITION_KEYS} (`aws:SourceAccount`, `aws:SourceArn`, or the
+   * CloudWatch Logs encryption context, which names the account, region and log group).
+   */
+  readonly condition: NonNullable<PolicyStatement["Condition"]>;
+}
+
+/**
+ * Condition keys that tie a service principal's use of a key to resources of this account. CloudWatch
+ * Logs is pinned through its encryption context (`kms:EncryptionContext:aws:logs:arn`), the form
+ * AWS documents for log-group encryption; other services through `aws:SourceAccount` / `aws:SourceArn`.
+ */
+export const SOURCE_CONDITION_KEYS = [
+  "aws:SourceAccount",
+  "aws:SourceArn",
+  "kms:EncryptionContext:aws:logs:arn",
+] as const;
+
+/** Whether a condition block names at least one of {@link SOURCE_CONDITION_KEYS}. */
+export function hasSourceCondition(condition: PolicyStatement["Condition"] | undefined): boolean {
+  return Object.values(condition ?? {}).some((block) =>
+    Object.keys(block).some((key) => (SOURCE_CONDITION_KEYS as readonly string[]).includes(key)),
+  );
+}
+
+/**
+ * Lets CloudWatch alarms of this account and region use the key, e.g. to publish to an SNS topic the
+ * key encrypts, and nothing else: `aws:SourceAccount` and `aws:SourceArn` (any alarm of the account
+ * and region) guard against a confused deputy.
+ */
+export function cloudWatchAlarmsGrant(scope: Construct): KeyServiceGrant {
+  const ctx = awsContext(scope);
+  return {
+    principal: "cloudwatch.amazonaws.com",
+    actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    condition: {
+      StringEquals: { "aws:SourceAccount": ctx.accountId },
+      ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:*` },
+    },
+  };
 }
 
 /**
@@ -48,7 +87,8 @@ export interface EncryptionKeyProps {
 
 /**
  * A customer-managed symmetric KMS key with yearly rotation on, a key policy that delegates to the
- * account's IAM policies (no wildcard principals), and optional scoped grants for AWS services.
+ * account's IAM policies (no wildcard principals), and optional grants for AWS services, each pinned
+ * to this account's resources by a source condition.
  */
 export class EncryptionKey extends Construct {
   /** The key's ARN. */
@@ -74,6 +114,14 @@ export class EncryptionKey extends Construct {
       (a) => a === undefined || (/^[a-zA-Z0-9/_-]{1,250}$/.test(a) && !/^(alias|aws)\//.test(a)),
       "must be 1–250 of [a-zA-Z0-9/_-], without the 'alias/' prefix and not starting with 'aws/'",
     );
+    (props.serviceGrants ?? []).forEach((grant, index) =>
+      v.check(
+        `serviceGrants[${index}].condition`,
+        grant.condition,
+        hasSourceCondition,
+        `must pin ${grant.principal} to this account's resources with one of ${SOURCE_CONDITION_KEYS.join(", ")}`,
+      ),
+    );
     v.throwIfInvalid();
 
     const ctx = awsContext(this);
@@ -91,7 +139,7 @@ export class EncryptionKey extends Construct {
         Principal: { Service: grant.principal },
         Action: grant.actions,
         Resource: "*",
-        ...(grant.condition ? { Condition: grant.condition } : {}),
+        Condition: grant.condition,
       })),
     ];
 

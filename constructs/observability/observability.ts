@@ -68,7 +68,7 @@ export interface ObservabilityProps {
   readonly natGatewayIds?: readonly string[];
   /** RDS instances to alarm on (latency). @default - none */
   readonly databaseInstanceIdentifiers?: readonly string[];
-  /** Alarms on the account's Application Load Balancers. @default true */
+  /** Alarms on the Application Load Balancers this cluster's load balancer controller creates. @default true */
   readonly loadBalancerAlarms?: boolean;
 }
 
@@ -187,6 +187,8 @@ export class Observability extends Construct {
       natGatewayIds: props.natGatewayIds,
       databaseInstanceIdentifiers: props.databaseInstanceIdentifiers,
       loadBalancerAlarms: props.loadBalancerAlarms,
+      // Only the load balancers this cluster's controller created: one environment's, never its neighbours'.
+      loadBalancerClusterName: props.cluster.clusterName,
     });
     this.alarmTopicArn = this.alarms.topicArn;
     if (!withMonitoring && !withLogging && !withTracing) return;

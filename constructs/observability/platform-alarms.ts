@@ -5,12 +5,13 @@ import {
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { TerraformIterator, Token } from "cdktf";
+import { DataAwsLbs } from "@cdktf/provider-aws/lib/data-aws-lbs";
+import { Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson } from "../core/iam";
 import { PropValidator } from "../core/validation";
-import { EncryptionKey } from "../kms/encryption-key";
+import { EncryptionKey, cloudWatchAlarmsGrant } from "../kms/encryption-key";
 
 /** Props of {@link PlatformAlarms}. */
 export interface PlatformAlarmsProps {
@@ -24,11 +25,17 @@ export interface PlatformAlarmsProps {
   readonly natGatewayIds?: readonly string[];
   /** RDS instances to watch for read and write latency. @default - none */
   readonly databaseInstanceIdentifiers?: readonly string[];
-  /** Alarms on the account's Application Load Balancers (5xx, response time). @default true */
+  /** Alarms on the Application Load Balancers of `loadBalancerClusterName` (5xx, response time). @default true */
   readonly loadBalancerAlarms?: boolean;
+  /**
+   * EKS cluster whose AWS Load Balancer Controller created the ALBs to watch: the controller tags
+   * them `elbv2.k8s.aws/cluster=<name>`, so only this environment's load balancers are selected.
+   * Required while `loadBalancerAlarms` is on. @default - none
+   */
+  readonly loadBalancerClusterName?: string;
   /** ALB alarm: more 5xx responses than this per 5 minutes (load balancer or targets). @default 10 */
   readonly loadBalancer5xxThreshold?: number;
-  /** ALB alarm: average target response time (over all the account's ALBs) above this many seconds. @default 2 */
+  /** ALB alarm: average target response time of a load balancer above this many seconds. @default 2 */
   readonly targetResponseTimeSeconds?: number;
   /** RDS alarm: average read or write latency above this many seconds. @default 0.05 */
   readonly databaseLatencySeconds?: number;
@@ -39,6 +46,8 @@ export interface PlatformAlarmsProps {
 const NAME = /^[a-zA-Z0-9_-]{1,200}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PERIOD_SECONDS = 300;
+/** The tag the AWS Load Balancer Controller puts on every load balancer it creates: the cluster's name. */
+export const LOAD_BALANCER_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 
 /**
  * The environment's alarm topic and the CloudWatch alarms of the shared infrastructure it watches:
@@ -46,9 +55,12 @@ const PERIOD_SECONDS = 300;
  * subscriptions, and alarms for NAT gateways, RDS latency and Application Load Balancers.
  *
  * The load balancers are created by the AWS Load Balancer Controller at run time, so their names are
- * unknown at synth: their alarms are Metrics Insights queries over every ALB of the account and
- * region (one account per environment; a sandbox in the dev account also sees dev's ALBs), which
- * cover load balancers as they come and go. Per-service SLOs belong to Prometheus.
+ * unknown at synth. CloudWatch Metrics Insights can only filter on exact dimension values (`=`,
+ * `!=`), not on tags or name prefixes, so a query cannot tell this environment's ALBs from those of
+ * another environment in the same account. Instead, the ALBs the controller of
+ * `loadBalancerClusterName` created (tags `elbv2.k8s.aws/cluster` and
+ * `ingress.k8s.aws/resource=LoadBalancer`) are read at plan time and get one set of alarms each: a
+ * load balancer created later is covered by the next apply. Per-service SLOs belong to Prometheus.
  */
 export class PlatformAlarms extends Construct {
   /** ARN of the alarm topic. */
@@ -93,6 +105,14 @@ export class PlatformAlarms extends Construct {
       (s) => s > 0 && s <= 10,
       "must be more than 0 and at most 10 seconds",
     );
+    const loadBalancerAlarms = props.loadBalancerAlarms ?? true;
+    if (loadBalancerAlarms && props.loadBalancerClusterName === undefined) {
+      v.fail(
+        "loadBalancerClusterName",
+        props.loadBalancerClusterName,
+        "must name the EKS cluster whose load balancers the ALB alarms watch (or set loadBalancerAlarms: false)",
+      );
+    }
     v.throwIfInvalid();
 
     const ctx = awsContext(this);
@@ -101,10 +121,8 @@ export class PlatformAlarms extends Construct {
       new EncryptionKey(this, "Key", {
         description: `Encrypts the alarm topic ${props.name}-alarms`,
         alias: `${props.name}/alarms`,
-        // CloudWatch publishes to the encrypted topic and needs the key to do so.
-        serviceGrants: [
-          { principal: "cloudwatch.amazonaws.com", actions: ["kms:Decrypt", "kms:GenerateDataKey*"] },
-        ],
+        // CloudWatch publishes to the encrypted topic and needs the key to do so (this account's alarms only).
+        serviceGrants: [cloudWatchAlarmsGrant(this)],
       }).keyArn;
 
     this.topic = new SnsTopic(this, "Topic", {
@@ -170,7 +188,9 @@ export class PlatformAlarms extends Construct {
     (props.databaseInstanceIdentifiers ?? []).forEach((identifier, index) =>
       this.databaseAlarms(props.name, identifier, index, thresholds.databaseLatencySeconds),
     );
-    if (props.loadBalancerAlarms ?? true) this.loadBalancerAlarms(props.name, thresholds);
+    if (loadBalancerAlarms && props.loadBalancerClusterName !== undefined) {
+      this.loadBalancerAlarms(props.name, props.loadBalancerClusterName, thresholds);
+    }
   }
 
   /** Settings every alarm shares: 5-minute periods, the topic on alarm and on recovery. */
@@ -236,38 +256,59 @@ export class PlatformAlarms extends Construct {
     }
   }
 
-  /** 5xx responses and response time over every ALB of the account and region (Metrics Insights). */
+  /** 5xx responses and response time of each ALB the cluster's load balancer controller created. */
   private loadBalancerAlarms(
     name: string,
+    clusterName: string,
     t: { loadBalancer5xx: number; targetResponseTimeSeconds: number },
   ): void {
-    const query = (id: string, sql: string, description: string, threshold: number) =>
+    const loadBalancers = new DataAwsLbs(this, "LoadBalancers", {
+      tags: { [LOAD_BALANCER_CLUSTER_TAG]: clusterName, "ingress.k8s.aws/resource": "LoadBalancer" },
+    });
+    const arns = TerraformIterator.fromList(loadBalancers.arns);
+    // The metrics' LoadBalancer dimension is the ARN's suffix: app/<name>/<id>.
+    const dimension = Fn.element(Fn.split("loadbalancer/", Token.asString(arns.value)), 1);
+    const key = Fn.replace(dimension, "/", "-");
+    const perLoadBalancer = (
+      id: string,
+      metricName: string,
+      statistic: string,
+      threshold: number,
+      description: string,
+    ) =>
       this.alarm(`Alb-${id}`, {
-        alarmName: `${name}-alb-${id}`,
-        alarmDescription: `Application Load Balancers: ${description}`,
-        metricQuery: [{ id: "q1", expression: sql, period: PERIOD_SECONDS, returnData: true, label: id }],
+        forEach: arns,
+        alarmName: `${name}-alb-${key}-${id}`,
+        alarmDescription: `Application Load Balancer ${dimension}: ${description}`,
+        namespace: "AWS/ApplicationELB",
+        metricName,
+        dimensions: { LoadBalancer: dimension },
+        statistic,
         comparisonOperator: "GreaterThanThreshold",
         threshold,
+        period: PERIOD_SECONDS,
         treatMissingData: "notBreaching",
       });
-    const schema = 'SCHEMA("AWS/ApplicationELB", LoadBalancer)';
-    query(
+    perLoadBalancer(
       "elb-5xx",
-      `SELECT SUM(HTTPCode_ELB_5XX_Count) FROM ${schema}`,
-      `more than ${t.loadBalancer5xx} 5xx responses from the load balancers per 5 minutes`,
+      "HTTPCode_ELB_5XX_Count",
+      "Sum",
       t.loadBalancer5xx,
+      `more than ${t.loadBalancer5xx} 5xx responses from the load balancer per 5 minutes`,
     );
-    query(
+    perLoadBalancer(
       "target-5xx",
-      `SELECT SUM(HTTPCode_Target_5XX_Count) FROM ${schema}`,
-      `more than ${t.loadBalancer5xx} 5xx responses from the targets per 5 minutes`,
+      "HTTPCode_Target_5XX_Count",
+      "Sum",
       t.loadBalancer5xx,
+      `more than ${t.loadBalancer5xx} 5xx responses from the targets per 5 minutes`,
     );
-    query(
+    perLoadBalancer(
       "target-response-time",
-      `SELECT AVG(TargetResponseTime) FROM ${schema}`,
-      `average target response time above ${t.targetResponseTimeSeconds} s`,
+      "TargetResponseTime",
+      "Average",
       t.targetResponseTimeSeconds,
+      `average target response time above ${t.targetResponseTimeSeconds} s`,
     );
   }
 }

@@ -14,7 +14,12 @@ import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
 import { PropValidator, isUnresolved, nameFromId } from "../core/validation";
-import { EncryptionKey, KeyServiceGrant, cloudWatchLogsGrant } from "../kms/encryption-key";
+import {
+  EncryptionKey,
+  KeyServiceGrant,
+  cloudWatchAlarmsGrant,
+  cloudWatchLogsGrant,
+} from "../kms/encryption-key";
 import { Network } from "../network/network";
 import { DEFAULT_POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSIONS } from "../versions";
 import {
@@ -502,11 +507,8 @@ export class PostgresDatabase extends Construct {
   ): string {
     const grants: KeyServiceGrant[] = [cloudWatchLogsGrant(this, `${logGroupPrefix}/*`)];
     if (ownTopic) {
-      // CloudWatch alarms publish to the encrypted topic and need the key to do so.
-      grants.push({
-        principal: "cloudwatch.amazonaws.com",
-        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-      });
+      // CloudWatch alarms publish to the encrypted topic and need the key to do so (this account's alarms only).
+      grants.push(cloudWatchAlarmsGrant(this));
     }
     return new EncryptionKey(this, "Key", {
       description: `Encrypts PostgreSQL ${identifier}: storage, Performance Insights, master secret, logs, alarms`,

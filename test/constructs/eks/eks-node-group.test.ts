@@ -41,6 +41,15 @@ describe("EksNodeGroup defaults", () => {
     });
   });
 
+  it("names what the nodes launch; without tags given, only Name and the group", () => {
+    const expected = { Name: "test-general", "eks-node-group": "general" };
+    expect(template.tag_specifications).toEqual([
+      { resource_type: "instance", tags: expected },
+      { resource_type: "volume", tags: expected },
+      { resource_type: "network-interface", tags: expected },
+    ]);
+  });
+
   it("boots from an encrypted gp3 root volume", () => {
     expect(template.block_device_mappings).toEqual([
       {
@@ -244,5 +253,26 @@ describe("EksNodeGroup validation", () => {
 
   it("rejects an empty subnet list", () => {
     expectErrorContaining(() => build({ subnetIds: [] }), path, "'subnetIds'", "[]", "at least one subnet");
+  });
+});
+
+describe("EksNodeGroup tags", () => {
+  it("carries the given tags into instances, volumes and network interfaces (default_tags do not reach them)", () => {
+    const template = onlyResource(
+      synth({ tags: { environment: "dev", "cost-center": "platform", Name: "ignored" } }),
+      "aws_launch_template",
+    );
+    const expected = {
+      environment: "dev",
+      "cost-center": "platform",
+      Name: "test-general",
+      "eks-node-group": "general",
+    };
+    expect(template.tag_specifications.map((spec: any) => spec.resource_type)).toEqual([
+      "instance",
+      "volume",
+      "network-interface",
+    ]);
+    for (const spec of template.tag_specifications) expect(spec.tags).toEqual(expected);
   });
 });

@@ -26,7 +26,7 @@ describe("EncryptionKey", () => {
         {
           principal: "logs.eu-west-1.amazonaws.com",
           actions: ["kms:Decrypt"],
-          condition: { StringEquals: { a: "b" } },
+          condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
         },
       ],
     });
@@ -37,8 +37,22 @@ describe("EncryptionKey", () => {
       Principal: { Service: "logs.eu-west-1.amazonaws.com" },
       Action: ["kms:Decrypt"],
       Resource: "*",
-      Condition: { StringEquals: { a: "b" } },
+      Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
     });
+  });
+
+  it("rejects a service grant that is not pinned to this account's resources (confused deputy)", () => {
+    expectErrorContaining(
+      () =>
+        synth({
+          serviceGrants: [
+            { principal: "sns.amazonaws.com", actions: ["kms:Decrypt"], condition: { Bool: { x: true } } },
+          ],
+        }),
+      "EncryptionKey",
+      "'serviceGrants[0].condition' must pin sns.amazonaws.com",
+      "aws:SourceAccount, aws:SourceArn",
+    );
   });
 
   it("creates an alias only when named", () => {

@@ -7,6 +7,7 @@ const PROPS: PlatformAlarmsProps = {
   subscribeToTopicArns: ["arn:aws:sns:eu-west-1:111111111111:dev-postgres-alarms"],
   natGatewayIds: ["nat-0aaaaaaaaaaaaaaaa", "nat-0bbbbbbbbbbbbbbbb"],
   databaseInstanceIdentifiers: ["dev-postgres"],
+  loadBalancerClusterName: "dev",
 };
 const synth = (props: PlatformAlarmsProps) =>
   JSON.parse(synthConstruct((scope) => new PlatformAlarms(scope, "Alarms", props)));
@@ -25,6 +26,11 @@ describe("PlatformAlarms topic", () => {
       (s: any) => s.Principal?.Service === "cloudwatch.amazonaws.com",
     );
     expect(grant.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    // Confused-deputy protection: only alarms of this account and region.
+    expect(grant.Condition.StringEquals["aws:SourceAccount"]).toMatch(/data\.aws_caller_identity\./);
+    expect(grant.Condition.ArnLike["aws:SourceArn"]).toMatch(
+      /^arn:\$\{.*\}:cloudwatch:\$\{.*\}:\$\{.*\}:alarm:\*$/,
+    );
   });
 
   it("accepts publications from this account's alarms only, and over TLS only", () => {
@@ -73,20 +79,34 @@ describe("PlatformAlarms alarms", () => {
     expect(alarmNamed("dev-rds-dev-postgres-write-latency")?.metric_name).toBe("WriteLatency");
   });
 
-  it("watch the account's ALBs through Metrics Insights (their names are unknown at synth)", () => {
-    const alb = alarms.filter((a) => a.metric_query);
-    expect(alb.map((a) => a.alarm_name).sort()).toEqual([
-      "dev-alb-elb-5xx",
-      "dev-alb-target-5xx",
-      "dev-alb-target-response-time",
+  it("watch only the ALBs of the environment's own cluster, one set of alarms per load balancer", () => {
+    const [lookup] = Object.values(json.data.aws_lbs) as any[];
+    expect(lookup.tags).toEqual({
+      "elbv2.k8s.aws/cluster": "dev",
+      "ingress.k8s.aws/resource": "LoadBalancer",
+    });
+    const alb = alarms.filter((a) => a.namespace === "AWS/ApplicationELB");
+    expect(alb.map((a) => a.metric_name).sort()).toEqual([
+      "HTTPCode_ELB_5XX_Count",
+      "HTTPCode_Target_5XX_Count",
+      "TargetResponseTime",
     ]);
-    expect(alarmNamed("dev-alb-elb-5xx")?.metric_query).toEqual([
-      expect.objectContaining({
-        expression: 'SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)',
-        return_data: true,
-        period: 300,
-      }),
-    ]);
+    for (const alarm of alb) {
+      expect(alarm.for_each).toMatch(/^\$\{toset\(tolist\(data\.aws_lbs\.\w+\.arns\)\)\}$/);
+      expect(alarm.dimensions).toEqual({ LoadBalancer: '${element(split("loadbalancer/", each.value), 1)}' });
+      expect(alarm.alarm_name).toMatch(/^dev-alb-\$\{replace\(.*each\.value.*\)\}-/);
+      expect(alarm.metric_query).toBeUndefined();
+    }
+  });
+
+  it("reject ALB alarms without the cluster that selects the load balancers", () => {
+    const { loadBalancerClusterName: _cluster, ...withoutCluster } = PROPS;
+    expectErrorContaining(
+      () => synth(withoutCluster),
+      "PlatformAlarms",
+      "'loadBalancerClusterName' must name the EKS cluster",
+      "loadBalancerAlarms: false",
+    );
   });
 
   it("leave out what they are not given", () => {
