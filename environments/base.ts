@@ -80,11 +80,22 @@ export const base = {
     lokiRetentionDays: 30,
     alarmEmails: ["platform-oncall@example.com"],
   },
+  // The deploy model (docs/operations.md, Identities and network paths): the account baseline's roles
+  // trust this repository; by default the cluster API stays private and the jobs that talk to it run
+  // on a self-hosted runner inside the environment's VPC.
+  ci: {
+    githubRepository: "acme/aws-platform",
+    apiAccess: "vpcRunner",
+    runnerEgressCidrs: [],
+    operatorRoleArns: [],
+    hostsSandboxes: false,
+  },
   tags: {
     "cost-center": "platform",
     owner: "platform-team",
   },
-} as const satisfies Omit<EnvironmentInput, "name" | "accountId" | "state" | "network"> & {
+} as const satisfies Omit<EnvironmentInput, "name" | "accountId" | "state" | "network" | "ci"> & {
   network: Omit<EnvironmentInput["network"], "cidr">;
+  ci: Omit<EnvironmentInput["ci"], "githubEnvironment" | "runnerLabel">;
   state: Omit<EnvironmentInput["state"], "bucket">;
 };

@@ -53,4 +53,15 @@ export const dev: EnvironmentInput = {
     prometheusStorageGiB: 20,
     lokiRetentionDays: 14,
   },
+  // Public endpoint limited to the dev runner's static egress (placeholder documentation range), so the
+  // runner needs no VPC; the dev deploy role also applies the sandboxes that live in this account.
+  ci: {
+    ...base.ci,
+    githubEnvironment: "dev",
+    apiAccess: "publicEndpoint",
+    runnerLabel: "dev-platform",
+    runnerEgressCidrs: ["198.51.100.0/28"],
+    operatorRoleArns: ["arn:aws:iam::111111111111:role/platform-admin"],
+    hostsSandboxes: true,
+  },
 };

@@ -156,6 +156,13 @@ export function registryProblems(defined: Readonly<Record<string, EnvironmentInp
   return [...problems, ...overlappingNetworks(environments)];
 }
 
+/** Every long-lived environment, validated (what the account baselines are built from). */
+export function longLivedEnvironments(
+  defined: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENTS,
+): EnvironmentConfig[] {
+  return selectEnvironments({ INFRA_ENVS: Object.keys(defined).join(",") }, defined);
+}
+
 /** Long-lived environments must not share address space, so they can be connected later. */
 function overlappingNetworks(environments: readonly EnvironmentInput[]): string[] {
   const problems: string[] = [];

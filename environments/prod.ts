@@ -75,4 +75,11 @@ export const prod: EnvironmentInput = {
     lokiMode: "simpleScalable",
     lokiRetentionDays: 90,
   },
+  // Private endpoint; platform jobs run on the self-hosted runner inside the prod VPC.
+  ci: {
+    ...base.ci,
+    githubEnvironment: "prod",
+    runnerLabel: "prod-platform",
+    operatorRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
+  },
 };

@@ -16,8 +16,12 @@ export function sandboxEnvironment(sandboxName: string): EnvironmentInput {
     network: { ...base.network, cidr: "10.99.0.0/16", natGateways: "single", flowLogRetentionDays: 7 },
     compliance: "sandbox",
     protection: { deletionProtection: false, preventDestroy: false, forceDestroy: true },
+    // Dev's network path (public endpoint, dev's allow-list and runner) and dev's roles: a sandbox needs
+    // no runner of its own.
     cluster: {
       ...base.cluster,
+      endpointPublicAccess: dev.cluster.endpointPublicAccess,
+      publicAccessCidrs: dev.cluster.publicAccessCidrs,
       adminRoleArns: dev.cluster.adminRoleArns,
       logRetentionDays: 7,
       nodeGroups: { general: { ...dev.cluster.nodeGroups.general, minSize: 1, maxSize: 2, desiredSize: 1 } },
@@ -44,6 +48,7 @@ export function sandboxEnvironment(sandboxName: string): EnvironmentInput {
       lokiRetentionDays: 7,
       alarmEmails: [],
     },
+    ci: { ...dev.ci, hostsSandboxes: false },
     tags: { ...base.tags, sandbox: sandboxName },
   };
 }

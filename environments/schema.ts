@@ -248,6 +248,46 @@ const clusterSchema = z
     }
   });
 
+/**
+ * How the cluster API is reached by whoever applies `<env>-platform` (CI and operators):
+ * `vpcRunner` — private endpoint, jobs on a self-hosted runner inside the VPC (the network layer
+ * provides its security group, the control plane admits 443 from it); `publicEndpoint` — the public
+ * endpoint, limited to the runner's declared egress CIDRs.
+ */
+export const API_ACCESS_MODES = ["vpcRunner", "publicEndpoint"] as const;
+
+const ipv4Block = z.string().refine(
+  (cidr) => {
+    const block = parseCidr(cidr);
+    return block !== undefined && isNetworkAddress(block);
+  },
+  { error: "must be IPv4 blocks with no host bits set (e.g. 198.51.100.0/28)" },
+);
+
+/**
+ * CI and the deploy model: the GitHub repository and environment the account baseline's roles
+ * trust, and the path from the runner that applies `<env>-platform` to the cluster API.
+ */
+const ciSchema = z.strictObject({
+  githubRepository: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/, {
+    error: "must be a GitHub repository as owner/name (e.g. 'acme/aws-platform')",
+  }),
+  // The plan and deploy role names embed it (`terraform-deploy-<name>`, at most 64 characters).
+  githubEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, {
+    error: "must be a GitHub environment name of 1–40 letters, digits, '.', '_' or '-'",
+  }),
+  apiAccess: z.enum(API_ACCESS_MODES, {
+    error:
+      "must be 'vpcRunner' (private endpoint, runner in the VPC) or 'publicEndpoint' (runner egress CIDRs)",
+  }),
+  runnerLabel: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, {
+    error: "must be a GitHub Actions runner label (letters, digits, '.', '_', '-')",
+  }),
+  runnerEgressCidrs: z.array(ipv4Block),
+  operatorRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, { error: "must be IAM role ARNs" })),
+  hostsSandboxes: z.boolean({ error: "must be true or false" }),
+});
+
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const onOff = z.boolean({ error: "must be true or false" });
 
@@ -307,6 +347,7 @@ export const environmentSchema = z
     }),
     data: dataSchema,
     platform: platformSchema,
+    ci: ciSchema,
     tags: z.record(
       z
         .string()
@@ -400,6 +441,50 @@ export const environmentSchema = z
         path: ["platform", "lokiRetentionDays"],
         input: lokiDays,
         message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire logs Loki still indexes`,
+      });
+    }
+    const ci = env.ci;
+    if (ci?.apiAccess === "publicEndpoint") {
+      if (ci.runnerEgressCidrs.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ci", "runnerEgressCidrs"],
+          input: ci.runnerEgressCidrs,
+          message: "must list the runner's egress IPv4 blocks when apiAccess is 'publicEndpoint'",
+        });
+      }
+      if (env.cluster?.endpointPublicAccess !== true) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cluster", "endpointPublicAccess"],
+          input: env.cluster?.endpointPublicAccess,
+          message:
+            "must be true when ci.apiAccess is 'publicEndpoint' (the runner reaches the public endpoint)",
+        });
+      }
+    }
+    if (ci?.apiAccess === "vpcRunner" && ci.runnerEgressCidrs.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ci", "runnerEgressCidrs"],
+        input: ci.runnerEgressCidrs,
+        message: "must be empty when apiAccess is 'vpcRunner' (the runner reaches the private endpoint)",
+      });
+    }
+    if (ci?.runnerEgressCidrs.includes("0.0.0.0/0")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ci", "runnerEgressCidrs"],
+        input: ci.runnerEgressCidrs,
+        message: "must not contain 0.0.0.0/0 (it would open the API endpoint to the internet)",
+      });
+    }
+    if (ci?.hostsSandboxes && env.sandbox) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ci", "hostsSandboxes"],
+        input: true,
+        message: "must be false for a sandbox (sandboxes are applied with their host environment's roles)",
       });
     }
     if (env.sandbox !== env.name.startsWith("sandbox-")) {

@@ -21,4 +21,11 @@ export const stage: EnvironmentInput = {
     },
     lokiMode: "simpleScalable",
   },
+  // Private endpoint; platform jobs run on the self-hosted runner inside the stage VPC.
+  ci: {
+    ...base.ci,
+    githubEnvironment: "stage",
+    runnerLabel: "stage-platform",
+    operatorRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
+  },
 };

@@ -1,3 +1,4 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { Construct } from "constructs";
 import { ObjectStorage } from "../constructs/object-storage/object-storage";
 import {
@@ -6,6 +7,7 @@ import {
   addBootstrapLocalBackend,
   addEnvironmentBackend,
 } from "./environment-stack";
+import { stateKeyAliasName } from "./deploy-identity";
 
 /**
  * `bootstrap-<env>`: the bucket that holds the environment's Terraform state. Its own state starts
@@ -31,11 +33,21 @@ export class BootstrapStack extends AccountStack {
       noncurrentVersionExpirationDays: 365,
       preventDestroy: true,
     });
+    // The layer stacks' backends name the key by this alias (`kms_key_id`), and the CI roles are
+    // granted the key through it (kms:ResourceAliases): a backend cannot refer to a resource.
+    const keyAlias = new KmsAlias(this, "StateKeyAlias", {
+      name: stateKeyAliasName(props.environment.state.bucket),
+      targetKeyId: this.stateBucket.kmsKeyArn as string,
+    });
     this.exportOutputs({
       state_bucket: { value: this.stateBucket.bucketName, description: "State bucket" },
       state_kms_key_arn: {
         value: this.stateBucket.kmsKeyArn,
         description: "KMS key of the state bucket (state readers need kms:Decrypt)",
+      },
+      state_kms_key_alias: {
+        value: keyAlias.name,
+        description: "Alias of the state key, the layer stacks' backend kms_key_id",
       },
     });
   }

@@ -1,8 +1,10 @@
 import { App } from "cdktf";
 import { EnvironmentConfig } from "../environments/schema";
+import { AccountBaselineStack } from "./account-baseline-stack";
 import { BootstrapStack } from "./bootstrap-stack";
 import { ClusterStack } from "./cluster-stack";
 import { DataStack } from "./data-stack";
+import { accountBaselineStackId } from "./deploy-identity";
 import { NetworkStack } from "./network-stack";
 import { PlatformStack } from "./platform-stack";
 
@@ -41,10 +43,40 @@ export function buildEnvironment(app: App, environment: EnvironmentConfig): Envi
   return { bootstrap, network, cluster, data, platform };
 }
 
-/** Builds all the given environments into the app. */
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  /**
+   * Every long-lived environment (validated): an account baseline stack (`account-<accountId>`) is
+   * built for each account of the selected environments, holding the roles of all the long-lived
+   * environments of that account, so that selecting one environment never drops another's roles.
+   * @default - no account baseline stacks
+   */
+  readonly accountBaselines?: readonly EnvironmentConfig[];
+}
+
+/** Builds all the given environments into the app, and the account baselines of their accounts. */
 export function buildApp(
   app: App,
   environments: readonly EnvironmentConfig[],
+  options: BuildAppOptions = {},
 ): Map<string, EnvironmentStacks> {
+  if (options.accountBaselines) buildAccountBaselines(app, environments, options.accountBaselines);
   return new Map(environments.map((env) => [env.name, buildEnvironment(app, env)]));
+}
+
+/** One `account-<accountId>` stack per account of `selected`, with that account's long-lived environments. */
+export function buildAccountBaselines(
+  app: App,
+  selected: readonly EnvironmentConfig[],
+  longLived: readonly EnvironmentConfig[],
+): Map<string, AccountBaselineStack> {
+  const accounts = [...new Set(selected.map((env) => env.accountId))];
+  return new Map(
+    accounts.map((accountId) => [
+      accountId,
+      new AccountBaselineStack(app, accountBaselineStackId(accountId), {
+        environments: longLived.filter((env) => env.accountId === accountId && !env.sandbox),
+      }),
+    ]),
+  );
 }

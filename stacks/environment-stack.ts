@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { PolicyPack } from "../constructs/policy/policy-pack";
 import { ProtectStatefulResources } from "../constructs/policy/protect-stateful-resources";
 import { EnvironmentConfig } from "../environments/schema";
+import { stateKeyAliasArn } from "./deploy-identity";
 
 /** Terraform versions the stacks accept: S3-native state locking (`use_lockfile`) needs 1.10. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
@@ -81,8 +82,10 @@ export class EnvironmentStack extends AccountStack {
 }
 
 /**
- * Keeps `stack`'s state in the environment's bucket under `<env>/<stack-id>.tfstate`, encrypted,
- * locked with S3-native lock files, through the environment's state role if it names one.
+ * Keeps `stack`'s state in the environment's bucket under `<env>/<stack-id>.tfstate`, encrypted with
+ * the environment's state key (named by its alias: a backend cannot refer to a resource), locked with
+ * S3-native lock files, through the environment's state role if it names one. Without `kms_key_id`,
+ * `encrypt = true` would write SSE-S3 objects, overriding the bucket's SSE-KMS default.
  */
 export function addEnvironmentBackend(stack: TerraformStack, environment: EnvironmentConfig): S3Backend {
   const backend = new S3Backend(stack, {
@@ -90,6 +93,7 @@ export function addEnvironmentBackend(stack: TerraformStack, environment: Enviro
     key: `${environment.name}/${stack.node.id}.tfstate`,
     region: environment.region,
     encrypt: true,
+    kmsKeyId: stateKeyAliasArn(environment),
     ...(environment.state.roleArn ? { assumeRole: { roleArn: environment.state.roleArn } } : {}),
   });
   // cdktf 0.21's S3BackendConfig predates `use_lockfile` (Terraform 1.10), so it is set as an override.

@@ -7,6 +7,7 @@ export interface PolicyStatement {
   readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: Readonly<
     Record<string, Readonly<Record<string, string | readonly string[] | boolean>>>
   >;
