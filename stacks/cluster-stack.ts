@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { EksCluster } from "../constructs/eks/eks-cluster";
 import { EksClusterConnection } from "../constructs/eks/kubernetes-auth";
-import { EnvironmentStack, EnvironmentStackProps } from "./environment-stack";
+import { ciRoles } from "./deploy-identity";
+import { EnvironmentStack, EnvironmentStackProps, environmentTags } from "./environment-stack";
 import { NetworkStack } from "./network-stack";
 
 /** Props of {@link ClusterStack}. */
@@ -37,18 +38,41 @@ export class ClusterStack extends EnvironmentStack implements EksClusterConnecti
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
-    const { name, cluster: config, protection } = props.environment;
+    const { name, cluster: config, protection, ci } = props.environment;
+    const roles = ciRoles(props.environment);
+    const runnerSg = props.network.network.runnerSecurityGroupId;
 
     this.cluster = new EksCluster(this, "Cluster", {
       name,
       version: config.version,
       network: props.network.network,
       endpointPublicAccess: config.endpointPublicAccess,
-      publicAccessCidrs: config.publicAccessCidrs,
+      // A public endpoint admits the runner's declared egress too (ci.apiAccess "publicEndpoint").
+      publicAccessCidrs: [
+        ...new Set([
+          ...config.publicAccessCidrs,
+          ...(ci.apiAccess === "publicEndpoint" ? ci.runnerEgressCidrs : []),
+        ]),
+      ],
+      // A private endpoint admits the self-hosted runners inside the VPC (ci.apiAccess "vpcRunner").
+      apiClientSecurityGroups: runnerSg !== undefined ? { "ci-runners": runnerSg } : {},
       adminRoleArns: config.adminRoleArns,
+      accessEntries: [
+        // Whoever applies the stacks (CI's deploy role, or an operator who assumed it) administers the cluster.
+        { principalArn: roles.deployRoleArn, access: "clusterAdmin" },
+        // Pull-request plans refresh Helm releases, whose state Helm keeps in Secrets: read-only, Secrets included.
+        { principalArn: roles.planRoleArn, access: "adminView" },
+        ...(props.environment.deployRoleArn !== undefined &&
+        props.environment.deployRoleArn !== roles.deployRoleArn &&
+        !config.adminRoleArns.includes(props.environment.deployRoleArn)
+          ? [{ principalArn: props.environment.deployRoleArn, access: "clusterAdmin" as const }]
+          : []),
+      ],
       nodeGroups: config.nodeGroups,
       // Nodes carry the network's database-clients marker, so pods can reach the databases.
       nodeSecurityGroupIds: [props.network.databaseClientsSecurityGroupId],
+      // Launch templates do not inherit the provider's default_tags: give the nodes the environment's.
+      nodeTags: environmentTags(props.environment, id),
       logRetentionDays: config.logRetentionDays,
       deletionProtection: protection.deletionProtection,
       preventDestroy: protection.preventDestroy,

@@ -23,6 +23,8 @@ export class NetworkStack extends EnvironmentStack {
       natGateways: config.natGateways,
       flowLogRetentionDays: config.flowLogRetentionDays,
       interfaceEndpoints: config.interfaceEndpoints,
+      // A private cluster API is reached from runners inside the VPC (docs/operations.md).
+      ciRunners: props.environment.ci.apiAccess === "vpcRunner",
     });
 
     this.databaseClientsSecurityGroupId = new SecurityGroup(this, "DatabaseClients", {
@@ -56,6 +58,18 @@ export class NetworkStack extends EnvironmentStack {
         description: "Security group that marks database clients",
       },
       nat_public_ips: { value: this.network.natPublicIps, description: "Public IPs of the NAT gateways" },
+      ...(this.network.runnerSecurityGroupId !== undefined
+        ? {
+            runner_security_group_id: {
+              value: this.network.runnerSecurityGroupId,
+              description: "Security group of the self-hosted CI runners (the cluster API admits it on 443)",
+            },
+            runner_subnet_ids: {
+              value: this.network.runnerSubnetIds,
+              description: "Subnets of the self-hosted CI runners",
+            },
+          }
+        : {}),
     });
   }
 }

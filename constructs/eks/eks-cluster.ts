@@ -33,13 +33,16 @@ import { PodIdentityRole } from "./pod-identity-role";
 import { IAM_PRINCIPAL_ARN, IAM_ROLE_ARN, KMS_KEY_ARN, SECURITY_GROUP_ID } from "../core/aws-identifiers";
 
 /** EKS access policies, from cluster-wide administration down to read-only. */
-export type EksAccessLevel = "clusterAdmin" | "admin" | "edit" | "view";
+export type EksAccessLevel = "clusterAdmin" | "admin" | "edit" | "adminView" | "view";
 
 /** One IAM principal's access to the cluster, through an access entry and an EKS access policy. */
 export interface EksAccessEntryOptions {
   /** ARN of the IAM role (or user) that gets access. */
   readonly principalArn: string;
-  /** The EKS access policy: `clusterAdmin`, `admin`, `edit` or `view`. */
+  /**
+   * The EKS access policy: `clusterAdmin`, `admin`, `edit`, `adminView` (read everything, Secrets
+   * and custom resources included) or `view` (read, without Secrets).
+   */
   readonly access: EksAccessLevel;
   /**
    * Namespaces the access is limited to (a trailing `*` matches a prefix); `clusterAdmin` is always
@@ -53,6 +56,7 @@ export const EKS_ACCESS_POLICIES: Readonly<Record<EksAccessLevel, string>> = {
   clusterAdmin: "AmazonEKSClusterAdminPolicy",
   admin: "AmazonEKSAdminPolicy",
   edit: "AmazonEKSEditPolicy",
+  adminView: "AmazonEKSAdminViewPolicy",
   view: "AmazonEKSViewPolicy",
 };
 
@@ -81,6 +85,11 @@ export interface EksClusterProps {
   readonly publicAccessCidrs?: readonly string[];
   /** Allows `0.0.0.0/0` in `publicAccessCidrs`: an API endpoint open to the whole internet. @default false */
   readonly allowPublicEndpointFromAnywhere?: boolean;
+  /**
+   * Security groups whose members may call the API endpoint on 443, by a stable name (e.g.
+   * `{ "ci-runners": sgId }` for self-hosted runners inside the VPC). @default - none (nodes only)
+   */
+  readonly apiClientSecurityGroups?: Readonly<Record<string, string>>;
   /** IAM roles that administer the whole cluster (AmazonEKSClusterAdminPolicy). @default - none */
   readonly adminRoleArns?: readonly string[];
   /** Further access entries: admin, edit or view, cluster-wide or per namespace. @default - none */
@@ -228,6 +237,20 @@ export class EksCluster extends Construct implements EksClusterConnection {
       "must be security group ids (sg-...)",
     );
     v.check("logRetentionDays", logRetentionDays, isLogRetentionDays, LOG_RETENTION_ALLOWED);
+    for (const [clientName, sg] of Object.entries(props.apiClientSecurityGroups ?? {})) {
+      v.check(
+        `apiClientSecurityGroups.${clientName}`,
+        clientName,
+        (n) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(n),
+        "must be named with 1–63 lowercase letters, digits or '-'",
+      );
+      v.check(
+        `apiClientSecurityGroups.${clientName}`,
+        sg,
+        (id) => Token.isUnresolved(id) || SECURITY_GROUP_ID.test(id),
+        "must be a security group id (sg-...)",
+      );
+    }
     v.check(
       "kmsKeyArn",
       props.kmsKeyArn,
@@ -306,6 +329,16 @@ export class EksCluster extends Construct implements EksClusterConnection {
     });
 
     const { controlPlaneSg, nodeSg } = this.securityGroups(name, props.network.vpcId);
+    for (const [clientName, sg] of Object.entries(props.apiClientSecurityGroups ?? {})) {
+      new VpcSecurityGroupIngressRule(this, `ControlPlaneFrom-${clientName}`, {
+        securityGroupId: controlPlaneSg.id,
+        description: `${clientName} to the Kubernetes API`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        referencedSecurityGroupId: sg,
+      });
+    }
     this.controlPlaneSecurityGroupId = controlPlaneSg.id;
     this.nodeSecurityGroupId = nodeSg.id;
 

@@ -14,6 +14,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
@@ -83,6 +84,11 @@ export interface NetworkProps {
   readonly flowLogKmsKeyArn?: string;
   /** Interface endpoints to create in the private subnets, reachable on 443 from the VPC. @default - none */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
+  /**
+   * A security group for self-hosted CI runners in the private subnets (HTTPS out, through NAT, and
+   * nothing in), for clusters whose API is private: a cluster admits it on 443. @default false
+   */
+  readonly ciRunners?: boolean;
 }
 
 /** One subnet of the network. */
@@ -130,6 +136,8 @@ export class Network extends Construct {
   readonly natGatewayIds: readonly string[];
   /** Security group of the interface endpoints, when any are created. */
   readonly endpointSecurityGroupId?: string;
+  /** Security group of the self-hosted CI runners, when `ciRunners` is on. */
+  readonly runnerSecurityGroupId?: string;
   /** Name of the flow-log group. */
   readonly flowLogGroupName: string;
   /** The VPC resource (escape hatch). */
@@ -315,7 +323,32 @@ export class Network extends Construct {
       }
     }
 
+    if (props.ciRunners) {
+      const runnerSg = new SecurityGroup(this, "RunnerSecurityGroup", {
+        name: `${name}-ci-runners`,
+        description: `Self-hosted CI runners inside ${name}: HTTPS out, nothing in`,
+        vpcId: this.vpc.id,
+        tags: nameTag("ci-runners"),
+      });
+      // GitHub, AWS APIs, registries and the cluster API are all HTTPS; DNS and NTP use the VPC's
+      // resolver and time service, which security groups do not filter.
+      new VpcSecurityGroupEgressRule(this, "RunnerHttpsOut", {
+        securityGroupId: runnerSg.id,
+        description: "HTTPS to GitHub, AWS APIs, registries and the cluster API",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      });
+      this.runnerSecurityGroupId = runnerSg.id;
+    }
+
     this.flowLogGroupName = this.flowLogs(name, flowLogRetentionDays, props.flowLogKmsKeyArn);
+  }
+
+  /** Subnets the self-hosted CI runners live in: the private subnets (NAT egress, no public IPs). */
+  get runnerSubnetIds(): string[] {
+    return this.privateSubnetIds;
   }
 
   /** Public subnet ids, in AZ slot order. */
