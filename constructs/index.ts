@@ -12,7 +12,13 @@ export { moveResources } from "./core/moves";
 export type { PolicyDocument, PolicyStatement } from "./core/iam";
 
 // KMS
-export { EncryptionKey, cloudWatchLogsGrant } from "./kms/encryption-key";
+export {
+  EncryptionKey,
+  SOURCE_CONDITION_KEYS,
+  cloudWatchAlarmsGrant,
+  cloudWatchLogsGrant,
+  hasSourceCondition,
+} from "./kms/encryption-key";
 export type { EncryptionKeyProps, KeyServiceGrant } from "./kms/encryption-key";
 
 // Network

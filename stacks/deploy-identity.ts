@@ -78,3 +78,14 @@ export function stateKeyAliasArn(environment: EnvironmentConfig): string {
 export function stateKeyPrefixes(environment: EnvironmentConfig): string[] {
   return [`${environment.name}/`, ...(environment.ci.hostsSandboxes ? ["sandbox-"] : [])];
 }
+
+/** The GitHub-hosted runner of jobs that need no network path into an environment. */
+export const GITHUB_HOSTED_RUNNER = "ubuntu-latest";
+
+/**
+ * The runner label a CI job runs on: the environment's runner (`ci.runnerLabel`, the one with a
+ * network path to the cluster API) for stacks that talk to the cluster, a GitHub-hosted runner otherwise.
+ */
+export function runnerLabel(environment: EnvironmentConfig, talksToCluster: boolean): string {
+  return talksToCluster ? environment.ci.runnerLabel : GITHUB_HOSTED_RUNNER;
+}

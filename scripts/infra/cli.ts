@@ -16,6 +16,7 @@ import { EXIT_FAILED, EXIT_REFUSED, RefusalError, UsageError } from "./errors";
 import { Io, Runner, executePlan, renderPlan, spawnRunner } from "./executor";
 import { KNOWN_ENVIRONMENTS, checkSandboxName, environmentInventory, resolveEnvironment } from "./inventory";
 import { EnvironmentInventory, Operation, checkAllowed, dependencyOrder, planOperation } from "./planner";
+import { runnerLabel } from "../../stacks/deploy-identity";
 
 /** The project root: commands run from here (`cdktf.out/`, `plans/`, `scripts/app.cjs`). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -251,16 +252,17 @@ function diffCommand(positionals: readonly string[], values: Values, deps: CliDe
 function listEnvironments(extra: readonly string[], values: Values, deps: CliDependencies): number {
   if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(" ")}.`);
   checkOptions("environments", { ...values, "dry-run": undefined });
-  const include = ENVIRONMENT_NAMES.map((name) => ({
-    environment: name,
-    region: resolveEnvironment(name).region,
-  }));
+  const include = ENVIRONMENT_NAMES.map((name) => {
+    const environment = resolveEnvironment(name);
+    // The deploy job applies every stack, the platform's included: it runs on the environment's runner.
+    return { environment: name, region: environment.region, runner: runnerLabel(environment, true) };
+  });
   if (values.json === true) deps.io.out(JSON.stringify({ include }));
   else for (const entry of include) deps.io.out(entry.environment);
   return 0;
 }
 
-/** `stacks <env>...`: the layer stacks in dependency order, as lines or as a GitHub Actions matrix. */
+/** `stacks <env>...`: the layer stacks in dependency order, as lines or as a GitHub Actions matrix (with each stack's runner). */
 function listStacks(named: readonly string[], values: Values, deps: CliDependencies): number {
   checkOptions("stacks", { ...values, "dry-run": undefined });
   const environments = named.length > 0 ? named : ENVIRONMENT_NAMES;
@@ -271,6 +273,8 @@ function listStacks(named: readonly string[], values: Values, deps: CliDependenc
       environment: environment.name,
       stack: stack.id,
       region: environment.region,
+      // Stacks that talk to the cluster API run on the runner with a network path to it.
+      runner: runnerLabel(environment, stack.usesKubernetes),
     }));
   });
   if (values.json === true) {

@@ -38,10 +38,11 @@ describe("cluster configuration of the shipped environments", () => {
     expect(sandbox.adminRoleArns).toEqual(dev.adminRoleArns);
   });
 
-  it("keeps the endpoint private except for dev's allow-list", () => {
+  it("keeps the endpoint private except for dev's allow-list, which sandboxes follow", () => {
     expect(dev.endpointPublicAccess).toBe(true);
     expect(dev.publicAccessCidrs.length).toBeGreaterThan(0);
-    for (const cluster of [stage, prod, sandbox]) {
+    expect([sandbox.endpointPublicAccess, sandbox.publicAccessCidrs]).toEqual([true, dev.publicAccessCidrs]);
+    for (const cluster of [stage, prod]) {
       expect([cluster.endpointPublicAccess, cluster.publicAccessCidrs]).toEqual([false, []]);
     }
   });
@@ -83,7 +84,8 @@ describe("cluster configuration validation", () => {
   });
 
   it("rejects an allow-list for a private endpoint", () => {
-    expect(problem({ "cluster.endpointPublicAccess": false })).toBe(
+    const privateRunner = { "ci.apiAccess": "vpcRunner", "ci.runnerEgressCidrs": [] };
+    expect(problem({ ...privateRunner, "cluster.endpointPublicAccess": false })).toBe(
       "Environment 'dev': 'cluster.publicAccessCidrs' must be empty unless endpointPublicAccess is true, got [\"203.0.113.0/24\"]",
     );
   });

@@ -26,6 +26,17 @@ const withoutBackend = (json: TerraformJson) => {
   return { ...rest, terraform };
 };
 
+describe("bootstrap-<env>'s state key", () => {
+  it("gets the alias the layer stacks' backends name as kms_key_id (a backend cannot refer to a resource)", () => {
+    const [alias] = Object.values(local["bootstrap-dev"].resource?.aws_kms_alias ?? {}) as any[];
+    expect(alias.name).toBe("alias/terraform-state-acme-platform-tfstate-dev");
+    expect(alias.target_key_id).toMatch(/^\$\{aws_kms_key\.StateBucket_Key_\w+\.arn\}$/);
+    expect(local["dev-network"].terraform?.backend?.s3?.kms_key_id).toBe(
+      "arn:aws:kms:eu-west-1:111111111111:alias/terraform-state-acme-platform-tfstate-dev",
+    );
+  });
+});
+
 describe('bootstrap-<env> with state.bootstrapBackend "bucket"', () => {
   it("keeps its state in the environment's bucket under <env>/bootstrap-<env>.tfstate, encrypted and lock-file-locked", () => {
     expect(bucket["bootstrap-dev"].terraform?.backend).toEqual({
@@ -34,6 +45,7 @@ describe('bootstrap-<env> with state.bootstrapBackend "bucket"', () => {
         key: "dev/bootstrap-dev.tfstate",
         region: "eu-west-1",
         encrypt: true,
+        kms_key_id: "arn:aws:kms:eu-west-1:111111111111:alias/terraform-state-acme-platform-tfstate-dev",
         use_lockfile: true,
       },
     });
@@ -46,6 +58,7 @@ describe('bootstrap-<env> with state.bootstrapBackend "bucket"', () => {
         key: "stage/bootstrap-stage.tfstate",
         region: "eu-west-1",
         encrypt: true,
+        kms_key_id: "arn:aws:kms:eu-west-1:222222222222:alias/terraform-state-acme-platform-tfstate-stage",
         use_lockfile: true,
         assume_role: { role_arn: STATE_ROLE },
       },

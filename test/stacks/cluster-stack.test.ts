@@ -51,31 +51,71 @@ describe("<env>-cluster stacks", () => {
     }
   });
 
-  it.each(ENVS)("%s-cluster opens its API endpoint to the configured allow-list only", (env) => {
-    const { endpointPublicAccess, publicAccessCidrs } = configOf(env).cluster;
-    expect(eks(env).vpc_config).toMatchObject({
-      endpoint_private_access: true,
-      endpoint_public_access: endpointPublicAccess,
-    });
-    if (endpointPublicAccess) expect(eks(env).vpc_config.public_access_cidrs).toEqual(publicAccessCidrs);
-    else expect(eks(env).vpc_config).not.toHaveProperty("public_access_cidrs");
-  });
+  it.each(ENVS)(
+    "%s-cluster opens its API endpoint to the configured allow-list and runner egress only",
+    (env) => {
+      const { cluster: config, ci } = configOf(env);
+      expect(eks(env).vpc_config).toMatchObject({
+        endpoint_private_access: true,
+        endpoint_public_access: config.endpointPublicAccess,
+      });
+      const runnerEgress = ci.apiAccess === "publicEndpoint" ? ci.runnerEgressCidrs : [];
+      if (config.endpointPublicAccess) {
+        expect(eks(env).vpc_config.public_access_cidrs).toEqual([
+          ...config.publicAccessCidrs,
+          ...runnerEgress,
+        ]);
+      } else expect(eks(env).vpc_config).not.toHaveProperty("public_access_cidrs");
+    },
+  );
 
   it.each(ENVS)(
-    "%s-cluster authenticates through access entries with the environment's admin role",
+    "%s-cluster authenticates through access entries: the admin role, the deploy role (admin), the plan role (admin view)",
     (env) => {
       expect(eks(env).access_config).toEqual({
         authentication_mode: "API",
         bootstrap_cluster_creator_admin_permissions: false,
       });
-      const [admin] = configOf(env).cluster.adminRoleArns;
-      expect(admin).toContain(`::${configOf(env).accountId}:role/`);
-      expect(onlyResource(cluster(env), "aws_eks_access_entry").principal_arn).toBe(admin);
-      const association = onlyResource(cluster(env), "aws_eks_access_policy_association");
-      expect(association.policy_arn).toMatch(/AmazonEKSClusterAdminPolicy$/);
-      expect(association.access_scope).toEqual({ type: "cluster" });
+      const config = configOf(env);
+      const [admin] = config.cluster.adminRoleArns;
+      expect(admin).toContain(`::${config.accountId}:role/`);
+      const role = (name: string) => `arn:aws:iam::${config.accountId}:role/${name}`;
+      const entries = Object.entries(resourcesOf(cluster(env), "aws_eks_access_entry"));
+      const associations = Object.values(resourcesOf(cluster(env), "aws_eks_access_policy_association"));
+      const policyOf = (principal: string) => {
+        const [key] = entries.find(([, e]) => e.principal_arn === principal) ?? [];
+        const found = associations.filter(
+          (a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`,
+        );
+        expect(found.map((a) => a.access_scope)).toEqual([{ type: "cluster" }]);
+        return found[0].policy_arn.replace(/^.*\//, "");
+      };
+      expect(entries).toHaveLength(3);
+      expect(policyOf(admin)).toBe("AmazonEKSClusterAdminPolicy");
+      expect(policyOf(role(`terraform-deploy-${config.ci.githubEnvironment}`))).toBe(
+        "AmazonEKSClusterAdminPolicy",
+      );
+      expect(policyOf(role(`terraform-plan-${config.ci.githubEnvironment}`))).toBe(
+        "AmazonEKSAdminViewPolicy",
+      );
     },
   );
+
+  it("admits the CI runners' security group on 443 where the runner is inside the VPC", () => {
+    const fromRunners = (env: string) =>
+      Object.values(resourcesOf(cluster(env), "aws_vpc_security_group_ingress_rule")).filter((r) =>
+        String(r.referenced_security_group_id).includes("RunnerSecurityGroup"),
+      );
+    for (const env of ENVS) {
+      if (configOf(env).ci.apiAccess === "vpcRunner") {
+        expect(fromRunners(env)).toEqual([
+          expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443 }),
+        ]);
+        expect(fromRunners(env)[0].referenced_security_group_id).toMatch(remoteNetwork(env));
+      } else expect(fromRunners(env)).toEqual([]);
+    }
+    expect(ENVS.filter((env) => configOf(env).ci.apiAccess === "vpcRunner").length).toBeGreaterThan(0);
+  });
 
   it.each(ENVS)("%s-cluster encrypts secrets and logs everything with retention", (env) => {
     const retention = configOf(env).cluster.logRetentionDays;

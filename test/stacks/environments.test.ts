@@ -51,18 +51,23 @@ describe("synthesized stacks", () => {
     expect(stacks[id].terraform?.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
   });
 
-  it.each(layerStacks)("%s keeps encrypted, lock-file-locked state under <env>/<stack-id>.tfstate", (id) => {
-    const env = config(id);
-    expect(stacks[id].terraform?.backend).toEqual({
-      s3: {
-        bucket: env.state.bucket,
-        key: `${env.name}/${id}.tfstate`,
-        region: env.region,
-        encrypt: true,
-        use_lockfile: true,
-      },
-    });
-  });
+  it.each(layerStacks)(
+    "%s keeps state encrypted with the state key, lock-file-locked, under <env>/<stack-id>.tfstate",
+    (id) => {
+      const env = config(id);
+      expect(stacks[id].terraform?.backend).toEqual({
+        s3: {
+          bucket: env.state.bucket,
+          key: `${env.name}/${id}.tfstate`,
+          region: env.region,
+          encrypt: true,
+          // The key of the environment's state bucket, by the alias bootstrap creates (sandboxes share dev's).
+          kms_key_id: `arn:aws:kms:${env.region}:${env.accountId}:alias/terraform-state-${env.state.bucket}`,
+          use_lockfile: true,
+        },
+      });
+    },
+  );
 });
 
 describe("policy pack", () => {

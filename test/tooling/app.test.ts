@@ -27,12 +27,16 @@ function runApp(env: Record<string, string>, outdir = fs.mkdtempSync(path.join(o
 }
 
 describe("the app command", () => {
-  it("INFRA_ENVS=prod synthesizes only prod", () => {
+  it("INFRA_ENVS=prod synthesizes only prod and its account's baseline", () => {
     const run = runApp({ INFRA_ENVS: "prod" });
     expect(run.status).toBe(0);
     expect(run.stacks.length).toBeGreaterThanOrEqual(2);
-    expect(run.stacks.every((id) => id === "bootstrap-prod" || id.startsWith("prod-"))).toBe(true);
-    expect(run.stacks).toEqual(expect.arrayContaining(["bootstrap-prod", "prod-network"]));
+    const prodOnly = (id: string) =>
+      id === "bootstrap-prod" || id === "account-333333333333" || id.startsWith("prod-");
+    expect(run.stacks.every(prodOnly)).toBe(true);
+    expect(run.stacks).toEqual(
+      expect.arrayContaining(["account-333333333333", "bootstrap-prod", "prod-network"]),
+    );
   });
 
   it("INFRA_SANDBOX=alice adds the sandbox's stacks, and a re-run removes stacks no longer selected", () => {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ENVIRONMENT_NAMES, EnvironmentConfig } from "../../environments";
+import { ENVIRONMENT_NAMES, EnvironmentConfig, selectEnvironments } from "../../environments";
 import { main } from "../../scripts/infra/cli";
 import { environmentInventory } from "../../scripts/infra/inventory";
 import { EnvironmentInventory } from "../../scripts/infra/planner";
@@ -17,6 +17,7 @@ interface WorkflowStep {
 }
 interface WorkflowJob {
   readonly uses?: string;
+  readonly "runs-on"?: string | string[];
   readonly with?: Record<string, unknown>;
   readonly needs?: string | string[];
   readonly if?: string;
@@ -37,8 +38,9 @@ const read = (file: string) => fs.readFileSync(path.join(GITHUB, file), "utf8");
 const pullRequest = parse(read("workflows/pull-request.yml")) as Workflow;
 const deploy = parse(read("workflows/deploy.yml")) as Workflow;
 const deployEnvironment = parse(read("workflows/deploy-environment.yml")) as Workflow;
+const sandbox = parse(read("workflows/sandbox.yml")) as Workflow;
 /** The workflows whose jobs run steps (deploy.yml's deploy job calls deploy-environment.yml). */
-const stepWorkflows = [pullRequest, deploy, deployEnvironment];
+const stepWorkflows = [pullRequest, deploy, deployEnvironment, sandbox];
 const stepJobs = (workflow: Workflow) =>
   Object.entries(workflow.jobs).filter(([, job]) => job.uses === undefined);
 const allFiles = fs.readdirSync(path.join(GITHUB, "workflows")).map((file) => `workflows/${file}`);
@@ -163,6 +165,16 @@ describe("pull-request workflow", () => {
     expect(runs(jobs.plan)).toContain('>> "$GITHUB_STEP_SUMMARY"');
   });
 
+  it("plans without state locks (the plan roles cannot write lock files)", () => {
+    const planStep = jobs.plan.steps.find((s) => s.run?.includes("npm run infra -- plan"));
+    expect(planStep?.env?.TF_CLI_ARGS_plan).toBe("-lock=false");
+  });
+
+  it("runs each stack's plan on the runner the matrix names (the environment's runner for cluster stacks)", () => {
+    expect(jobs.plan["runs-on"]).toBe("${{ matrix.runner }}");
+    for (const id of ["test", "stacks"]) expect(jobs[id]["runs-on"]).toBe("ubuntu-latest");
+  });
+
   it("never applies or deploys", () => {
     const text = read("workflows/pull-request.yml");
     expect(text).not.toMatch(/\bapply\b|infra -- deploy|environment:/);
@@ -191,6 +203,7 @@ describe("deploy workflow", () => {
     expect(jobs.deploy.with).toEqual({
       environment: "${{ matrix.environment }}",
       region: "${{ matrix.region }}",
+      runner: "${{ matrix.runner }}",
     });
     expect(Object.keys(jobs).sort()).toEqual(["deploy", "test"]);
     for (const env of ENVIRONMENT_NAMES)
@@ -205,6 +218,10 @@ describe("deploy workflow", () => {
     const matrix = JSON.parse(out.join(""));
     expect(matrix.include.map((e: { environment: string }) => e.environment)).toEqual(ENVIRONMENT_NAMES);
     for (const entry of matrix.include) expect(entry.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+    // Each environment deploys from the runner with a network path to its cluster API.
+    for (const entry of matrix.include) {
+      expect(entry.runner).toBe(selectEnvironments({ INFRA_ENVS: entry.environment })[0].ci.runnerLabel);
+    }
   });
 
   it("deploy-environment runs in the protected GitHub environment of its input, with that environment's role", () => {
@@ -213,10 +230,12 @@ describe("deploy workflow", () => {
         inputs: {
           environment: expect.objectContaining({ required: true, type: "string" }),
           region: expect.objectContaining({ required: true, type: "string" }),
+          runner: expect.objectContaining({ required: true, type: "string" }),
         },
       },
     });
     const job = deployEnvironment.jobs.deploy;
+    expect(job["runs-on"]).toBe("${{ inputs.runner }}");
     expect(environmentOf(job)).toBe("${{ inputs.environment }}");
     expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     const [credentials] = awsCredentials(job);
@@ -226,6 +245,29 @@ describe("deploy workflow", () => {
     expect(deployStep?.run).toBe('npm run infra -- deploy "$ENVIRONMENT" --confirm "$ENVIRONMENT"');
     expect(deployStep?.env).toEqual({ ENVIRONMENT: "${{ inputs.environment }}" });
     expect(job.steps.indexOf(credentials)).toBeLessThan(job.steps.indexOf(deployStep as WorkflowStep));
+  });
+});
+
+describe("sandbox workflow", () => {
+  const job = sandbox.jobs.sandbox;
+
+  it("runs by hand only, one run per sandbox at a time, never cancelled midway", () => {
+    expect(Object.keys(sandbox.on)).toEqual(["workflow_dispatch"]);
+    expect(sandbox.concurrency).toEqual({ group: "sandbox-${{ inputs.name }}", "cancel-in-progress": false });
+  });
+
+  it("runs like its host environment: its GitHub environment, deploy role and runner", () => {
+    const environment = selectEnvironments({ INFRA_ENVS: "", INFRA_SANDBOX: "alice" })[0];
+    expect(environmentOf(job)).toBe(environment.ci.githubEnvironment);
+    expect(job["runs-on"]).toBe(environment.ci.runnerLabel);
+    expect(awsCredentials(job)[0].with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+  });
+
+  it("passes the inputs to the CLI as variables, never as code in the script", () => {
+    const step = job.steps.find((s) => s.run?.includes("infra -- sandbox"));
+    expect(step?.run).toBe('npm run infra -- sandbox "$ACTION" "$NAME"');
+    expect(step?.env).toEqual({ ACTION: "${{ inputs.action }}", NAME: "${{ inputs.name }}" });
+    expect(runs(job)).not.toContain("${{ inputs.");
   });
 });
 
@@ -241,7 +283,7 @@ describe("the CLI commands in the workflows", () => {
         ? ENVIRONMENT_NAMES.map((env) =>
             args.replaceAll('"$ENVIRONMENT"', env).replaceAll('"$STACK"', `${env}-network`),
           )
-        : [args],
+        : [args.replace('"$ACTION"', "plan").replace('"$NAME"', "alice")],
     );
   const inventories = new Map<string, EnvironmentInventory>();
   const inventory = (environment: EnvironmentConfig) => {

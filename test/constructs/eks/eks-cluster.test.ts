@@ -305,6 +305,40 @@ describe("EksCluster options", () => {
     expect(Object.keys(resourcesOf(json, "aws_eks_access_entry"))).toHaveLength(3);
   });
 
+  it("admits API clients' security groups on 443 at the control plane, by name", () => {
+    const clients = synth({ apiClientSecurityGroups: { "ci-runners": "sg-0fedcba9876543210" } });
+    const rule = bodyOf(
+      clients,
+      "aws_vpc_security_group_ingress_rule",
+      "Cluster_ControlPlaneFrom-ci-runners",
+    );
+    expect(rule).toMatchObject({
+      ip_protocol: "tcp",
+      from_port: 443,
+      to_port: 443,
+      referenced_security_group_id: "sg-0fedcba9876543210",
+      description: "ci-runners to the Kubernetes API",
+    });
+    expect(rule.security_group_id).toMatch(/aws_security_group\.Cluster_ControlPlaneSecurityGroup/);
+  });
+
+  it("grants admin view (everything readable, Secrets included) cluster-wide", () => {
+    const viewer = "arn:aws:iam::111111111111:role/terraform-plan";
+    const withViewer = synth({ accessEntries: [{ principalArn: viewer, access: "adminView" }] });
+    const association = resourceAt(
+      withViewer,
+      "aws_eks_access_policy_association",
+      "Cluster_AccessPolicy-111111111111-terraform-plan",
+    );
+    expect(association.policy_arn).toMatch(/:cluster-access-policy\/AmazonEKSAdminViewPolicy$/);
+    expect(association.access_scope).toEqual({ type: "cluster" });
+  });
+
+  it("tags what the nodes launch with nodeTags", () => {
+    const template = onlyResource(synth({ nodeTags: { environment: "dev" } }), "aws_launch_template");
+    for (const spec of template.tag_specifications) expect(spec.tags).toMatchObject({ environment: "dev" });
+  });
+
   it("attaches the extra node security groups next to the cluster's and the nodes' own", () => {
     const template = onlyResource(json, "aws_launch_template");
     expect(template.vpc_security_group_ids).toHaveLength(3);
@@ -438,7 +472,7 @@ describe("EksCluster validation", () => {
       path,
       "'accessEntries[0].access'",
       '"owner"',
-      "clusterAdmin, admin, edit, view",
+      "clusterAdmin, admin, edit, adminView, view",
     );
   });
 
@@ -499,6 +533,25 @@ describe("EksCluster validation", () => {
       "'nodeSecurityGroupIds'",
       '["database-clients"]',
       "security group ids (sg-...)",
+    );
+  });
+
+  it("rejects a malformed API client security group, naming it", () => {
+    expectErrorContaining(
+      () => build({ apiClientSecurityGroups: { "ci-runners": "runners" } }),
+      path,
+      "'apiClientSecurityGroups.ci-runners'",
+      '"runners"',
+      "must be a security group id (sg-...)",
+    );
+  });
+
+  it("rejects an API client name that cannot key a rule", () => {
+    expectErrorContaining(
+      () => build({ apiClientSecurityGroups: { "CI Runners": "sg-0fedcba9876543210" } }),
+      path,
+      "'apiClientSecurityGroups.CI Runners'",
+      "must be named with 1–63 lowercase letters, digits or '-'",
     );
   });
 

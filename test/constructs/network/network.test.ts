@@ -4,7 +4,7 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Testing } from "cdktf";
+import { TerraformOutput, Testing } from "cdktf";
 import { Network, NetworkProps } from "../../../constructs/network/network";
 import {
   expectErrorContaining,
@@ -276,6 +276,32 @@ describe("Network", () => {
       const resolved = JSON.parse(Testing.synth(stack));
       expect(Object.keys(resolved.resource.aws_db_subnet_group)).toHaveLength(1);
       expect(network.endpointSecurityGroupId).toBeUndefined();
+    });
+  });
+
+  describe("CI runners", () => {
+    it("have their own security group only when asked: HTTPS out, nothing in, in the private subnets", () => {
+      const stack = testStack();
+      const network = new Network(stack, "Network", { ...base, ciRunners: true });
+      new TerraformOutput(stack, "runner", { value: network.runnerSecurityGroupId });
+      const json = JSON.parse(Testing.synth(stack));
+      const group = resourceAt(json, "aws_security_group", "Network/RunnerSecurityGroup");
+      expect(group).toMatchObject({ name: "test-ci-runners", tags: { Name: "test-ci-runners" } });
+      const egress = Object.values(resourcesOf(json, "aws_vpc_security_group_egress_rule"));
+      expect(egress).toEqual([
+        expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" }),
+      ]);
+      expect(egress[0].security_group_id).toMatch(/aws_security_group\.Network_RunnerSecurityGroup/);
+      const ingress = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule"));
+      expect(ingress.filter((r) => String(r.security_group_id).includes("RunnerSecurityGroup"))).toEqual([]);
+      expect(json.output.runner.value).toMatch(
+        /^\$\{aws_security_group\.Network_RunnerSecurityGroup_\w+\.id\}$/,
+      );
+      expect(network.runnerSubnetIds).toEqual(network.privateSubnetIds);
+    });
+
+    it("are not provided by default", () => {
+      expect(Object.keys(resourcesOf(synth(), "aws_security_group"))).toEqual([]);
     });
   });
 

@@ -1,0 +1,106 @@
+import {
+  ENVIRONMENTS,
+  EnvironmentInput,
+  environmentProblems,
+  loadEnvironment,
+  sandboxEnvironment,
+} from "../../environments";
+import { withChanges } from "../helpers";
+
+/** The single problem reported for `environment` with `changes` (deep paths as "a.b"). */
+function problem(environment: EnvironmentInput, changes: Record<string, unknown>): string {
+  const problems = environmentProblems(withChanges(environment, changes), String(environment.name));
+  expect(problems).toHaveLength(1);
+  return problems[0];
+}
+
+describe("ci configuration of the shipped environments", () => {
+  const ci = (input: EnvironmentInput) => loadEnvironment(input).ci;
+
+  it("trusts one repository, each environment through its own GitHub environment", () => {
+    for (const name of ["dev", "stage", "prod"] as const) {
+      expect(ci(ENVIRONMENTS[name])).toMatchObject({
+        githubRepository: "acme/aws-platform",
+        githubEnvironment: name,
+      });
+    }
+  });
+
+  it("reaches stage's and prod's private API from runners in the VPC, dev's public API from a declared egress", () => {
+    expect(ci(ENVIRONMENTS.stage)).toMatchObject({
+      apiAccess: "vpcRunner",
+      runnerLabel: "stage-platform",
+      runnerEgressCidrs: [],
+    });
+    expect(ci(ENVIRONMENTS.prod)).toMatchObject({
+      apiAccess: "vpcRunner",
+      runnerLabel: "prod-platform",
+      runnerEgressCidrs: [],
+    });
+    expect(ci(ENVIRONMENTS.dev)).toMatchObject({
+      apiAccess: "publicEndpoint",
+      runnerLabel: "dev-platform",
+      runnerEgressCidrs: ["198.51.100.0/28"],
+    });
+  });
+
+  it("applies sandboxes the way dev is applied: dev's GitHub environment, runner and network model", () => {
+    expect(ci(sandboxEnvironment("alice"))).toEqual({ ...ci(ENVIRONMENTS.dev), hostsSandboxes: false });
+    expect(ci(ENVIRONMENTS.dev).hostsSandboxes).toBe(true);
+  });
+});
+
+describe("ci configuration validation", () => {
+  const dev = ENVIRONMENTS.dev;
+  const stage = ENVIRONMENTS.stage;
+
+  it.each([
+    ["ci.githubRepository", "aws-platform", "must be a GitHub repository as owner/name"],
+    ["ci.githubEnvironment", "a".repeat(41), "must be a GitHub environment name of 1–40"],
+    ["ci.apiAccess", "vpn", "must be 'vpcRunner' (private endpoint, runner in the VPC) or 'publicEndpoint'"],
+    ["ci.runnerLabel", "self hosted", "must be a GitHub Actions runner label"],
+    ["ci.operatorRoleArns", ["platform-admin"], "must be IAM role ARNs"],
+    ["ci.hostsSandboxes", "yes", "must be true or false"],
+  ])("rejects a bad %s, naming the environment, the field and the value", (field, value, allowed) => {
+    const message = problem(stage, { [field]: value });
+    expect(message).toContain(`Environment 'stage': '${field}`);
+    expect(message).toContain(allowed);
+    expect(message).toContain(JSON.stringify(Array.isArray(value) ? value[0] : value));
+  });
+
+  it("rejects a public endpoint path without the runner's egress blocks", () => {
+    expect(problem(dev, { "ci.runnerEgressCidrs": [] })).toBe(
+      "Environment 'dev': 'ci.runnerEgressCidrs' must list the runner's egress IPv4 blocks when apiAccess is 'publicEndpoint', got []",
+    );
+  });
+
+  it("rejects a public endpoint path to a private endpoint", () => {
+    expect(problem(dev, { "cluster.endpointPublicAccess": false, "cluster.publicAccessCidrs": [] })).toBe(
+      "Environment 'dev': 'cluster.endpointPublicAccess' must be true when ci.apiAccess is 'publicEndpoint' (the runner reaches the public endpoint), got false",
+    );
+  });
+
+  it("rejects runner egress blocks for a runner inside the VPC", () => {
+    expect(problem(stage, { "ci.runnerEgressCidrs": ["198.51.100.0/28"] })).toBe(
+      "Environment 'stage': 'ci.runnerEgressCidrs' must be empty when apiAccess is 'vpcRunner' (the runner reaches the private endpoint), got [\"198.51.100.0/28\"]",
+    );
+  });
+
+  it("rejects a runner egress of the whole internet", () => {
+    expect(problem(dev, { "ci.runnerEgressCidrs": ["0.0.0.0/0"] })).toBe(
+      "Environment 'dev': 'ci.runnerEgressCidrs' must not contain 0.0.0.0/0 (it would open the API endpoint to the internet), got [\"0.0.0.0/0\"]",
+    );
+  });
+
+  it("rejects a malformed runner egress block", () => {
+    expect(problem(dev, { "ci.runnerEgressCidrs": ["198.51.100.1/28"] })).toBe(
+      "Environment 'dev': 'ci.runnerEgressCidrs.0' must be IPv4 blocks with no host bits set (e.g. 198.51.100.0/28), got \"198.51.100.1/28\"",
+    );
+  });
+
+  it("rejects a sandbox that claims to host sandboxes", () => {
+    expect(problem(sandboxEnvironment("alice"), { "ci.hostsSandboxes": true })).toBe(
+      "Environment 'sandbox-alice': 'ci.hostsSandboxes' must be false for a sandbox (sandboxes are applied with their host environment's roles), got true",
+    );
+  });
+});
