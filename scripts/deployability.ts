@@ -48,15 +48,24 @@ type Json = Record<string, any>;
 
 /** A parsed GitHub Actions workflow (the parts the check reads). */
 export interface WorkflowFile {
-  readonly jobs: Record<
-    string,
-    {
-      readonly "runs-on"?: string | readonly string[];
-      readonly environment?: string | { readonly name: string };
-      readonly permissions?: Record<string, string>;
-      readonly steps?: readonly { readonly run?: string }[];
-    }
-  >;
+  readonly jobs: Record<string, WorkflowJob>;
+}
+
+/** A job of a workflow: one that runs steps, or one that calls a reusable workflow (`uses`, `with`). */
+export interface WorkflowJob {
+  readonly "runs-on"?: string | readonly string[];
+  readonly environment?: string | { readonly name: string };
+  readonly permissions?: Record<string, string>;
+  readonly steps?: readonly { readonly run?: string }[];
+  readonly uses?: string;
+  readonly with?: Record<string, unknown>;
+}
+
+/** One entry of the deploy matrix (`infra environments --json`). */
+export interface DeployMatrixEntry {
+  readonly environment: string;
+  readonly region: string;
+  readonly runner: string;
 }
 
 /** One entry of the pull-request plan matrix (`infra stacks <env>... --json`). */
@@ -76,6 +85,8 @@ export interface DeployabilityInput {
   readonly workflows: Readonly<Record<string, WorkflowFile>>;
   /** The pull-request plan matrix; environments it does not list are not planned on pull requests. */
   readonly planMatrix: readonly PlanMatrixEntry[];
+  /** The deploy matrix, whose entries the deploy workflows' `${{ matrix.* }}` expressions read. */
+  readonly deployMatrix: readonly DeployMatrixEntry[];
 }
 
 /** Every missing link of every environment; empty when each environment is deployable. */
@@ -311,19 +322,72 @@ function publicEndpointProblem(
 
 // ---- workflows ----------------------------------------------------------------------------------
 
-/** The workflow jobs that apply the environment's stacks (deploy, or the sandbox commands). */
-function applyJobs(input: DeployabilityInput, environment: EnvironmentConfig) {
-  const command = environment.sandbox
+/** A job and where it lives (workflow file and job id). */
+interface LocatedJob {
+  readonly file: string;
+  readonly id: string;
+  readonly job: WorkflowJob;
+}
+
+const EXPRESSION = /^\$\{\{\s*(inputs|matrix)\.([\w-]+)\s*\}\}$/;
+
+/**
+ * The workflow jobs that apply the environment's stacks: a job running `infra deploy <env>` (or
+ * `infra deploy "$VARIABLE"`, which applies whatever environment its caller passes), or for a
+ * sandbox `infra sandbox`.
+ */
+function applyJobs(input: DeployabilityInput, environment: EnvironmentConfig): LocatedJob[] {
+  const literal = environment.sandbox
     ? /npm run infra -- sandbox\b/
     : new RegExp(`npm run infra -- deploy ${environment.name}(\\s|$)`);
+  const variable = /npm run infra -- deploy "?\$\w+"?/;
   return Object.entries(input.workflows).flatMap(([file, workflow]) =>
     Object.entries(workflow.jobs ?? {})
-      .filter(([, job]) => (job.steps ?? []).some((step) => command.test(step.run ?? "")))
-      .map(([name, job]) => ({ name: `${file}: ${name}`, job })),
+      .filter(([, job]) =>
+        (job.steps ?? []).some(
+          (step) => literal.test(step.run ?? "") || (!environment.sandbox && variable.test(step.run ?? "")),
+        ),
+      )
+      .map(([id, job]) => ({ file, id, job })),
   );
 }
 
-const labelsOf = (runsOn: string | readonly string[] | undefined): string[] => [runsOn ?? []].flat();
+/**
+ * The values an expression of a job takes for the environment: a literal is itself; `${{ inputs.x }}`
+ * is what each caller of the (reusable) workflow passes as `x`; `${{ matrix.y }}` is the deploy
+ * matrix's `y` for the environment. Undefined when it cannot be resolved (or the environment is not
+ * in the matrix).
+ */
+function resolveForEnvironment(
+  input: DeployabilityInput,
+  located: LocatedJob,
+  value: unknown,
+  environment: EnvironmentConfig,
+  depth = 0,
+): unknown[] | undefined {
+  if (typeof value !== "string") return value === undefined ? undefined : [value];
+  const match = EXPRESSION.exec(value.trim());
+  if (!match) return [value];
+  const [, context, key] = match;
+  if (context === "matrix") {
+    const entry = input.deployMatrix.find((e) => e.environment === environment.name);
+    const resolved = entry ? (entry as unknown as Record<string, unknown>)[key] : undefined;
+    return resolved === undefined ? undefined : [resolved];
+  }
+  if (depth > 5) return undefined;
+  const callers = Object.entries(input.workflows).flatMap(([file, workflow]) =>
+    Object.entries(workflow.jobs ?? {})
+      .filter(([, job]) => job.uses === `./.github/workflows/${located.file}`)
+      .map(([id, job]) => ({ file, id, job })),
+  );
+  if (callers.length === 0) return undefined;
+  const values = callers.map((caller) =>
+    resolveForEnvironment(input, caller, caller.job.with?.[key], environment, depth + 1),
+  );
+  return values.some((v) => v === undefined) ? undefined : values.flat();
+}
+
+const labelsOf = (runsOn: unknown): unknown[] => [runsOn ?? []].flat();
 
 function applyJobProblem(
   input: DeployabilityInput,
@@ -333,16 +397,27 @@ function applyJobProblem(
   const jobs = applyJobs(input, environment);
   const what = environment.sandbox ? "infra sandbox" : `infra deploy ${environment.name}`;
   if (jobs.length === 0) return `no workflow job runs ${what}`;
-  for (const { name, job } of jobs) {
-    if (aspect === "runner" && !labelsOf(job["runs-on"]).includes(environment.ci.runnerLabel)) {
-      return `${name} runs on ${JSON.stringify(job["runs-on"])}, not on ${environment.ci.runnerLabel}, the runner with a path to the cluster API`;
+  for (const located of jobs) {
+    const name = `${located.file}: ${located.id}`;
+    const { job } = located;
+    if (aspect === "runner") {
+      const labels = labelsOf(job["runs-on"]).map((label) =>
+        resolveForEnvironment(input, located, label, environment),
+      );
+      const resolved = labels.some((l) => l === undefined) ? undefined : labels.flat();
+      if (!resolved || !resolved.includes(environment.ci.runnerLabel)) {
+        return `${name} runs on ${JSON.stringify(resolved ?? job["runs-on"])}, not on ${environment.ci.runnerLabel}, the runner with a path to the cluster API`;
+      }
     }
-    const githubEnvironment = typeof job.environment === "string" ? job.environment : job.environment?.name;
-    if (aspect === "environment" && githubEnvironment !== environment.ci.githubEnvironment) {
-      return `${name} runs in GitHub environment ${JSON.stringify(githubEnvironment)}, not ${environment.ci.githubEnvironment}, which the deploy role trusts`;
-    }
-    if (aspect === "environment" && job.permissions?.["id-token"] !== "write") {
-      return `${name} cannot request an OIDC token (permissions: id-token: write)`;
+    if (aspect === "environment") {
+      const declared = typeof job.environment === "string" ? job.environment : job.environment?.name;
+      const resolved = resolveForEnvironment(input, located, declared, environment);
+      if (!resolved || resolved.some((value) => value !== environment.ci.githubEnvironment)) {
+        return `${name} runs in GitHub environment ${JSON.stringify(resolved ?? declared)}, not ${environment.ci.githubEnvironment}, which the deploy role trusts`;
+      }
+      if (job.permissions?.["id-token"] !== "write") {
+        return `${name} cannot request an OIDC token (permissions: id-token: write)`;
+      }
     }
   }
   return undefined;

@@ -6,7 +6,8 @@
  *
  * The copy keeps `<env>`'s sizing and shape (its deltas over `base.ts`) and replaces what belongs to
  * `<env>` or to its account: the export and `name`, `accountId`, every ARN of the source account
- * (admin roles, state and deploy roles), the state bucket, the network block, and the DNS domain
+ * (admin roles, state and deploy roles), the state bucket, the network block, the sandbox host
+ * flag (`ci.hostsSandboxes`: sandboxes stay with their host), and the DNS domain
  * (dropped unless `--domain` is given: a hosted zone belongs to one account). A value that cannot
  * be derived is written as a placeholder that fails validation, so it cannot reach Terraform.
  * Nothing is written when the result would be invalid for any other reason.
@@ -206,6 +207,12 @@ function copyEnvironmentFile(
   const bucketName = renamedBucket !== bucket ? renamedBucket : `SET-ME-state-bucket-of-${request.name}`;
   if (renamedBucket === bucket) todo.push(`state.bucket: name the environment's state bucket`);
   setString(objectAt(literal, "state"), "bucket", bucketName, "state.bucket");
+
+  // Only one environment hosts the sandboxes (its GitHub environment and runner label are renamed
+  // with every other string below).
+  const ci = objectAt(literal, "ci");
+  const hosts = ci && property(ci, "hostsSandboxes");
+  if (hosts && hosts.initializer.kind === ts.SyntaxKind.TrueKeyword) replace(hosts.initializer, "false");
 
   // The domain: a hosted zone belongs to one account, so the source's never carries over.
   const platform = objectAt(literal, "platform");

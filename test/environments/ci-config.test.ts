@@ -1,5 +1,6 @@
 import {
   ENVIRONMENTS,
+  ENVIRONMENT_NAMES,
   EnvironmentInput,
   environmentProblems,
   loadEnvironment,
@@ -17,36 +18,23 @@ function problem(environment: EnvironmentInput, changes: Record<string, unknown>
 describe("ci configuration of the shipped environments", () => {
   const ci = (input: EnvironmentInput) => loadEnvironment(input).ci;
 
-  it("trusts one repository, each environment through its own GitHub environment", () => {
-    for (const name of ["dev", "stage", "prod"] as const) {
-      expect(ci(ENVIRONMENTS[name])).toMatchObject({
-        githubRepository: "acme/aws-platform",
-        githubEnvironment: name,
-      });
-    }
+  it.each(ENVIRONMENT_NAMES)("%s is deployed from its own GitHub environment, on its own runner", (name) => {
+    const config = ci(ENVIRONMENTS[name]);
+    expect(config.githubEnvironment).toBe(name);
+    expect(config.runnerLabel).toBe(`${name}-platform`);
+    expect(config.githubRepository).toBe(ENVIRONMENTS[name].repository);
   });
 
   it("reaches stage's and prod's private API from runners in the VPC, dev's public API from a declared egress", () => {
-    expect(ci(ENVIRONMENTS.stage)).toMatchObject({
-      apiAccess: "vpcRunner",
-      runnerLabel: "stage-platform",
-      runnerEgressCidrs: [],
-    });
-    expect(ci(ENVIRONMENTS.prod)).toMatchObject({
-      apiAccess: "vpcRunner",
-      runnerLabel: "prod-platform",
-      runnerEgressCidrs: [],
-    });
-    expect(ci(ENVIRONMENTS.dev)).toMatchObject({
-      apiAccess: "publicEndpoint",
-      runnerLabel: "dev-platform",
-      runnerEgressCidrs: ["198.51.100.0/28"],
-    });
+    expect(ci(ENVIRONMENTS.stage)).toMatchObject({ apiAccess: "vpcRunner", runnerEgressCidrs: [] });
+    expect(ci(ENVIRONMENTS.prod)).toMatchObject({ apiAccess: "vpcRunner", runnerEgressCidrs: [] });
+    expect(ci(ENVIRONMENTS.dev).apiAccess).toBe("publicEndpoint");
+    expect(ci(ENVIRONMENTS.dev).runnerEgressCidrs.length).toBeGreaterThan(0);
   });
 
   it("applies sandboxes the way dev is applied: dev's GitHub environment, runner and network model", () => {
     expect(ci(sandboxEnvironment("alice"))).toEqual({ ...ci(ENVIRONMENTS.dev), hostsSandboxes: false });
-    expect(ci(ENVIRONMENTS.dev).hostsSandboxes).toBe(true);
+    expect(ENVIRONMENT_NAMES.filter((name) => ci(ENVIRONMENTS[name]).hostsSandboxes)).toEqual(["dev"]);
   });
 });
 

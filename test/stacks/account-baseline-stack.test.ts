@@ -6,13 +6,13 @@ import { expectErrorContaining, withChanges } from "../helpers";
 const dev = loadEnvironment(ENVIRONMENTS.dev);
 const stage = loadEnvironment(ENVIRONMENTS.stage);
 const build = (environments: EnvironmentConfig[]) =>
-  new AccountBaselineStack(Testing.app(), "account-111111111111", { environments });
+  new AccountBaselineStack(Testing.app(), `account-${dev.accountId}`, { environments });
 
 describe("AccountBaselineStack validation", () => {
   it("rejects an account without environments", () => {
     expectErrorContaining(
       () => build([]),
-      "AccountBaselineStack 'account-111111111111'",
+      `AccountBaselineStack 'account-${dev.accountId}'`,
       "'environments' must list at least one environment of the account",
     );
   });
@@ -20,7 +20,7 @@ describe("AccountBaselineStack validation", () => {
   it("rejects environments of different accounts", () => {
     expectErrorContaining(
       () => build([dev, stage]),
-      "'environments' must share one account, got 111111111111, 222222222222",
+      `'environments' must share one account, got ${dev.accountId}, ${stage.accountId}`,
     );
   });
 
@@ -34,11 +34,15 @@ describe("AccountBaselineStack validation", () => {
 
   it("rejects two environments with the same GitHub environment (their roles would collide)", () => {
     const stageInDev = loadEnvironment(
-      withChanges(ENVIRONMENTS.stage, { accountId: "111111111111", "ci.githubEnvironment": "dev" }),
+      withChanges(ENVIRONMENTS.stage, {
+        accountId: dev.accountId,
+        "cluster.adminRoleArns": dev.cluster.adminRoleArns,
+        "ci.githubEnvironment": dev.ci.githubEnvironment,
+      }),
     );
     expectErrorContaining(
       () => build([dev, stageInDev]),
-      "'environments' must each have their own ci.githubEnvironment, shared: dev",
+      `'environments' must each have their own ci.githubEnvironment, shared: ${dev.ci.githubEnvironment}`,
     );
   });
 });
@@ -49,11 +53,11 @@ describe("AccountBaselineStack state", () => {
     const json = JSON.parse(Testing.synth(build([inBucket])));
     expect(json.terraform.backend).toEqual({
       s3: {
-        bucket: "acme-platform-tfstate-dev",
-        key: "dev/account-111111111111.tfstate",
-        region: "eu-west-1",
+        bucket: dev.state.bucket,
+        key: `dev/account-${dev.accountId}.tfstate`,
+        region: dev.region,
         encrypt: true,
-        kms_key_id: "arn:aws:kms:eu-west-1:111111111111:alias/terraform-state-acme-platform-tfstate-dev",
+        kms_key_id: `arn:aws:kms:${dev.region}:${dev.accountId}:alias/terraform-state-${dev.state.bucket}`,
         use_lockfile: true,
       },
     });

@@ -1,10 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { EnvironmentConfig, longLivedEnvironments, selectEnvironments } from "../../environments";
+import { EnvironmentConfig, longLivedEnvironments } from "../../environments";
 import {
   DEPLOY_LINKS,
   DeployLink,
+  DeployMatrixEntry,
   DeployabilityInput,
   PlanMatrixEntry,
   WorkflowFile,
@@ -15,71 +16,83 @@ import { main } from "../../scripts/infra/cli";
 import { EnvironmentInventory } from "../../scripts/infra/planner";
 import { ciRoles, stateKeyAliasArn } from "../../stacks/deploy-identity";
 import { buildApp } from "../../stacks/environment-app";
+import { ENVIRONMENTS_UNDER_TEST, configOf } from "../environments-under-test";
 import { resourcesOf, synthAppWithAnnotations } from "../helpers";
 
-// Every shipped environment, one sandbox and their account baselines, synthesized once as main.ts does.
-const environments = selectEnvironments({ INFRA_SANDBOX: "alice" });
+// Every registered environment, one sandbox and their account baselines, synthesized once as main.ts does.
+const environments = ENVIRONMENTS_UNDER_TEST;
 const { stacks, annotations } = synthAppWithAnnotations((app) =>
   buildApp(app, environments, { accountBaselines: longLivedEnvironments() }),
 );
-const byName = Object.fromEntries(environments.map((env) => [env.name, env])) as Record<
-  string,
-  EnvironmentConfig
->;
 
 const WORKFLOWS = path.join(__dirname, "..", "..", ".github", "workflows");
 const workflows: Record<string, WorkflowFile> = Object.fromEntries(
   fs.readdirSync(WORKFLOWS).map((file) => [file, parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8"))]),
 );
 
-/** The pull-request matrix exactly as the workflow computes it (`infra stacks dev stage prod --json`), from this synthesis. */
-function planMatrix(): PlanMatrixEntry[] {
+/** The stacks of one environment as the CLI's inventory describes them, from this synthesis. */
+const inventory = (environment: EnvironmentConfig): EnvironmentInventory => ({
+  name: environment.name,
+  sandbox: environment.sandbox,
+  region: environment.region,
+  stacks: Object.entries(stacks)
+    .filter(([id]) => id.startsWith(`${environment.name}-`))
+    .map(([id, json]) => ({
+      id,
+      dependencies: [],
+      usesKubernetes: Object.keys(json.provider ?? {}).some((p) => p === "kubernetes" || p === "helm"),
+      declaresVpc: "aws_vpc" in (json.resource ?? {}),
+    })),
+  clusterNames: [],
+  hasComputedClusterName: false,
+});
+
+/** A matrix exactly as the workflows compute it (`infra stacks --json`, `infra environments --json`). */
+function cliMatrix<T>(command: string): T[] {
   const out: string[] = [];
-  const inventory = (environment: EnvironmentConfig): EnvironmentInventory => ({
-    name: environment.name,
-    sandbox: environment.sandbox,
-    region: environment.region,
-    stacks: Object.entries(stacks)
-      .filter(([id]) => id.startsWith(`${environment.name}-`))
-      .map(([id, json]) => ({
-        id,
-        dependencies: [],
-        usesKubernetes: Object.keys(json.provider ?? {}).some((p) => p === "kubernetes" || p === "helm"),
-        declaresVpc: "aws_vpc" in (json.resource ?? {}),
-      })),
-    clusterNames: [],
-    hasComputedClusterName: false,
-  });
-  const status = main(["stacks", "dev", "stage", "prod", "--json"], {
+  const status = main([command, "--json"], {
     io: { out: (line) => out.push(line), err: (line) => out.push(line) },
     runner: () => {
-      throw new Error("listing stacks runs nothing");
+      throw new Error("listing runs nothing");
     },
     inventory,
   });
   expect(status).toBe(0);
   return JSON.parse(out.join("\n")).include;
 }
-const matrix = planMatrix();
-const input: DeployabilityInput = { environments, stacks, workflows, planMatrix: matrix };
+const planMatrix = cliMatrix<PlanMatrixEntry>("stacks");
+const deployMatrix = cliMatrix<DeployMatrixEntry>("environments");
+const input: DeployabilityInput = { environments, stacks, workflows, planMatrix, deployMatrix };
 
 interface Mutable {
   /** A deep copy of one synthesized stack, replacing it in the input. */
   stack(id: string): any;
   workflows: Record<string, any>;
   planMatrix: PlanMatrixEntry[];
+  deployMatrix: DeployMatrixEntry[];
 }
 
-/** The input with `change` applied to deep copies of the stacks it touches, the workflows and the matrix. */
+/** The input with `change` applied to deep copies of the stacks it touches, the workflows and the matrices. */
 function broken(change: (copy: Mutable) => void): DeployabilityInput {
   const changed: Record<string, any> = { ...stacks };
   const copy: Mutable = {
     stack: (id) => (changed[id] = structuredClone(stacks[id])),
-    ...structuredClone({ workflows, planMatrix: matrix }),
+    ...structuredClone({ workflows, planMatrix, deployMatrix }),
   };
   change(copy);
-  return { environments, stacks: changed, workflows: copy.workflows, planMatrix: copy.planMatrix };
+  return { environments, stacks: changed, ...copy };
 }
+
+// The environments the breakages use: one reached through a runner in its VPC, one through the public
+// endpoint, and the sandbox.
+const vpcEnvironment = environments.find(
+  (env) => env.ci.apiAccess === "vpcRunner" && !env.sandbox,
+) as EnvironmentConfig;
+const publicEnvironment = environments.find(
+  (env) => env.ci.apiAccess === "publicEndpoint" && !env.sandbox,
+) as EnvironmentConfig;
+const sandbox = environments.find((env) => env.sandbox) as EnvironmentConfig;
+const baselineOf = (env: EnvironmentConfig) => `account-${env.accountId}`;
 
 const entryOf = (json: any, type: string, match: (body: any) => boolean): string => {
   const found = Object.entries(json.resource?.[type] ?? {}).find(([, body]) => match(body));
@@ -88,77 +101,81 @@ const entryOf = (json: any, type: string, match: (body: any) => boolean): string
 };
 
 describe("deployability (test tier 5)", () => {
-  it("covers dev, stage, prod and a sandbox", () => {
-    expect(environments.map((env) => env.name)).toEqual(["dev", "stage", "prod", "sandbox-alice"]);
+  it("covers every registered environment and a sandbox, through both kinds of network path", () => {
+    expect(environments.filter((env) => !env.sandbox).length).toBeGreaterThanOrEqual(3);
+    expect([vpcEnvironment, publicEnvironment, sandbox].every(Boolean)).toBe(true);
   });
 
   it("every environment's applier is authorized on, and has a network path to, what its stacks talk to", () => {
     expect(formatProblems(deployabilityProblems(input))).toBe("");
   });
 
+  const roleOf = (copy: Mutable, env: EnvironmentConfig, roleName: string) => {
+    const baseline = copy.stack(baselineOf(env));
+    return baseline.resource.aws_iam_role[entryOf(baseline, "aws_iam_role", (r) => r.name === roleName)];
+  };
+  const associationOf = (copy: Mutable, env: EnvironmentConfig, roleName: string) => {
+    const cluster = copy.stack(`${env.name}-cluster`);
+    const key = entryOf(cluster, "aws_eks_access_policy_association", (a) =>
+      a.principal_arn.includes(`-${roleName.replace(/[^A-Za-z0-9_.-]/g, "-")}_`),
+    );
+    return { cluster, key };
+  };
+
   type Breakage = [environment: string, link: DeployLink, change: (copy: Mutable) => void];
   const breakages: Breakage[] = [
     [
-      "stage",
+      vpcEnvironment.name,
       "deploy-role",
       (copy) => {
-        const baseline = copy.stack("account-222222222222");
-        delete baseline.resource.aws_iam_role[
-          entryOf(baseline, "aws_iam_role", (r) => r.name === "terraform-deploy-stage")
-        ];
+        const baseline = copy.stack(baselineOf(vpcEnvironment));
+        const roleName = ciRoles(vpcEnvironment).deployRoleName;
+        delete baseline.resource.aws_iam_role[entryOf(baseline, "aws_iam_role", (r) => r.name === roleName)];
       },
     ],
     [
-      "prod",
+      vpcEnvironment.name,
       "plan-role",
       (copy) => {
-        const baseline = copy.stack("account-333333333333");
-        const role =
-          baseline.resource.aws_iam_role[
-            entryOf(baseline, "aws_iam_role", (r) => r.name === "terraform-plan-prod")
-          ];
-        role.assume_role_policy = role.assume_role_policy.replace(
-          "repo:acme/aws-platform:pull_request",
-          "repo:acme/aws-platform:ref:refs/heads/main",
-        );
+        // Trusted for pushes to main instead of pull requests.
+        const role = roleOf(copy, vpcEnvironment, ciRoles(vpcEnvironment).planRoleName);
+        role.assume_role_policy = role.assume_role_policy.replace(":pull_request", ":ref:refs/heads/main");
       },
     ],
     [
-      "sandbox-alice",
+      sandbox.name,
       "state-key",
       (copy) => {
-        delete copy.stack("sandbox-alice-data").terraform.backend.s3.kms_key_id;
+        delete copy.stack(`${sandbox.name}-data`).terraform.backend.s3.kms_key_id;
       },
     ],
     [
-      "dev",
+      publicEnvironment.name,
       "deploy-access-entry",
       (copy) => {
-        const cluster = copy.stack("dev-cluster");
-        const key = entryOf(cluster, "aws_eks_access_policy_association", (a) =>
-          a.principal_arn.includes("terraform-deploy-dev"),
+        const { cluster, key } = associationOf(
+          copy,
+          publicEnvironment,
+          ciRoles(publicEnvironment).deployRoleName,
         );
         delete cluster.resource.aws_eks_access_policy_association[key];
       },
     ],
     [
-      "stage",
+      vpcEnvironment.name,
       "plan-access-entry",
       (copy) => {
-        const cluster = copy.stack("stage-cluster");
-        const key = entryOf(cluster, "aws_eks_access_policy_association", (a) =>
-          a.principal_arn.includes("terraform-plan-stage"),
-        );
+        const { cluster, key } = associationOf(copy, vpcEnvironment, ciRoles(vpcEnvironment).planRoleName);
         cluster.resource.aws_eks_access_policy_association[key].policy_arn =
           "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
       },
     ],
     [
-      "prod",
+      vpcEnvironment.name,
       "runner-security-group",
       (copy) => {
         // The runner cannot get out: no HTTPS to GitHub, AWS or the cluster API.
-        const network = copy.stack("prod-network");
+        const network = copy.stack(`${vpcEnvironment.name}-network`);
         const key = entryOf(network, "aws_vpc_security_group_egress_rule", (r) =>
           String(r.security_group_id).includes("RunnerSecurityGroup"),
         );
@@ -166,10 +183,10 @@ describe("deployability (test tier 5)", () => {
       },
     ],
     [
-      "stage",
+      vpcEnvironment.name,
       "api-ingress-rule",
       (copy) => {
-        const cluster = copy.stack("stage-cluster");
+        const cluster = copy.stack(`${vpcEnvironment.name}-cluster`);
         const key = entryOf(
           cluster,
           "aws_vpc_security_group_ingress_rule",
@@ -179,35 +196,38 @@ describe("deployability (test tier 5)", () => {
       },
     ],
     [
-      "dev",
+      publicEnvironment.name,
       "public-endpoint-cidrs",
       (copy) => {
-        const cluster = copy.stack("dev-cluster").resource.aws_eks_cluster;
-        const [body] = Object.values(cluster) as any[];
+        const [body] = Object.values(
+          copy.stack(`${publicEnvironment.name}-cluster`).resource.aws_eks_cluster,
+        ) as any[];
+        const [runnerEgress] = publicEnvironment.ci.runnerEgressCidrs;
         body.vpc_config.public_access_cidrs = body.vpc_config.public_access_cidrs.filter(
-          (c: string) => c !== "198.51.100.0/28",
+          (c: string) => c !== runnerEgress,
         );
       },
     ],
     [
-      "prod",
+      vpcEnvironment.name,
       "workflow-runner",
-      ({ workflows: w }) => {
-        w["deploy.yml"].jobs["deploy-prod"]["runs-on"] = "ubuntu-latest";
+      ({ deployMatrix: m }) => {
+        const entry = m.find((e) => e.environment === vpcEnvironment.name);
+        Object.assign(entry as object, { runner: "ubuntu-latest" });
       },
     ],
     [
-      "sandbox-alice",
+      sandbox.name,
       "workflow-environment",
       ({ workflows: w }) => {
         w["sandbox.yml"].jobs.sandbox.environment = "sandbox";
       },
     ],
     [
-      "stage",
+      vpcEnvironment.name,
       "plan-runner",
       ({ planMatrix: m }) => {
-        const entry = m.find((e) => e.stack === "stage-platform");
+        const entry = m.find((e) => e.stack === `${vpcEnvironment.name}-platform`);
         Object.assign(entry as object, { runner: "ubuntu-latest" });
       },
     ],
@@ -227,11 +247,42 @@ describe("deployability (test tier 5)", () => {
       );
     },
   );
+
+  it("a role shared by the sandboxes fails them too: dev's plan role is the sandboxes' plan role", () => {
+    const host = environments.find((env) => env.ci.hostsSandboxes) as EnvironmentConfig;
+    const problems = deployabilityProblems(
+      broken((copy) => {
+        const role = roleOf(copy, host, ciRoles(host).planRoleName);
+        role.assume_role_policy = role.assume_role_policy.replace(":pull_request", ":ref:refs/heads/main");
+      }),
+    );
+    expect(problems.map((p) => `${p.environment} ${p.link}`)).toEqual([
+      `${host.name} plan-role`,
+      `${sandbox.name} plan-role`,
+    ]);
+  });
+
+  it("follows the reusable deploy workflow: a GitHub-hosted deploy job fails every environment it deploys", () => {
+    const problems = deployabilityProblems(
+      broken(({ workflows: w }) => {
+        w["deploy-environment.yml"].jobs.deploy["runs-on"] = "ubuntu-latest";
+      }),
+    );
+    expect(problems.map((p) => `${p.environment} ${p.link}`)).toEqual(
+      environments.filter((env) => !env.sandbox).map((env) => `${env.name} workflow-runner`),
+    );
+  });
 });
 
 describe("account baselines", () => {
-  const baseline = (account: string) => stacks[`account-${account}`];
+  const longLived = environments.filter((env) => !env.sandbox);
   const baselineIds = Object.keys(stacks).filter((id) => id.startsWith("account-"));
+  const policyOf = (env: EnvironmentConfig, name: string) =>
+    JSON.parse(
+      Object.values(resourcesOf(stacks[baselineOf(env)], "aws_iam_role_policy")).find(
+        (p) => p.name === name && p.role.includes(name === "terraform-plan" ? "PlanRole" : "DeployRole"),
+      ).policy,
+    ).Statement;
 
   it.each(baselineIds)("%s matches its snapshot", (id) => {
     expect(stacks[id]).toMatchSnapshot();
@@ -242,13 +293,9 @@ describe("account baselines", () => {
   });
 
   it("one per account, with the GitHub OIDC provider (audience sts.amazonaws.com)", () => {
-    expect(
-      Object.keys(stacks)
-        .filter((id) => id.startsWith("account-"))
-        .sort(),
-    ).toEqual(["account-111111111111", "account-222222222222", "account-333333333333"]);
-    for (const account of ["111111111111", "222222222222", "333333333333"]) {
-      expect(Object.values(resourcesOf(baseline(account), "aws_iam_openid_connect_provider"))).toEqual([
+    expect(baselineIds.sort()).toEqual([...new Set(longLived.map(baselineOf))].sort());
+    for (const id of baselineIds) {
+      expect(Object.values(resourcesOf(stacks[id], "aws_iam_openid_connect_provider"))).toEqual([
         expect.objectContaining({
           url: "https://token.actions.githubusercontent.com",
           client_id_list: ["sts.amazonaws.com"],
@@ -257,11 +304,11 @@ describe("account baselines", () => {
     }
   });
 
-  it.each(["dev", "stage", "prod"])(
+  it.each(longLived.map((env) => env.name))(
     "%s: the deploy role trusts the GitHub environment only, the plan role pull requests only",
     (name) => {
-      const env = byName[name];
-      const roles = Object.values(resourcesOf(baseline(env.accountId), "aws_iam_role"));
+      const env = configOf(name);
+      const roles = Object.values(resourcesOf(stacks[baselineOf(env)], "aws_iam_role"));
       const trustOf = (roleName: string) =>
         JSON.parse(roles.find((r) => r.name === roleName).assume_role_policy).Statement;
       const names = ciRoles(env);
@@ -269,24 +316,23 @@ describe("account baselines", () => {
       expect(github.Condition).toEqual({
         StringEquals: {
           "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-          "token.actions.githubusercontent.com:sub": `repo:acme/aws-platform:environment:${name}`,
+          "token.actions.githubusercontent.com:sub": `repo:${env.ci.githubRepository}:environment:${env.ci.githubEnvironment}`,
         },
       });
       expect(operators).toEqual({
         Sid: "Operators",
         Effect: "Allow",
-        Principal: { AWS: [`arn:aws:iam::${env.accountId}:role/platform-admin`] },
+        Principal: { AWS: env.ci.operatorRoleArns },
         Action: "sts:AssumeRole",
       });
       expect(
         trustOf(names.planRoleName)[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"],
-      ).toBe("repo:acme/aws-platform:pull_request");
+      ).toBe(`repo:${env.ci.githubRepository}:pull_request`);
     },
   );
 
   it("the plan role reads state without writing locks, and reads no object, secret or parameter data", () => {
-    const policies = Object.values(resourcesOf(baseline("222222222222"), "aws_iam_role_policy"));
-    const plan = JSON.parse(policies.find((p) => p.name === "terraform-plan").policy).Statement;
+    const plan = policyOf(vpcEnvironment, "terraform-plan");
     const allowedActions = plan
       .filter((s: any) => s.Effect === "Allow")
       .flatMap((s: any) => [s.Action].flat());
@@ -297,7 +343,7 @@ describe("account baselines", () => {
         expect.objectContaining({
           Sid: "NoDataReads",
           Effect: "Deny",
-          NotResource: ["arn:aws:s3:::acme-platform-tfstate-stage/stage/*"],
+          NotResource: [`arn:aws:s3:::${vpcEnvironment.state.bucket}/${vpcEnvironment.name}/*`],
         }),
         expect.objectContaining({ Sid: "NoSecretReads", Effect: "Deny" }),
       ]),
@@ -305,32 +351,34 @@ describe("account baselines", () => {
   });
 
   it("the deploy role may manage the stacks' IAM but never the baseline's own roles or OIDC provider", () => {
-    const policies = Object.values(resourcesOf(baseline("333333333333"), "aws_iam_role_policy"));
-    const deploy = JSON.parse(policies.find((p) => p.name === "terraform-deploy").policy).Statement;
+    const deploy = policyOf(vpcEnvironment, "terraform-deploy");
     expect(deploy.find((s: any) => s.Sid === "NotTheBaseline")).toEqual({
       Sid: "NotTheBaseline",
       Effect: "Deny",
       Action: "iam:*",
       Resource: [
-        "arn:aws:iam::333333333333:role/terraform-*",
-        "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com",
+        `arn:aws:iam::${vpcEnvironment.accountId}:role/terraform-*`,
+        `arn:aws:iam::${vpcEnvironment.accountId}:oidc-provider/token.actions.githubusercontent.com`,
       ],
     });
   });
 
-  it("dev's roles also reach the sandboxes' state, which lives in dev's bucket", () => {
-    const policies = Object.values(resourcesOf(baseline("111111111111"), "aws_iam_role_policy"));
-    const deploy = JSON.parse(policies.find((p) => p.name === "terraform-deploy").policy).Statement;
+  it("the sandboxes' host also reaches the sandboxes' state, which lives in its bucket", () => {
+    const host = longLived.find((env) => env.ci.hostsSandboxes) as EnvironmentConfig;
+    expect(host.state.bucket).toBe(sandbox.state.bucket);
+    const deploy = policyOf(host, "terraform-deploy");
     expect(deploy.find((s: any) => s.Sid === "WriteStateAndLocks").Resource).toEqual([
-      "arn:aws:s3:::acme-platform-tfstate-dev/dev/*",
-      "arn:aws:s3:::acme-platform-tfstate-dev/sandbox-*",
+      `arn:aws:s3:::${host.state.bucket}/${host.name}/*`,
+      `arn:aws:s3:::${host.state.bucket}/sandbox-*`,
     ]);
   });
 
   it("keep their own state locally until migrated, like the bootstrap stacks", () => {
-    expect(baseline("333333333333").terraform?.backend).toEqual({
-      local: { path: "../../../.bootstrap-state/account-333333333333.tfstate" },
-    });
+    for (const id of baselineIds) {
+      expect(stacks[id].terraform?.backend).toEqual({
+        local: { path: `../../../.bootstrap-state/${id}.tfstate` },
+      });
+    }
   });
 });
 
@@ -357,9 +405,9 @@ describe("review findings", () => {
         ]);
         for (const spec of template.tag_specifications) {
           expect(spec.tags).toMatchObject({
+            ...configOf(name).tags,
             environment: name,
-            "cost-center": "platform",
-            repository: "acme/aws-platform",
+            repository: configOf(name).repository,
             stack: `${name}-cluster`,
           });
         }

@@ -49,6 +49,9 @@ describe("infra env new (in a scratch copy)", () => {
     expect(written).toContain('cidr: "10.40.0.0/16"');
     expect(written).toContain('"arn:aws:iam::444444444444:role/platform-admin"');
     expect(written).toContain('hostedZoneId: "Z0QA0000000000000000001"');
+    // Its own GitHub environment (which its deploy role trusts) and runner.
+    expect(written).toContain('githubEnvironment: "qa"');
+    expect(written).toContain('runnerLabel: "qa-platform"');
     // Nothing of the source's identity is left: no string names stage (as a word) or its account.
     expect(written).not.toMatch(/"(?:[^"\n]*[.\-_/:])?stage(?:[.\-_/:][^"\n]*)?"/);
     expect(written).not.toContain(ENVIRONMENTS.stage.accountId);
@@ -59,6 +62,16 @@ describe("infra env new (in a scratch copy)", () => {
     const order: string[] = [...ENVIRONMENT_NAMES];
     order.splice(order.indexOf("stage") + 1, 0, "qa");
     expect(registry).toContain(`export const ENVIRONMENTS = { ${order.join(", ")} };`);
+  });
+
+  it("does not make a copy of the sandboxes' host a second host", () => {
+    const host = ENVIRONMENT_NAMES.find((name) => ENVIRONMENTS[name].ci.hostsSandboxes) as string;
+    expect(
+      envNew(root, "qa", "--from", host, "--account", "444444444444", "--cidr", "10.40.0.0/16").status,
+    ).toBe(0);
+    const written = read(root, "environments/qa.ts");
+    expect(written).toContain("hostsSandboxes: false");
+    expect(written).toContain(`githubEnvironment: "qa"`);
   });
 
   it("writes files prettier accepts as they are", () => {
