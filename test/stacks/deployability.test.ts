@@ -345,7 +345,16 @@ describe("account baselines", () => {
           Effect: "Deny",
           NotResource: [`arn:aws:s3:::${vpcEnvironment.state.bucket}/${vpcEnvironment.name}/*`],
         }),
-        expect.objectContaining({ Sid: "NoSecretReads", Effect: "Deny" }),
+        expect.objectContaining({
+          Sid: "NoSecretReads",
+          Effect: "Deny",
+          Action: "secretsmanager:GetSecretValue",
+        }),
+        expect.objectContaining({
+          Sid: "NoParameterReads",
+          Effect: "Deny",
+          Resource: `arn:aws:ssm:*:${vpcEnvironment.accountId}:parameter/*`,
+        }),
       ]),
     );
   });
