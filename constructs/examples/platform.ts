@@ -111,8 +111,6 @@ export function minimalPlatformAlarms(scope: Construct, database: PostgresDataba
     emails: ["orders-oncall@example.com"],
     subscribeToTopicArns: [database.alarmTopicArn],
     databaseInstanceIdentifiers: [database.identifier],
-    // No cluster here, so no load balancer controller whose ALBs could be watched.
-    loadBalancerAlarms: false,
   });
   // #endregion
   return alarms;

@@ -6,7 +6,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { DataAwsLbs } from "@cdktf/provider-aws/lib/data-aws-lbs";
-import { Fn, TerraformIterator, Token } from "cdktf";
+import { Annotations, Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson } from "../core/iam";
@@ -29,8 +29,9 @@ export interface PlatformAlarmsProps {
   readonly loadBalancerAlarms?: boolean;
   /**
    * EKS cluster whose AWS Load Balancer Controller created the ALBs to watch: the controller tags
-   * them `elbv2.k8s.aws/cluster=<name>`, so only this environment's load balancers are selected.
-   * Required while `loadBalancerAlarms` is on. @default - none
+   * them `elbv2.k8s.aws/cluster=<name>`, so only that cluster's load balancers are selected, one
+   * set of alarms each. @default - Metrics Insights queries over every ALB of the account and region
+   * (a warning at synth: another environment's load balancers in the account count too)
    */
   readonly loadBalancerClusterName?: string;
   /** ALB alarm: more 5xx responses than this per 5 minutes (load balancer or targets). @default 10 */
@@ -60,7 +61,9 @@ export const LOAD_BALANCER_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
  * another environment in the same account. Instead, the ALBs the controller of
  * `loadBalancerClusterName` created (tags `elbv2.k8s.aws/cluster` and
  * `ingress.k8s.aws/resource=LoadBalancer`) are read at plan time and get one set of alarms each: a
- * load balancer created later is covered by the next apply. Per-service SLOs belong to Prometheus.
+ * load balancer created later is covered by the next apply. Without `loadBalancerClusterName`, the
+ * alarms are Metrics Insights queries over every ALB of the account and region (with a warning).
+ * Per-service SLOs belong to Prometheus.
  */
 export class PlatformAlarms extends Construct {
   /** ARN of the alarm topic. */
@@ -106,14 +109,12 @@ export class PlatformAlarms extends Construct {
       "must be more than 0 and at most 10 seconds",
     );
     const loadBalancerAlarms = props.loadBalancerAlarms ?? true;
+    v.throwIfInvalid();
     if (loadBalancerAlarms && props.loadBalancerClusterName === undefined) {
-      v.fail(
-        "loadBalancerClusterName",
-        props.loadBalancerClusterName,
-        "must name the EKS cluster whose load balancers the ALB alarms watch (or set loadBalancerAlarms: false)",
+      Annotations.of(this).addWarning(
+        `PlatformAlarms '${this.node.path}': the ALB alarms watch every Application Load Balancer of the account and region; set loadBalancerClusterName to watch one cluster's only`,
       );
     }
-    v.throwIfInvalid();
 
     const ctx = awsContext(this);
     this.kmsKeyArn =
@@ -189,7 +190,9 @@ export class PlatformAlarms extends Construct {
       this.databaseAlarms(props.name, identifier, index, thresholds.databaseLatencySeconds),
     );
     if (loadBalancerAlarms && props.loadBalancerClusterName !== undefined) {
-      this.loadBalancerAlarms(props.name, props.loadBalancerClusterName, thresholds);
+      this.clusterLoadBalancerAlarms(props.name, props.loadBalancerClusterName, thresholds);
+    } else if (loadBalancerAlarms) {
+      this.accountLoadBalancerAlarms(props.name, thresholds);
     }
   }
 
@@ -257,7 +260,7 @@ export class PlatformAlarms extends Construct {
   }
 
   /** 5xx responses and response time of each ALB the cluster's load balancer controller created. */
-  private loadBalancerAlarms(
+  private clusterLoadBalancerAlarms(
     name: string,
     clusterName: string,
     t: { loadBalancer5xx: number; targetResponseTimeSeconds: number },
@@ -309,6 +312,41 @@ export class PlatformAlarms extends Construct {
       "Average",
       t.targetResponseTimeSeconds,
       `average target response time above ${t.targetResponseTimeSeconds} s`,
+    );
+  }
+
+  /** 5xx responses and response time over every ALB of the account and region (Metrics Insights). */
+  private accountLoadBalancerAlarms(
+    name: string,
+    t: { loadBalancer5xx: number; targetResponseTimeSeconds: number },
+  ): void {
+    const query = (id: string, sql: string, description: string, threshold: number) =>
+      this.alarm(`Alb-${id}`, {
+        alarmName: `${name}-alb-${id}`,
+        alarmDescription: `Application Load Balancers: ${description}`,
+        metricQuery: [{ id: "q1", expression: sql, period: PERIOD_SECONDS, returnData: true, label: id }],
+        comparisonOperator: "GreaterThanThreshold",
+        threshold,
+        treatMissingData: "notBreaching",
+      });
+    const schema = 'SCHEMA("AWS/ApplicationELB", LoadBalancer)';
+    query(
+      "elb-5xx",
+      `SELECT SUM(HTTPCode_ELB_5XX_Count) FROM ${schema}`,
+      `more than ${t.loadBalancer5xx} 5xx responses from the load balancers per 5 minutes`,
+      t.loadBalancer5xx,
+    );
+    query(
+      "target-5xx",
+      `SELECT SUM(HTTPCode_Target_5XX_Count) FROM ${schema}`,
+      `more than ${t.loadBalancer5xx} 5xx responses from the targets per 5 minutes`,
+      t.loadBalancer5xx,
+    );
+    query(
+      "target-response-time",
+      `SELECT AVG(TargetResponseTime) FROM ${schema}`,
+      `average target response time above ${t.targetResponseTimeSeconds} s`,
+      t.targetResponseTimeSeconds,
     );
   }
 }

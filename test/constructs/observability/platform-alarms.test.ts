@@ -1,5 +1,6 @@
 import { PlatformAlarms, PlatformAlarmsProps } from "../../../constructs/observability/platform-alarms";
-import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct } from "../../helpers";
+import { Testing } from "cdktf";
+import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct, testStack } from "../../helpers";
 
 const PROPS: PlatformAlarmsProps = {
   name: "dev",
@@ -91,6 +92,9 @@ describe("PlatformAlarms alarms", () => {
       "HTTPCode_Target_5XX_Count",
       "TargetResponseTime",
     ]);
+    const scoped = testStack();
+    new PlatformAlarms(scoped, "Alarms", PROPS);
+    expect(scoped.node.findChild("Alarms").node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
     for (const alarm of alb) {
       expect(alarm.for_each).toMatch(/^\$\{toset\(tolist\(data\.aws_lbs\.\w+\.arns\)\)\}$/);
       expect(alarm.dimensions).toEqual({ LoadBalancer: '${element(split("loadbalancer/", each.value), 1)}' });
@@ -99,14 +103,30 @@ describe("PlatformAlarms alarms", () => {
     }
   });
 
-  it("reject ALB alarms without the cluster that selects the load balancers", () => {
+  it("without a cluster, watch every ALB of the account through Metrics Insights, and warn", () => {
     const { loadBalancerClusterName: _cluster, ...withoutCluster } = PROPS;
-    expectErrorContaining(
-      () => synth(withoutCluster),
-      "PlatformAlarms",
-      "'loadBalancerClusterName' must name the EKS cluster",
-      "loadBalancerAlarms: false",
+    const stack = testStack();
+    new PlatformAlarms(stack, "Alarms", withoutCluster);
+    const accountWide = JSON.parse(Testing.synth(stack));
+    const alb = Object.values(resourcesOf(accountWide, "aws_cloudwatch_metric_alarm")).filter(
+      (a) => a.metric_query,
     );
+    expect(alb.map((a) => a.alarm_name).sort()).toEqual([
+      "dev-alb-elb-5xx",
+      "dev-alb-target-5xx",
+      "dev-alb-target-response-time",
+    ]);
+    expect(alb.find((a) => a.alarm_name === "dev-alb-elb-5xx")?.metric_query).toEqual([
+      expect.objectContaining({
+        expression: 'SELECT SUM(HTTPCode_ELB_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer)',
+      }),
+    ]);
+    expect(accountWide.data?.aws_lbs).toBeUndefined();
+    const alarms = stack.node.findChild("Alarms");
+    const warnings = alarms.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
+    expect(warnings).toEqual([
+      expect.stringContaining("set loadBalancerClusterName to watch one cluster's only"),
+    ]);
   });
 
   it("leave out what they are not given", () => {
