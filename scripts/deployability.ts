@@ -6,6 +6,12 @@
  * path. Pure: everything comes in as data, every missing link comes out as one problem naming the
  * environment and the link.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { parse } from "yaml";
+import { EnvironmentSelection, longLivedEnvironments, selectEnvironments } from "../environments";
 import { EnvironmentConfig } from "../environments/schema";
 import {
   GITHUB_OIDC_AUDIENCE,
@@ -15,7 +21,9 @@ import {
   stateKeyAliasArn,
   stateKeyAliasName,
 } from "../stacks/deploy-identity";
-import { stackIds } from "../stacks/environment-app";
+import { buildApp, stackIds } from "../stacks/environment-app";
+import { main as cli } from "./infra/cli";
+import { EnvironmentInventory } from "./infra/planner";
 
 /** The links of the deploy path, each checked on its own. */
 export const DEPLOY_LINKS = [
@@ -445,4 +453,104 @@ function planRunnerProblem(input: DeployabilityInput, environment: EnvironmentCo
   return wrong
     ? `${wrong.name} does not run on the matrix's runner (runs-on: \${{ matrix.runner }})`
     : undefined;
+}
+
+// ---- reading a synthesis ------------------------------------------------------------------------
+
+/**
+ * An environment's stacks as the `infra` CLI's inventory describes them, read from an existing
+ * synthesis (so the workflows' matrices can be computed by the CLI itself without synthesizing
+ * each environment again).
+ */
+export function inventoryFromSynthesis(
+  environment: EnvironmentConfig,
+  stacks: Readonly<Record<string, Json>>,
+): EnvironmentInventory {
+  return {
+    name: environment.name,
+    sandbox: environment.sandbox,
+    region: environment.region,
+    stacks: Object.entries(stacks)
+      .filter(([id]) => id.startsWith(`${environment.name}-`))
+      .map(([id, json]) => ({
+        id,
+        dependencies: [],
+        usesKubernetes: Object.keys(json.provider ?? {}).some((p) => p === "kubernetes" || p === "helm"),
+        declaresVpc: "aws_vpc" in (json.resource ?? {}),
+      })),
+    clusterNames: [],
+    hasComputedClusterName: false,
+  };
+}
+
+/** A matrix exactly as the workflows compute it (`infra stacks --json`, `infra environments --json`). */
+export function workflowMatrix<T>(
+  command: "stacks" | "environments",
+  stacks: Readonly<Record<string, Json>>,
+): T[] {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = cli([command, "--json"], {
+    io: { out: (line) => out.push(line), err: (line) => err.push(line) },
+    runner: () => {
+      throw new Error(`infra ${command} runs no command`);
+    },
+    inventory: (environment) => inventoryFromSynthesis(environment, stacks),
+  });
+  if (status !== 0) throw new Error(`infra ${command} --json failed:\n${err.join("\n")}`);
+  return JSON.parse(out.join("\n")).include as T[];
+}
+
+/** The parsed workflow files of a `.github/workflows` folder, by file name. */
+export function readWorkflows(dir: string): Record<string, WorkflowFile> {
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .filter((file) => /\.ya?ml$/.test(file))
+      .map((file) => [file, parse(fs.readFileSync(path.join(dir, file), "utf8")) as WorkflowFile]),
+  );
+}
+
+/**
+ * Synthesizes the selected environments with their account baselines (as `main.ts` does) into a
+ * temporary folder, reads the workflows and returns every missing link. This is what
+ * `npm run check:deploy` runs.
+ */
+export function checkDeployability(
+  selection: EnvironmentSelection,
+  workflowsDir: string,
+): { environments: string[]; problems: MissingLink[] } {
+  const environments = selectEnvironments(selection);
+  const longLived = longLivedEnvironments();
+  // A sandbox's state key is created by its host's bootstrap stack: synthesize the host too.
+  const hosts = longLived.filter(
+    (host) =>
+      !environments.some((env) => env.name === host.name) &&
+      environments.some((env) => env.sandbox && env.state.bucket === host.state.bucket),
+  );
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "deployability-"));
+  try {
+    const app = new App({ outdir, stackTraces: false, hclOutput: false });
+    buildApp(app, [...environments, ...hosts], { accountBaselines: longLived });
+    app.synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, { synthesizedStackPath: string }>;
+    };
+    const stacks: Record<string, Json> = Object.fromEntries(
+      Object.entries(manifest.stacks).map(([id, entry]) => [
+        id,
+        JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")),
+      ]),
+    );
+    const problems = deployabilityProblems({
+      environments,
+      stacks,
+      workflows: readWorkflows(workflowsDir),
+      planMatrix: workflowMatrix<PlanMatrixEntry>("stacks", stacks),
+      deployMatrix: workflowMatrix<DeployMatrixEntry>("environments", stacks),
+    });
+    return { environments: environments.map((env) => env.name), problems };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,4 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { EnvironmentConfig, longLivedEnvironments } from "../../environments";
 import {
   DEPLOY_LINKS,
@@ -8,12 +6,11 @@ import {
   DeployMatrixEntry,
   DeployabilityInput,
   PlanMatrixEntry,
-  WorkflowFile,
   deployabilityProblems,
   formatProblems,
+  readWorkflows,
+  workflowMatrix,
 } from "../../scripts/deployability";
-import { main } from "../../scripts/infra/cli";
-import { EnvironmentInventory } from "../../scripts/infra/planner";
 import { ciRoles, stateKeyAliasArn } from "../../stacks/deploy-identity";
 import { buildApp } from "../../stacks/environment-app";
 import { ENVIRONMENTS_UNDER_TEST, configOf } from "../environments-under-test";
@@ -25,43 +22,10 @@ const { stacks, annotations } = synthAppWithAnnotations((app) =>
   buildApp(app, environments, { accountBaselines: longLivedEnvironments() }),
 );
 
-const WORKFLOWS = path.join(__dirname, "..", "..", ".github", "workflows");
-const workflows: Record<string, WorkflowFile> = Object.fromEntries(
-  fs.readdirSync(WORKFLOWS).map((file) => [file, parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8"))]),
-);
-
-/** The stacks of one environment as the CLI's inventory describes them, from this synthesis. */
-const inventory = (environment: EnvironmentConfig): EnvironmentInventory => ({
-  name: environment.name,
-  sandbox: environment.sandbox,
-  region: environment.region,
-  stacks: Object.entries(stacks)
-    .filter(([id]) => id.startsWith(`${environment.name}-`))
-    .map(([id, json]) => ({
-      id,
-      dependencies: [],
-      usesKubernetes: Object.keys(json.provider ?? {}).some((p) => p === "kubernetes" || p === "helm"),
-      declaresVpc: "aws_vpc" in (json.resource ?? {}),
-    })),
-  clusterNames: [],
-  hasComputedClusterName: false,
-});
-
-/** A matrix exactly as the workflows compute it (`infra stacks --json`, `infra environments --json`). */
-function cliMatrix<T>(command: string): T[] {
-  const out: string[] = [];
-  const status = main([command, "--json"], {
-    io: { out: (line) => out.push(line), err: (line) => out.push(line) },
-    runner: () => {
-      throw new Error("listing runs nothing");
-    },
-    inventory,
-  });
-  expect(status).toBe(0);
-  return JSON.parse(out.join("\n")).include;
-}
-const planMatrix = cliMatrix<PlanMatrixEntry>("stacks");
-const deployMatrix = cliMatrix<DeployMatrixEntry>("environments");
+const workflows = readWorkflows(path.join(__dirname, "..", "..", ".github", "workflows"));
+// The matrices exactly as the workflows compute them (`infra stacks --json`, `infra environments --json`).
+const planMatrix = workflowMatrix<PlanMatrixEntry>("stacks", stacks);
+const deployMatrix = workflowMatrix<DeployMatrixEntry>("environments", stacks);
 const input: DeployabilityInput = { environments, stacks, workflows, planMatrix, deployMatrix };
 
 interface Mutable {
