@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describe } from "../constructs/core/validation";
+import { describe, didYouMean, splitSuggestion, typeMixUp } from "../constructs/core/validation";
 import { overlaps, parseCidr } from "../constructs/network/cidr";
 import { ENVIRONMENTS } from "./registry";
 import { sandboxEnvironment } from "./sandbox";
@@ -55,10 +55,49 @@ export function environmentProblems(input: unknown, label: string): string[] {
 
 function formatIssue(label: string, issue: z.core.$ZodIssue): string {
   const field = issue.path.length > 0 ? issue.path.join(".") : "(environment)";
-  const got =
-    issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : describe(issue.input);
-  const allowed = issue.code === "unrecognized_keys" ? "is not a known field" : issue.message;
-  return `Environment '${label}': '${field}' ${allowed}, got ${got}`;
+  if (issue.code === "unrecognized_keys") {
+    const suggestions = issue.keys.map((key) => didYouMean(key, knownFields(issue.path))).join("");
+    return `Environment '${label}': '${field}' is not a known field, got unknown field(s) ${issue.keys.join(", ")}${suggestions}`;
+  }
+  // A record key that failed its own check: the key's message, not zod's "Invalid key in record".
+  const message =
+    issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    const allowed = message.startsWith("Invalid input")
+      ? `a ${issue.expected}`
+      : message.replace(/^must be /, "");
+    return `Environment '${label}': '${field}' is required (${allowed})`;
+  }
+  const raw = message.startsWith("Invalid input")
+    ? `must be a ${"expected" in issue ? issue.expected : "valid value"}`
+    : message;
+  const allowedValues = issue.code === "invalid_value" ? issue.values.map((v) => v as string | number) : [];
+  const expectedString =
+    issue.code === "invalid_type" && issue.expected === "string" ? [String(issue.input)] : [];
+  const mixUp = typeMixUp(issue.input, [...allowedValues, ...expectedString]);
+  const suggestion =
+    mixUp === "" && issue.code === "invalid_value" ? didYouMean(issue.input, allowedValues.map(String)) : "";
+  const [allowed, hint] = splitSuggestion(raw);
+  return `Environment '${label}': '${field}' ${allowed}, got ${describe(issue.input)}${mixUp}${suggestion}${hint}`;
+}
+
+/** The field names the schema knows at a path (for "did you mean" on an unknown field). */
+function knownFields(at: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = environmentSchema;
+  for (const key of at) {
+    const inner = unwrap(schema);
+    if (inner instanceof z.ZodObject) schema = (inner.shape as Record<string, z.ZodType>)[String(key)];
+    else if (inner instanceof z.ZodRecord) schema = inner.valueType as z.ZodType;
+    else return [];
+  }
+  const inner = unwrap(schema);
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  if (schema instanceof z.ZodOptional) return unwrap(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodPipe) return unwrap(schema.in as z.ZodType);
+  return schema;
 }
 
 /** Validates one environment; throws a {@link ConfigurationError} listing every problem. */

@@ -13,8 +13,15 @@ import {
   MONITORING_INTERVALS,
   isPerformanceInsightsRetention,
 } from "../constructs/postgres/postgres-database";
-import { EKS_VERSIONS, POSTGRES_MAJOR_VERSIONS } from "../constructs/versions";
+import {
+  DEFAULT_POSTGRES_MAJOR_VERSION,
+  EKS_VERSIONS,
+  POSTGRES_MAJOR_VERSIONS,
+} from "../constructs/versions";
 import { IAM_ROLE_ARN } from "../constructs/core/aws-identifiers";
+import { didYouMean } from "../constructs/core/validation";
+import { postgresInstanceClasses } from "../constructs/postgres/instance-classes";
+import { awsRegions, isAvailabilityZoneOf, partitionOf } from "./catalogs/aws-regions";
 
 /** A sandbox's own name: lowercase letters and digits, 1–12 characters. */
 export const SANDBOX_NAME_PATTERN = /^[a-z0-9]{1,12}$/;
@@ -35,8 +42,10 @@ export const LONG_LIVED_NAME_RULE =
 const ENVIRONMENT_NAME_PATTERN = new RegExp(
   `^(${LONG_LIVED_NAME_PATTERN.source.slice(1, -1)}|sandbox-[a-z0-9]{1,12})$`,
 );
-const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const TAG_KEY_PATTERN = /^[\w .:/=+@-]{1,128}$/;
+
+/** The policy profile an environment must use, where its name decides it (see the schema's refinements). */
+export const REQUIRED_COMPLIANCE: Readonly<Record<string, "production">> = { prod: "production" };
 
 const vpcCidr = z.string().refine(
   (cidr) => {
@@ -109,9 +118,10 @@ const dataSchema = z.strictObject({
     majorVersion: z.literal(POSTGRES_MAJOR_VERSIONS, {
       error: `must be one of ${POSTGRES_MAJOR_VERSIONS.join(", ")} (the versions catalog)`,
     }),
-    instanceClass: z
-      .string()
-      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an RDS instance class such as 'db.t4g.micro'" }),
+    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, {
+      error: (issue) =>
+        `must be an RDS instance class such as 'db.t4g.micro'${didYouMean(issue.input, postgresInstanceClasses(DEFAULT_POSTGRES_MAJOR_VERSION))}`,
+    }),
     allocatedStorageGiB: wholeNumber(20, 65536, "GiB"),
     maxAllocatedStorageGiB: wholeNumber(22, 65536, "GiB"),
     multiAz: z.boolean({ error: "must be true or false" }),
@@ -333,7 +343,12 @@ export const environmentSchema = z
     accountId: z.string({ error: "must be a 12-digit AWS account id" }).regex(/^\d{12}$/, {
       error: "must be a 12-digit AWS account id",
     }),
-    region: z.string().regex(REGION_PATTERN, { error: "must be an AWS region such as 'eu-west-1'" }),
+    region: z
+      .string({ error: "must be an AWS region such as 'eu-west-1'" })
+      .refine((r) => awsRegions().includes(r), {
+        error: (issue) =>
+          `must be an AWS region (${awsRegions().length} known to the pinned AWS SDK, e.g. 'eu-west-1')${didYouMean(issue.input, awsRegions())}`,
+      }),
     deployRoleArn: z.string().regex(IAM_ROLE_ARN, { error: "must be an IAM role ARN" }).optional(),
     repository: z
       .string()
@@ -351,8 +366,13 @@ export const environmentSchema = z
     tags: z.record(
       z
         .string()
-        .regex(TAG_KEY_PATTERN, { error: "must be tag keys of 1–128 letters, digits, spaces or _.:/=+-@" }),
-      z.string().max(256, { error: "must be tag values of at most 256 characters" }),
+        .regex(TAG_KEY_PATTERN, { error: "must be tag keys of 1–128 letters, digits, spaces or _.:/=+-@" })
+        .refine((key) => !key.toLowerCase().startsWith("aws:"), {
+          error: "must not start with 'aws:' (a prefix AWS reserves for its own tags)",
+        }),
+      z.string({ error: "must be tag values (strings)" }).max(256, {
+        error: "must be tag values of at most 256 characters",
+      }),
     ),
   })
   .superRefine((env, ctx) => {
@@ -365,13 +385,39 @@ export const environmentSchema = z
         message: `must list exactly azCount (${env.network.azCount}) AZs`,
       });
     }
-    if (azs?.some((az) => !az.startsWith(env.region))) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["network", "availabilityZones"],
-        input: azs,
-        message: `must be AZs of the region '${env.region}'`,
+    if (awsRegions().includes(env.region)) {
+      azs?.forEach((az, index) => {
+        if (!isAvailabilityZoneOf(az, env.region)) {
+          const own = ["a", "b", "c", "d"].map((letter) => env.region + letter);
+          ctx.addIssue({
+            code: "custom",
+            path: ["network", "availabilityZones", index],
+            input: az,
+            message: `must be an Availability Zone of the region '${env.region}' (${own.slice(0, 3).join(", ")}, ...)${didYouMean(az, own)}`,
+          });
+        }
       });
+      // IAM ARNs carry their partition: a role of 'aws' cannot be assumed in 'aws-cn'.
+      const partition = partitionOf(env.region);
+      const roles: [(string | number)[], string | undefined][] = [
+        [["state", "roleArn"], env.state?.roleArn],
+        [["deployRoleArn"], env.deployRoleArn],
+        ...(env.cluster?.adminRoleArns ?? []).map((arn, i): [(string | number)[], string] => [
+          ["cluster", "adminRoleArns", i],
+          arn,
+        ]),
+      ];
+      for (const [path, arn] of roles) {
+        const arnPartition = /^arn:([\w-]+):/.exec(arn ?? "")?.[1];
+        if (arnPartition !== undefined && arnPartition !== partition) {
+          ctx.addIssue({
+            code: "custom",
+            path,
+            input: arn,
+            message: `must be an ARN of the partition '${partition}' (the region '${env.region}'), not '${arnPartition}'`,
+          });
+        }
+      }
     }
     // EKS access entries take principals of the cluster's own account only.
     const accountId = env.accountId;
@@ -386,6 +432,35 @@ export const environmentSchema = z
         });
       }
     });
+    const requiredProfile = REQUIRED_COMPLIANCE[env.name];
+    if (requiredProfile !== undefined && env.compliance !== requiredProfile) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["compliance"],
+        input: env.compliance,
+        message: `must be '${requiredProfile}' for the environment named '${env.name}' (a copied file keeps its source's weaker profile)`,
+      });
+    }
+    if (env.compliance === "production" && (env.platform?.alarmEmails ?? []).length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["platform", "alarmEmails"],
+        input: env.platform?.alarmEmails,
+        message:
+          "must name at least one subscriber on the production profile (alarms nobody receives page nobody)",
+      });
+    }
+    const pg = env.data?.postgres;
+    const classes = postgresInstanceClasses(pg?.majorVersion ?? 0);
+    const wellFormed = /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(pg?.instanceClass ?? "");
+    if (pg !== undefined && wellFormed && classes.length > 0 && !classes.includes(pg.instanceClass)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["data", "postgres", "instanceClass"],
+        input: pg.instanceClass,
+        message: `must be an instance class RDS offers for PostgreSQL ${pg.majorVersion} (constructs/postgres/instance-class-catalog.json)${didYouMean(pg.instanceClass, classes)}`,
+      });
+    }
     if ((env.compliance === "sandbox") !== env.sandbox) {
       ctx.addIssue({
         code: "custom",

@@ -17,7 +17,10 @@ export class ConstructValidationError extends Error {
   ) {
     super(
       problems
-        .map((p) => `${constructName} '${path}': '${p.prop}' ${p.allowed}, got ${describe(p.value)}`)
+        .map((p) => {
+          const [allowed, hint] = splitSuggestion(p.allowed);
+          return `${constructName} '${path}': '${p.prop}' ${allowed}, got ${describe(p.value)}${hint}`;
+        })
         .join("\n"),
     );
     this.name = "ConstructValidationError";
@@ -78,4 +81,70 @@ export class PropValidator {
       throw new ConstructValidationError(this.constructName, this.scope.node.path, this.problems);
     }
   }
+}
+
+/** The edit distance between two strings (insertions, deletions, substitutions and swaps of neighbours). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
+}
+
+/**
+ * The allowed value nearest to `value` (case-insensitive edit distance), when it is close enough to
+ * be a plausible typo: at most a third of the longer string's length. Undefined otherwise.
+ */
+export function nearestValue(value: unknown, allowed: readonly string[]): string | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const given = String(value).toLowerCase();
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of allowed) {
+    const distance = editDistance(given, candidate.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { candidate, distance };
+  }
+  if (best === undefined) return undefined;
+  return best.distance <= Math.max(1, Math.floor(Math.max(given.length, best.candidate.length) / 3))
+    ? best.candidate
+    : undefined;
+}
+
+/**
+ * "; did you mean "x"?" for the allowed value nearest to `value` (see {@link nearestValue}), or an
+ * empty string: appended to a validation message so that every catalog check suggests the same way.
+ */
+export function didYouMean(value: unknown, allowed: readonly string[]): string {
+  const nearest = nearestValue(value, allowed);
+  return nearest === undefined || nearest === value ? "" : `; did you mean ${JSON.stringify(nearest)}?`;
+}
+
+/**
+ * What to write instead when a value has the wrong JSON type but the right text: `1.35` for the
+ * string "1.35", or "20" for the number 20. Empty when the mix-up is not that simple.
+ */
+export function typeMixUp(value: unknown, allowed: readonly (string | number)[]): string {
+  if (typeof value === "number" && allowed.includes(String(value))) {
+    return ` (a number); write ${JSON.stringify(String(value))}`;
+  }
+  if (typeof value === "string" && allowed.includes(Number(value)) && value.trim() !== "") {
+    return ` (a string); write ${Number(value)}`;
+  }
+  return "";
+}
+
+/**
+ * Splits a message built with {@link didYouMean} into what is allowed and the suggestion, so that
+ * the suggestion can follow the value: `'x' must be ..., got "y"; did you mean "z"?`.
+ */
+export function splitSuggestion(message: string): [string, string] {
+  const at = message.lastIndexOf("; did you mean ");
+  return at >= 0 && message.endsWith("?") ? [message.slice(0, at), message.slice(at)] : [message, ""];
 }

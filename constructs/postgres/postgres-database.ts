@@ -13,7 +13,7 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
 import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
-import { PropValidator, isUnresolved, nameFromId } from "../core/validation";
+import { PropValidator, didYouMean, isUnresolved, nameFromId } from "../core/validation";
 import {
   EncryptionKey,
   KeyServiceGrant,
@@ -22,6 +22,11 @@ import {
 } from "../kms/encryption-key";
 import { Network } from "../network/network";
 import { DEFAULT_POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSIONS } from "../versions";
+import {
+  POSTGRES_INSTANCE_CLASS_CATALOG,
+  isPostgresInstanceClass,
+  postgresInstanceClasses,
+} from "./instance-classes";
 import {
   MIN_WINDOW_MINUTES,
   TimeWindow,
@@ -232,12 +237,22 @@ export class PostgresDatabase extends Construct {
       (m) => (POSTGRES_MAJOR_VERSIONS as readonly number[]).includes(m),
       `must be one of ${POSTGRES_MAJOR_VERSIONS.join(", ")} (the versions catalog)`,
     );
-    v.check(
-      "instanceClass",
-      instanceClass,
-      (c) => INSTANCE_CLASS_PATTERN.test(c),
-      "must be an RDS instance class such as 'db.t4g.micro' or 'db.r7g.large'",
-    );
+    if (
+      v.check(
+        "instanceClass",
+        instanceClass,
+        (c) => INSTANCE_CLASS_PATTERN.test(c),
+        `must be an RDS instance class such as 'db.t4g.micro' or 'db.r7g.large'${didYouMean(instanceClass, postgresInstanceClasses(majorVersion))}`,
+      ) &&
+      postgresInstanceClasses(majorVersion).length > 0
+    ) {
+      v.check(
+        "instanceClass",
+        instanceClass,
+        (c) => isPostgresInstanceClass(c, majorVersion),
+        `must be an instance class RDS offers for PostgreSQL ${majorVersion} (constructs/postgres/instance-class-catalog.json, ${POSTGRES_INSTANCE_CLASS_CATALOG.retrieved})${didYouMean(instanceClass, postgresInstanceClasses(majorVersion))}`,
+      );
+    }
     const storageOk = v.check(
       "allocatedStorageGiB",
       allocatedStorageGiB,
@@ -346,8 +361,10 @@ export class PostgresDatabase extends Construct {
     v.check(
       "cpuAlarmThresholdPercent",
       thresholds.cpuPercent,
-      (p) => p > 0 && p <= 100,
-      "must be a percentage above 0 and at most 100",
+      (p) => p >= 1 && p <= 100,
+      thresholds.cpuPercent > 0 && thresholds.cpuPercent < 1
+        ? `must be a percentage from 1 to 100, not a fraction (write ${Math.round(thresholds.cpuPercent * 100)} for ${Math.round(thresholds.cpuPercent * 100)}%)`
+        : "must be a percentage from 1 to 100",
     );
     v.check(
       "freeStorageAlarmThresholdGiB",

@@ -166,7 +166,7 @@ describe("cluster configuration validation", () => {
 
   it("rejects an unknown capacity type", () => {
     expect(problem({ "cluster.nodeGroups.general.capacityType": "SPOT" })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.capacityType' must be 'onDemand' or 'spot', got \"SPOT\"",
+      "Environment 'dev': 'cluster.nodeGroups.general.capacityType' must be 'onDemand' or 'spot', got \"SPOT\"; did you mean \"spot\"?",
     );
   });
 
@@ -180,7 +180,7 @@ describe("cluster configuration validation", () => {
     expect(
       problem({ "cluster.nodeGroups.general.taints": [{ key: "dedicated", effect: "NO_SCHEDULE" }] }),
     ).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.taints.0.effect' must be 'NoSchedule', 'NoExecute' or 'PreferNoSchedule', got \"NO_SCHEDULE\"",
+      "Environment 'dev': 'cluster.nodeGroups.general.taints.0.effect' must be 'NoSchedule', 'NoExecute' or 'PreferNoSchedule', got \"NO_SCHEDULE\"; did you mean \"NoSchedule\"?",
     );
   });
 
@@ -192,7 +192,7 @@ describe("cluster configuration validation", () => {
 
   it("rejects unknown cluster fields", () => {
     expect(problem({ "cluster.endpointPublic": true })).toBe(
-      "Environment 'dev': 'cluster' is not a known field, got unknown field(s) endpointPublic",
+      "Environment 'dev': 'cluster' is not a known field, got unknown field(s) endpointPublic; did you mean \"endpointPublicAccess\"?",
     );
   });
 });

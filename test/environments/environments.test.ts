@@ -87,9 +87,9 @@ describe("environment validation", () => {
     ["network.availabilityZones", ["eu-west-1a"], "must list exactly azCount (2) AZs", '["eu-west-1a"]'],
     [
       "network.availabilityZones",
-      ["us-east-1a", "us-east-1b"],
-      "must be AZs of the region 'eu-west-1'",
-      "us-east-1a",
+      ["eu-west-1a", "eu-west-2b"],
+      "must be an Availability Zone of the region 'eu-west-1'",
+      '"eu-west-2b"; did you mean "eu-west-1b"?',
     ],
     ["name", "Prod", "must be a long-lived environment name", '"Prod"'],
     ["name", "sandbox", "must be a long-lived environment name", '"sandbox"'],

@@ -582,7 +582,7 @@ describe("PostgresDatabase: validation", () => {
       "cpuAlarmThresholdPercent",
       { cpuAlarmThresholdPercent: 150 },
       "got 150",
-      "must be a percentage above 0 and at most 100",
+      "must be a percentage from 1 to 100",
     ],
     [
       "freeStorageAlarmThresholdGiB",

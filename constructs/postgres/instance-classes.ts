@@ -1,0 +1,28 @@
+import catalog from "./instance-class-catalog.json";
+import { POSTGRES_MAJOR_VERSIONS } from "../versions";
+
+/**
+ * The RDS for PostgreSQL instance class catalog (instance-class-catalog.json): a vendored, dated copy of
+ * what RDS offers per major version, regenerated with `node scripts/refresh-catalogs.cjs` by someone
+ * with AWS credentials (it runs `aws rds describe-orderable-db-instance-options`).
+ */
+export const POSTGRES_INSTANCE_CLASS_CATALOG: {
+  readonly source: string;
+  readonly retrieved: string;
+  readonly majorVersions: Readonly<Record<string, readonly string[]>>;
+} = catalog;
+
+/** The instance classes RDS offers for a PostgreSQL major version (empty for a version outside the catalog). */
+export function postgresInstanceClasses(majorVersion: number): readonly string[] {
+  return POSTGRES_INSTANCE_CLASS_CATALOG.majorVersions[String(majorVersion)] ?? [];
+}
+
+/** True when RDS offers `instanceClass` for PostgreSQL `majorVersion`. */
+export function isPostgresInstanceClass(instanceClass: string, majorVersion: number): boolean {
+  return postgresInstanceClasses(majorVersion).includes(instanceClass);
+}
+
+/** The major versions of the versions catalog that the instance class catalog covers (the tests expect all). */
+export const CATALOGUED_POSTGRES_VERSIONS: readonly number[] = POSTGRES_MAJOR_VERSIONS.filter(
+  (v) => postgresInstanceClasses(v).length > 0,
+);

@@ -1,0 +1,81 @@
+"use strict";
+/**
+ * Regenerates constructs/postgres/instance-class-catalog.json (the RDS for PostgreSQL instance classes per
+ * major version) from the RDS API: `aws rds describe-orderable-db-instance-options --engine postgres`
+ * for every major version of the versions catalog. Needs AWS credentials that may call
+ * rds:DescribeOrderableDBInstanceOptions; the region is AWS_REGION (default us-east-1, which offers
+ * every class). Review the diff before committing: a class that disappears breaks environments using it.
+ *
+ *   node scripts/refresh-catalogs.cjs [--region <region>] [--dry-run]
+ */
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const CATALOG = path.join(__dirname, "..", "constructs", "postgres", "instance-class-catalog.json");
+const MAJOR_VERSIONS = [16, 17, 18]; // constructs/versions.ts POSTGRES_MAJOR_VERSIONS
+
+function main(argv, catalogFile = CATALOG) {
+  const regionAt = argv.indexOf("--region");
+  const region = regionAt >= 0 ? argv[regionAt + 1] : (process.env.AWS_REGION ?? "us-east-1");
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region ?? "")) {
+    process.stderr.write(
+      `refresh-catalogs: --region must be an AWS region such as us-east-1, got ${JSON.stringify(region)}\n`,
+    );
+    return 2;
+  }
+  const previous = JSON.parse(fs.readFileSync(catalogFile, "utf8"));
+  const majorVersions = {};
+  for (const major of MAJOR_VERSIONS) {
+    const args = [
+      "rds",
+      "describe-orderable-db-instance-options",
+      "--engine",
+      "postgres",
+      "--region",
+      region,
+      "--query",
+      `OrderableDBInstanceOptions[?starts_with(EngineVersion, '${major}.')].DBInstanceClass`,
+      "--output",
+      "json",
+    ];
+    if (argv.includes("--dry-run")) {
+      process.stdout.write(
+        `aws ${args.map((a) => (/[\s?[\]']/.test(a) ? JSON.stringify(a) : a)).join(" ")}\n`,
+      );
+      continue;
+    }
+    let output;
+    try {
+      output = execFileSync("aws", args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    } catch (error) {
+      process.stderr.write(
+        `refresh-catalogs: aws rds describe-orderable-db-instance-options failed for PostgreSQL ${major} (${error.status ?? error.code}); the catalog is unchanged\n`,
+      );
+      return 1;
+    }
+    const classes = [...new Set(JSON.parse(output))].sort();
+    if (classes.length === 0) {
+      process.stderr.write(
+        `refresh-catalogs: RDS lists no instance class for PostgreSQL ${major} in ${region}; the catalog is unchanged\n`,
+      );
+      return 1;
+    }
+    majorVersions[String(major)] = classes;
+  }
+  if (argv.includes("--dry-run")) return 0;
+  const catalog = {
+    ...previous,
+    source: `aws rds describe-orderable-db-instance-options --engine postgres --region ${region}`,
+    retrieved: new Date().toISOString().slice(0, 10),
+    majorVersions,
+  };
+  fs.writeFileSync(catalogFile, `${JSON.stringify(catalog, null, 2)}\n`);
+  process.stdout.write(
+    `refresh-catalogs: wrote ${path.relative(process.cwd(), catalogFile)} (${MAJOR_VERSIONS.map((m) => `${m}: ${majorVersions[m].length}`).join(", ")} classes)\n`,
+  );
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
+module.exports = { main, CATALOG };
