@@ -2,11 +2,11 @@ import { z } from "zod";
 import { describe, didYouMean, splitSuggestion, typeMixUp } from "../constructs/core/validation";
 import { overlaps, parseCidr } from "../constructs/network/cidr";
 import { ENVIRONMENTS } from "./registry";
-import { sandboxEnvironment } from "./sandbox";
+import { sandboxCidrCollisions, sandboxEnvironment } from "./sandbox";
 import { EnvironmentConfig, EnvironmentInput, SANDBOX_NAME_PATTERN, environmentSchema } from "./schema";
 
 export * from "./schema";
-export { sandboxEnvironment } from "./sandbox";
+export { SANDBOX_CIDR_POOL, sandboxCidr, sandboxCidrCollisions, sandboxEnvironment } from "./sandbox";
 export { ENVIRONMENTS } from "./registry";
 
 /** A registered long-lived environment's name. */
@@ -147,17 +147,20 @@ export function selectEnvironments(
       );
     }
   }
+  const sandboxes: string[] = [];
   for (const sandbox of new Set(splitList(selection.INFRA_SANDBOX ?? ""))) {
     const problem = sandboxNameProblem(sandbox, defined);
-    if (problem === undefined) inputs.push(sandboxEnvironment(sandbox));
+    if (problem === undefined) sandboxes.push(sandbox);
     else problems.push(`INFRA_SANDBOX: ${problem}`);
   }
+  inputs.push(...sandboxes.map((sandbox) => sandboxEnvironment(sandbox, defined)));
+  problems.push(...sandboxCidrCollisions(sandboxes, defined));
   if (inputs.length === 0 && problems.length === 0) {
     problems.push("INFRA_ENVS: no environment selected; name at least one or set INFRA_SANDBOX");
   }
 
   for (const input of inputs) problems.push(...environmentProblems(input, String(input.name)));
-  problems.push(...registryProblems(defined));
+  problems.push(...registryProblems(defined), ...stackIdProblems(inputs));
   if (problems.length > 0) throw new ConfigurationError(problems);
   return inputs.map((input) => environmentSchema.parse(input));
 }
@@ -217,4 +220,28 @@ function overlappingNetworks(environments: readonly EnvironmentInput[]): string[
     }
   });
   return problems;
+}
+
+/** The stack ids an environment synthesizes (DESIGN.md §1): a contract for CLI globs and state keys. */
+function stackIdsOf(name: string): string[] {
+  return [`${name}-network`, `${name}-cluster`, `${name}-data`, `${name}-platform`, `bootstrap-${name}`];
+}
+
+/** Two selected environments must never synthesize the same stack (one would overwrite the other's state). */
+export function stackIdProblems(inputs: readonly EnvironmentInput[]): string[] {
+  const owners = new Map<string, string>();
+  const problems = new Set<string>();
+  for (const input of inputs) {
+    for (const id of stackIdsOf(String(input.name))) {
+      const owner = owners.get(id);
+      if (owner !== undefined) {
+        problems.add(
+          `Environment '${input.name}': 'name' must be unique among the selected environments: ${describe(input.name)} would synthesize the stacks of another selected environment (${id}, ...)`,
+        );
+      } else {
+        owners.set(id, String(input.name));
+      }
+    }
+  }
+  return [...problems];
 }

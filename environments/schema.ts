@@ -140,7 +140,7 @@ const dataSchema = z.strictObject({
   }),
   buckets: z.strictObject({
     versioned: z.boolean({ error: "must be true or false" }),
-    noncurrentVersionExpirationDays: wholeNumber(1, 3650, "days"),
+    noncurrentVersionExpirationDays: wholeNumber(1, 3650, "days").optional(),
     logExpirationDays: wholeNumber(1, 3650, "days"),
     accessLogging: z.boolean({ error: "must be true or false" }),
   }),
@@ -459,6 +459,28 @@ export const environmentSchema = z
         path: ["data", "postgres", "instanceClass"],
         input: pg.instanceClass,
         message: `must be an instance class RDS offers for PostgreSQL ${pg.majorVersion} (constructs/postgres/instance-class-catalog.json)${didYouMean(pg.instanceClass, classes)}`,
+      });
+    }
+    const buckets = env.data?.buckets;
+    if (buckets !== undefined && buckets.versioned && buckets.noncurrentVersionExpirationDays === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["data", "buckets", "noncurrentVersionExpirationDays"],
+        input: undefined,
+        message: "is required when versioned is true (a whole number of days from 1 to 3650)",
+      });
+    }
+    if (
+      buckets !== undefined &&
+      !buckets.versioned &&
+      buckets.noncurrentVersionExpirationDays !== undefined
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["data", "buckets", "noncurrentVersionExpirationDays"],
+        input: buckets.noncurrentVersionExpirationDays,
+        message:
+          "must not be set when versioned is false (an unversioned bucket keeps no noncurrent versions)",
       });
     }
     if ((env.compliance === "sandbox") !== env.sandbox) {

@@ -12,7 +12,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PolicyDocument, PolicyStatement, policyDocument, policyJson } from "../core/iam";
-import { PropValidator, nameFromId } from "../core/validation";
+import { PropValidator, isUnresolved, nameFromId } from "../core/validation";
 import { EncryptionKey } from "../kms/encryption-key";
 
 /** Server-side encryption: SSE-KMS with a bucket key, or SSE-S3 (AES-256 with S3-managed keys). */
@@ -69,6 +69,51 @@ export function isValidBucketName(name: string): boolean {
     !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
     !/(-s3alias|--ol-s3|--x-s3|\.mrap)$/.test(name)
   );
+}
+
+/**
+ * Condition keys that make a statement non-public for S3 Block Public Access when they pin a fixed
+ * value (Amazon S3 User Guide, "The meaning of public").
+ */
+const NON_PUBLIC_CONDITION_KEYS = [
+  "aws:sourcearn",
+  "aws:sourcevpc",
+  "aws:sourcevpce",
+  "aws:sourceowner",
+  "aws:sourceaccount",
+  "aws:sourceip",
+  "aws:principalaccount",
+  "aws:principalarn",
+  "aws:principalorgid",
+  "aws:principalservicename",
+  "aws:userid",
+  "s3:dataaccesspointarn",
+  "s3:dataaccesspointaccount",
+];
+
+/**
+ * Why Block Public Access would refuse a bucket-policy statement (an Allow to everyone, `*` or
+ * `{ AWS: "*" }`, without a condition that pins the caller), or undefined when it is not public.
+ */
+export function publicStatementProblem(statement: PolicyStatement): string | undefined {
+  if (statement.Effect !== "Allow") return undefined;
+  const principals =
+    statement.Principal === "*"
+      ? ["*"]
+      : Object.values(statement.Principal ?? {}).flatMap((p) => (Array.isArray(p) ? p : [p as string]));
+  if (!principals.some((p) => p === "*" || /^arn:[\w-]+:iam::\*:/.test(p))) return undefined;
+  const pinned = Object.values(statement.Condition ?? {}).some((block) =>
+    Object.entries(block).some(
+      ([key, value]) =>
+        NON_PUBLIC_CONDITION_KEYS.includes(key.toLowerCase()) &&
+        ![value]
+          .flat()
+          .some((v) => v === "*" || v === "0.0.0.0/0" || v === "::/0" || v === true || v === false),
+    ),
+  );
+  return pinned
+    ? undefined
+    : "must not grant access to everyone (Principal '*'): Block Public Access is always on and refuses a public bucket policy; name the principals, or pin the caller with a condition such as aws:SourceVpce, aws:SourceArn or aws:PrincipalOrgID";
 }
 
 /**
@@ -132,8 +177,8 @@ export class ObjectStorage extends Construct {
       );
     days("noncurrentVersionExpirationDays", noncurrentDays);
     days("abortIncompleteUploadDays", abortDays);
-    days("expirationDays", props.expirationDays);
-    days("intelligentTieringAfterDays", props.intelligentTieringAfterDays);
+    const expirationOk = days("expirationDays", props.expirationDays);
+    const tieringOk = days("intelligentTieringAfterDays", props.intelligentTieringAfterDays);
     v.check(
       "accessLogBucketName",
       props.accessLogBucketName,
@@ -158,6 +203,33 @@ export class ObjectStorage extends Construct {
       (f) => !(f && props.preventDestroy),
       "cannot be combined with preventDestroy",
     );
+    // Lifecycle coherence: objects must not expire before (or when) they move to another storage
+    // class, and a noncurrent-version rule means nothing without versioning.
+    if (
+      expirationOk &&
+      tieringOk &&
+      props.expirationDays !== undefined &&
+      props.intelligentTieringAfterDays !== undefined &&
+      !isUnresolved(props.expirationDays) &&
+      !isUnresolved(props.intelligentTieringAfterDays)
+    ) {
+      v.check(
+        "expirationDays",
+        props.expirationDays,
+        (d) => d > props.intelligentTieringAfterDays!,
+        `must be greater than intelligentTieringAfterDays (${props.intelligentTieringAfterDays}): objects would expire before they move to Intelligent-Tiering`,
+      );
+    }
+    v.check(
+      "noncurrentVersionExpirationDays",
+      props.noncurrentVersionExpirationDays,
+      (d) => d === undefined || versioned,
+      "can only be set on a versioned bucket (versioned: false keeps no noncurrent versions)",
+    );
+    (props.policyStatements ?? []).forEach((statement, index) => {
+      const problem = publicStatementProblem(statement);
+      if (problem !== undefined) v.fail(`policyStatements.${index}`, statement.Principal, problem);
+    });
     v.throwIfInvalid();
 
     this.bucket = new S3Bucket(this, "Bucket", {
