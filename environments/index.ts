@@ -62,6 +62,9 @@ function formatIssue(label: string, issue: z.core.$ZodIssue): string {
   // A record key that failed its own check: the key's message, not zod's "Invalid key in record".
   const message =
     issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
+  if (issue.code === "custom" && issue.input === undefined && message.startsWith("is required")) {
+    return `Environment '${label}': '${field}' ${message}`;
+  }
   if (issue.code === "invalid_type" && issue.input === undefined) {
     const allowed = message.startsWith("Invalid input")
       ? `a ${issue.expected}`
@@ -71,7 +74,7 @@ function formatIssue(label: string, issue: z.core.$ZodIssue): string {
   const raw = message.startsWith("Invalid input")
     ? `must be a ${"expected" in issue ? issue.expected : "valid value"}`
     : message;
-  const allowedValues = issue.code === "invalid_value" ? issue.values.map((v) => v as string | number) : [];
+  const allowedValues = allowedValuesOf(issue);
   const expectedString =
     issue.code === "invalid_type" && issue.expected === "string" ? [String(issue.input)] : [];
   const mixUp = typeMixUp(issue.input, [...allowedValues, ...expectedString]);
@@ -79,6 +82,13 @@ function formatIssue(label: string, issue: z.core.$ZodIssue): string {
     mixUp === "" && issue.code === "invalid_value" ? didYouMean(issue.input, allowedValues.map(String)) : "";
   const [allowed, hint] = splitSuggestion(raw);
   return `Environment '${label}': '${field}' ${allowed}, got ${describe(issue.input)}${mixUp}${suggestion}${hint}`;
+}
+
+/** The literal values an issue allows (an enum, a literal, or a union of literals such as `2 | 3`). */
+function allowedValuesOf(issue: z.core.$ZodIssue): (string | number)[] {
+  if (issue.code === "invalid_value") return issue.values.map((v) => v as string | number);
+  if (issue.code === "invalid_union") return issue.errors.flat().flatMap((inner) => allowedValuesOf(inner));
+  return [];
 }
 
 /** The field names the schema knows at a path (for "did you mean" on an unknown field). */

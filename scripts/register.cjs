@@ -21,13 +21,41 @@ function transpile(source, filename) {
     return fs.readFileSync(cached, "utf8");
   } catch {
     swc ??= require("@swc/core");
-    const { code } = swc.transformSync(source, { ...options, filename });
+    let code;
+    try {
+      ({ code } = swc.transformSync(source, { ...options, filename }));
+    } catch (error) {
+      throw syntaxError(error, filename);
+    }
     fs.mkdirSync(cacheDir, { recursive: true });
     const partial = `${cached}.${process.pid}`;
     fs.writeFileSync(partial, code);
     fs.renameSync(partial, cached);
     return code;
   }
+}
+
+const root = path.join(__dirname, "..");
+const environmentsDir = path.join(root, "environments") + path.sep;
+
+/**
+ * swc's parse error as a user reads it: `file:line: what is wrong`, then swc's code frame, without
+ * swc's native backtrace or a JavaScript stack. In an environment file it is a configuration error
+ * (named so, and the app prints its message alone); elsewhere a SyntaxError.
+ */
+function syntaxError(error, filename) {
+  const text = String((error && error.message) || error);
+  const what = /^\s*x (.+)$/m.exec(text)?.[1] ?? "cannot be parsed";
+  const line = /,-\[.*:(\d+):\d+\]/.exec(text)?.[1];
+  const frame = text
+    .split("\n")
+    .filter((l) => /^\s*\d+ \|/.test(l) || /^\s+: /.test(l))
+    .join("\n");
+  const where = `${path.relative(process.cwd(), filename) || filename}${line ? `:${line}` : ""}`;
+  const result = new SyntaxError(`${where}: syntax error: ${what}${frame ? `\n${frame}` : ""}`);
+  if (filename.startsWith(environmentsDir)) result.name = "ConfigurationError";
+  result.stack = `${result.name}: ${result.message}`;
+  return result;
 }
 
 // Source maps are inline but not applied by default: with them on, Node source-maps every stack

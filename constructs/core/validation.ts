@@ -104,7 +104,7 @@ function editDistance(a: string, b: string): number {
  * be a plausible typo: at most a third of the longer string's length. Undefined otherwise.
  */
 export function nearestValue(value: unknown, allowed: readonly string[]): string | undefined {
-  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  if (typeof value !== "string" || value.length < 3) return undefined;
   const given = String(value).toLowerCase();
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of allowed) {
