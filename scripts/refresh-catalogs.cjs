@@ -47,14 +47,31 @@ function main(argv, catalogFile = CATALOG) {
     }
     let output;
     try {
-      output = execFileSync("aws", args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+      output = execFileSync("aws", args, {
+        encoding: "utf8",
+        env: process.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
     } catch (error) {
+      if (error.stderr) process.stderr.write(String(error.stderr));
       process.stderr.write(
         `refresh-catalogs: aws rds describe-orderable-db-instance-options failed for PostgreSQL ${major} (${error.status ?? error.code}); the catalog is unchanged\n`,
       );
       return 1;
     }
-    const classes = [...new Set(JSON.parse(output))].sort();
+    let listed;
+    try {
+      listed = JSON.parse(output);
+    } catch {
+      listed = undefined;
+    }
+    if (!Array.isArray(listed) || listed.some((c) => typeof c !== "string")) {
+      process.stderr.write(
+        `refresh-catalogs: unexpected output from aws for PostgreSQL ${major} (expected a JSON list of instance classes); the catalog is unchanged\n`,
+      );
+      return 1;
+    }
+    const classes = [...new Set(listed)].sort();
     if (classes.length === 0) {
       process.stderr.write(
         `refresh-catalogs: RDS lists no instance class for PostgreSQL ${major} in ${region}; the catalog is unchanged\n`,
