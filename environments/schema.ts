@@ -458,7 +458,7 @@ export const environmentSchema = z
         code: "custom",
         path: ["data", "postgres", "instanceClass"],
         input: pg.instanceClass,
-        message: `must be an instance class RDS offers for PostgreSQL ${pg.majorVersion} (constructs/postgres/instance-class-catalog.json)${didYouMean(pg.instanceClass, classes)}`,
+        message: `must be an instance class RDS offers for PostgreSQL ${pg.majorVersion} (constructs/postgres/instance-class-catalog.ts)${didYouMean(pg.instanceClass, classes)}`,
       });
     }
     const buckets = env.data?.buckets;

@@ -1,6 +1,6 @@
 "use strict";
 /**
- * Regenerates constructs/postgres/instance-class-catalog.json (the RDS for PostgreSQL instance classes per
+ * Regenerates constructs/postgres/instance-class-catalog.ts (the RDS for PostgreSQL instance classes per
  * major version) from the RDS API: `aws rds describe-orderable-db-instance-options --engine postgres`
  * for every major version of the versions catalog. Needs AWS credentials that may call
  * rds:DescribeOrderableDBInstanceOptions; the region is AWS_REGION (default us-east-1, which offers
@@ -12,8 +12,34 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const CATALOG = path.join(__dirname, "..", "constructs", "postgres", "instance-class-catalog.json");
+const CATALOG = path.join(__dirname, "..", "constructs", "postgres", "instance-class-catalog.ts");
 const MAJOR_VERSIONS = [16, 17, 18]; // constructs/versions.ts POSTGRES_MAJOR_VERSIONS
+
+const HEADER = `/**
+ * The RDS for PostgreSQL instance class catalog: the DB instance classes RDS offers per PostgreSQL
+ * major version (engine \`postgres\`). Regional availability varies; AWS checks that at apply.
+ *
+ * Generated data: regenerate with \`node scripts/refresh-catalogs.cjs\` (AWS credentials needed) rather
+ * than editing by hand, and review the diff.
+ */
+export const POSTGRES_INSTANCE_CLASS_CATALOG: {
+  readonly source: string;
+  readonly retrieved: string;
+  readonly engine: string;
+  readonly majorVersions: Readonly<Record<string, readonly string[]>>;
+} = `;
+
+/** The catalog object of the TypeScript module (its literal is plain JSON after the header). */
+function readCatalog(file) {
+  const source = fs.readFileSync(file, "utf8");
+  const literal = source.slice(source.indexOf("} = {") + 4).replace(/;\s*$/, "");
+  return Function(`"use strict"; return (${literal});`)();
+}
+
+/** The module text for a catalog, before formatting. */
+function renderCatalog(catalog) {
+  return `${HEADER}${JSON.stringify(catalog, null, 2)};\n`;
+}
 
 function main(argv, catalogFile = CATALOG) {
   const regionAt = argv.indexOf("--region");
@@ -24,7 +50,7 @@ function main(argv, catalogFile = CATALOG) {
     );
     return 2;
   }
-  const previous = JSON.parse(fs.readFileSync(catalogFile, "utf8"));
+  const previous = readCatalog(catalogFile);
   const majorVersions = {};
   for (const major of MAJOR_VERSIONS) {
     const args = [
@@ -87,7 +113,11 @@ function main(argv, catalogFile = CATALOG) {
     retrieved: new Date().toISOString().slice(0, 10),
     majorVersions,
   };
-  fs.writeFileSync(catalogFile, `${JSON.stringify(catalog, null, 2)}\n`);
+  fs.writeFileSync(catalogFile, renderCatalog(catalog));
+  // The project's formatting, so that the file passes \`prettier --check\` as written.
+  execFileSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--write", catalogFile], {
+    stdio: "ignore",
+  });
   process.stdout.write(
     `refresh-catalogs: wrote ${path.relative(process.cwd(), catalogFile)} (${MAJOR_VERSIONS.map((m) => `${m}: ${majorVersions[m].length}`).join(", ")} classes)\n`,
   );
@@ -95,4 +125,4 @@ function main(argv, catalogFile = CATALOG) {
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
-module.exports = { main, CATALOG };
+module.exports = { main, CATALOG, readCatalog };

@@ -1,16 +1,12 @@
-import catalog from "./instance-class-catalog.json";
 import { POSTGRES_MAJOR_VERSIONS } from "../versions";
+import { POSTGRES_INSTANCE_CLASS_CATALOG } from "./instance-class-catalog";
 
 /**
- * The RDS for PostgreSQL instance class catalog (instance-class-catalog.json): a vendored, dated copy of
- * what RDS offers per major version, regenerated with `node scripts/refresh-catalogs.cjs` by someone
- * with AWS credentials (it runs `aws rds describe-orderable-db-instance-options`).
+ * The RDS for PostgreSQL instance class catalog (instance-class-catalog.ts): a vendored, dated copy
+ * of what RDS offers per major version, regenerated with `node scripts/refresh-catalogs.cjs` by
+ * someone with AWS credentials (it runs `aws rds describe-orderable-db-instance-options`).
  */
-export const POSTGRES_INSTANCE_CLASS_CATALOG: {
-  readonly source: string;
-  readonly retrieved: string;
-  readonly majorVersions: Readonly<Record<string, readonly string[]>>;
-} = catalog;
+export { POSTGRES_INSTANCE_CLASS_CATALOG };
 
 /** The instance classes RDS offers for a PostgreSQL major version (empty for a version outside the catalog). */
 export function postgresInstanceClasses(majorVersion: number): readonly string[] {

@@ -250,7 +250,7 @@ export class PostgresDatabase extends Construct {
         "instanceClass",
         instanceClass,
         (c) => isPostgresInstanceClass(c, majorVersion),
-        `must be an instance class RDS offers for PostgreSQL ${majorVersion} (constructs/postgres/instance-class-catalog.json, ${POSTGRES_INSTANCE_CLASS_CATALOG.retrieved})${didYouMean(instanceClass, postgresInstanceClasses(majorVersion))}`,
+        `must be an instance class RDS offers for PostgreSQL ${majorVersion} (constructs/postgres/instance-class-catalog.ts, ${POSTGRES_INSTANCE_CLASS_CATALOG.retrieved})${didYouMean(instanceClass, postgresInstanceClasses(majorVersion))}`,
       );
     }
     const storageOk = v.check(

@@ -104,8 +104,10 @@ describe("nearest-value suggestions", () => {
 
 describe("scripts/refresh-catalogs.cjs", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { main } = require("../../scripts/refresh-catalogs.cjs") as {
+  const { main, readCatalog, CATALOG } = require("../../scripts/refresh-catalogs.cjs") as {
     main: (argv: string[], file?: string) => number;
+    readCatalog: (file: string) => typeof POSTGRES_INSTANCE_CLASS_CATALOG;
+    CATALOG: string;
   };
   let dir: string;
   let catalog: string;
@@ -126,8 +128,8 @@ describe("scripts/refresh-catalogs.cjs", () => {
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "refresh-catalogs-"));
-    catalog = path.join(dir, "catalog.json");
-    fs.copyFileSync(path.join(ROOT, "constructs", "postgres", "instance-class-catalog.json"), catalog);
+    catalog = path.join(dir, "catalog.ts");
+    fs.copyFileSync(path.join(ROOT, "constructs", "postgres", "instance-class-catalog.ts"), catalog);
     jest.spyOn(process.stdout, "write").mockImplementation(() => true);
     jest.spyOn(process.stderr, "write").mockImplementation(() => true);
   });
@@ -144,7 +146,7 @@ describe("scripts/refresh-catalogs.cjs", () => {
   *"'18."*) echo '["db.r8g.large"]' ;;
 esac`);
     expect(main(["--region", "eu-west-1"], catalog)).toBe(0);
-    const written = JSON.parse(fs.readFileSync(catalog, "utf8"));
+    const written = readCatalog(catalog);
     expect(written.majorVersions).toEqual({
       "16": ["db.m7g.large", "db.t4g.micro"],
       "17": ["db.r8g.large", "db.t4g.micro"],
@@ -159,6 +161,10 @@ esac`);
     expect(log[0]).toContain(
       "rds describe-orderable-db-instance-options --engine postgres --region eu-west-1",
     );
+  });
+
+  it("reads the committed catalog module as the library does", () => {
+    expect(readCatalog(CATALOG)).toEqual(POSTGRES_INSTANCE_CLASS_CATALOG);
   });
 
   it("leaves the catalog unchanged when the AWS CLI fails (no credentials)", () => {

@@ -1,9 +1,21 @@
-{
-  "description": "DB instance classes that RDS for PostgreSQL offers, per major version (engine postgres). Regional availability varies: AWS checks that at apply.",
-  "source": "Amazon RDS User Guide, Supported DB engines for DB instance classes (Concepts.DBInstanceClass.Support); regenerate from the API with scripts/refresh-catalogs.sh",
-  "retrieved": "2026-12-02",
-  "engine": "postgres",
-  "majorVersions": {
+/**
+ * The RDS for PostgreSQL instance class catalog: the DB instance classes RDS offers per PostgreSQL
+ * major version (engine `postgres`). Regional availability varies; AWS checks that at apply.
+ *
+ * Generated data: regenerate with `node scripts/refresh-catalogs.cjs` (AWS credentials needed) rather
+ * than editing by hand, and review the diff.
+ */
+export const POSTGRES_INSTANCE_CLASS_CATALOG: {
+  readonly source: string;
+  readonly retrieved: string;
+  readonly engine: string;
+  readonly majorVersions: Readonly<Record<string, readonly string[]>>;
+} = {
+  source:
+    "Amazon RDS User Guide, Supported DB engines for DB instance classes (Concepts.DBInstanceClass.Support); regenerate from the API with node scripts/refresh-catalogs.cjs",
+  retrieved: "2026-12-02",
+  engine: "postgres",
+  majorVersions: {
     "16": [
       "db.m5.12xlarge",
       "db.m5.16xlarge",
@@ -169,7 +181,7 @@
       "db.x2g.4xlarge",
       "db.x2g.8xlarge",
       "db.x2g.large",
-      "db.x2g.xlarge"
+      "db.x2g.xlarge",
     ],
     "17": [
       "db.m5.12xlarge",
@@ -336,7 +348,7 @@
       "db.x2g.4xlarge",
       "db.x2g.8xlarge",
       "db.x2g.large",
-      "db.x2g.xlarge"
+      "db.x2g.xlarge",
     ],
     "18": [
       "db.m5.12xlarge",
@@ -503,7 +515,7 @@
       "db.x2g.4xlarge",
       "db.x2g.8xlarge",
       "db.x2g.large",
-      "db.x2g.xlarge"
-    ]
-  }
-}
+      "db.x2g.xlarge",
+    ],
+  },
+};
