@@ -42,11 +42,17 @@ export * from "./eks";
 export { ACME_ISSUERS, ALB_INGRESS_CLASS, ClusterIngress } from "./ingress/cluster-ingress";
 export type { ClusterIngressProps, ExternalDnsPolicy } from "./ingress/cluster-ingress";
 export type { ChartRelease, ChartReleaseProps, ChartSource } from "./helm/chart-release";
-export { OBSERVABILITY_SERVICE_ACCOUNTS, Observability } from "./observability/observability";
-export type { ObservabilityProps } from "./observability/observability";
+export { releaseCapacityProblems } from "./helm/release-capacity";
+export type { BaselineNodeGroup, WorkloadDemand } from "./helm/release-capacity";
+export {
+  DEFAULT_OBSERVABILITY_SIZING,
+  OBSERVABILITY_SERVICE_ACCOUNTS,
+  Observability,
+} from "./observability/observability";
+export type { ObservabilityProps, ObservabilitySizing } from "./observability/observability";
 export { PlatformAlarms } from "./observability/platform-alarms";
 export type { PlatformAlarmsProps } from "./observability/platform-alarms";
-export type { LokiMode } from "./observability/chart-values";
+export type { LokiMode, LokiSizing, ResourceRequests, ScaledRequests } from "./observability/chart-values";
 
 // Policy pack
 export { PolicyPack, evaluatePolicy, waivePolicy } from "./policy/policy-pack";

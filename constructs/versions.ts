@@ -82,7 +82,20 @@ export const HELM_CHARTS = {
     chart: "opentelemetry-collector",
     version: "0.170.0",
   },
+  /** Karpenter's CRDs in a chart of their own, so CRD changes are applied on upgrades (Helm never upgrades `crds/`). */
+  karpenterCrd: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: "1.14.1" },
+  /** The Karpenter controller (node autoscaling); its version must equal karpenterCrd's. */
+  karpenter: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.14.1" },
+  /** metrics-server (resource metrics API for HorizontalPodAutoscalers and `kubectl top`). */
+  metricsServer: {
+    repository: "https://kubernetes-sigs.github.io/metrics-server",
+    chart: "metrics-server",
+    version: "3.13.1",
+  },
 } as const;
+
+/** A chart of the versions catalog, by its key. */
+export type HelmChartKey = keyof typeof HELM_CHARTS;
 
 /** Terraform providers fixed by the pinned cdktf bindings (package.json), for reference. */
 export const TERRAFORM_PROVIDERS = { aws: "6.25.0", kubernetes: "2.38.0", helm: "3.1.1" } as const;

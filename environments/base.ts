@@ -29,6 +29,23 @@ export const base = {
     publicAccessCidrs: [],
     adminRoleArns: [],
     logRetentionDays: 90,
+    // Karpenter's default NodePool: current-generation c/m/r on-demand x86 nodes, consolidated when
+    // empty or underutilized after a minute, replaced monthly (new AMIs), at most 32 vCPUs in total.
+    karpenter: {
+      instanceCategories: ["c", "m", "r"],
+      minInstanceGeneration: 6,
+      architectures: ["amd64"],
+      capacityTypes: ["on-demand"],
+      cpuLimit: 32,
+      memoryLimitGiB: 128,
+      consolidationPolicy: "WhenEmptyOrUnderutilized",
+      consolidateAfterSeconds: 60,
+      expireAfterHours: 720,
+      amiFamily: "AL2023",
+      amiVersion: "latest",
+      diskSizeGiB: 50,
+    },
+    // The baseline: system pods, Karpenter and the platform releases (sized below to fit it).
     nodeGroups: {
       general: {
         instanceTypes: ["m7i.large", "m6i.large"],
@@ -78,6 +95,23 @@ export const base = {
     prometheusStorageGiB: 50,
     lokiMode: "singleBinary",
     lokiRetentionDays: 30,
+    // Replicas and requests of the platform releases, for two 2-vCPU/8-GiB baseline nodes; the
+    // platform stack fails synthesis when they do not fit an environment's node groups.
+    sizing: {
+      karpenter: { replicas: 2, cpuMillis: 250, memoryMiB: 512 },
+      metricsServerReplicas: 2,
+      prometheus: { cpuMillis: 250, memoryMiB: 1536 },
+      grafana: { cpuMillis: 50, memoryMiB: 256 },
+      lokiSingleBinary: { cpuMillis: 200, memoryMiB: 512 },
+      lokiRead: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
+      lokiWrite: { replicas: 2, cpuMillis: 100, memoryMiB: 512 },
+      lokiBackend: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
+      lokiGateway: { replicas: 1, cpuMillis: 20, memoryMiB: 32 },
+      lokiChunksCacheMiB: 512,
+      lokiResultsCacheMiB: 256,
+      logShipper: { cpuMillis: 50, memoryMiB: 128 },
+      otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
+    },
     alarmEmails: ["platform-oncall@example.com"],
   },
   // The deploy model (docs/operations.md, Identities and network paths): the account baseline's roles

@@ -15,6 +15,13 @@ export const dev: EnvironmentInput = {
     publicAccessCidrs: ["203.0.113.0/24"],
     adminRoleArns: ["arn:aws:iam::111111111111:role/platform-admin"],
     logRetentionDays: 30,
+    // Karpenter may use spot (preferred) and on-demand, up to 16 vCPUs.
+    karpenter: {
+      ...base.cluster.karpenter,
+      capacityTypes: ["spot", "on-demand"],
+      cpuLimit: 16,
+      memoryLimitGiB: 64,
+    },
     // Small spot nodes over two instance types: cheap, and interruptions are acceptable in dev.
     nodeGroups: {
       general: {

@@ -30,6 +30,7 @@ export const prod: EnvironmentInput = {
     ...base.cluster,
     adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
     logRetentionDays: 365,
+    karpenter: { ...base.cluster.karpenter, cpuLimit: 128, memoryLimitGiB: 512, diskSizeGiB: 100 },
     // Larger on-demand nodes, at least one per AZ (three AZs), room to grow.
     nodeGroups: {
       general: {
@@ -74,6 +75,22 @@ export const prod: EnvironmentInput = {
     prometheusStorageGiB: 200,
     lokiMode: "simpleScalable",
     lokiRetentionDays: 90,
+    // Three 4-vCPU/16-GiB baseline nodes: three of each Loki target, larger caches and Prometheus.
+    sizing: {
+      karpenter: { replicas: 2, cpuMillis: 500, memoryMiB: 1024 },
+      metricsServerReplicas: 2,
+      prometheus: { cpuMillis: 1000, memoryMiB: 4096 },
+      grafana: { cpuMillis: 100, memoryMiB: 512 },
+      lokiSingleBinary: { cpuMillis: 500, memoryMiB: 1024 },
+      lokiRead: { replicas: 3, cpuMillis: 250, memoryMiB: 512 },
+      lokiWrite: { replicas: 3, cpuMillis: 250, memoryMiB: 1024 },
+      lokiBackend: { replicas: 3, cpuMillis: 100, memoryMiB: 512 },
+      lokiGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 64 },
+      lokiChunksCacheMiB: 2048,
+      lokiResultsCacheMiB: 512,
+      logShipper: { cpuMillis: 100, memoryMiB: 256 },
+      otlpGateway: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
+    },
   },
   // Private endpoint; platform jobs run on the self-hosted runner inside the prod VPC.
   ci: {

@@ -115,6 +115,12 @@ export function sandboxEnvironment(
       publicAccessCidrs: dev.cluster.publicAccessCidrs,
       adminRoleArns: dev.cluster.adminRoleArns,
       logRetentionDays: 7,
+      karpenter: {
+        ...base.cluster.karpenter,
+        capacityTypes: ["spot", "on-demand"],
+        cpuLimit: 8,
+        memoryLimitGiB: 32,
+      },
       nodeGroups: { general: { ...dev.cluster.nodeGroups.general, minSize: 1, maxSize: 2, desiredSize: 1 } },
     },
     data: {
@@ -138,6 +144,13 @@ export function sandboxEnvironment(
       prometheusRetentionDays: 3,
       prometheusStorageGiB: 10,
       lokiRetentionDays: 7,
+      // One baseline node: one Karpenter and one metrics-server replica, a smaller Prometheus.
+      sizing: {
+        ...base.platform.sizing,
+        karpenter: { replicas: 1, cpuMillis: 250, memoryMiB: 512 },
+        metricsServerReplicas: 1,
+        prometheus: { cpuMillis: 200, memoryMiB: 768 },
+      },
       alarmEmails: [],
     },
     ci: { ...dev.ci, hostsSandboxes: false },

@@ -195,6 +195,40 @@ const nodeGroupSchema = z
     }
   });
 
+/**
+ * Karpenter's default NodePool and EC2NodeClass: what it may launch (categories, families,
+ * generations, architectures, capacity types), how much in total (limits), when it consolidates
+ * or replaces nodes, and the AMI family and version.
+ */
+const karpenterSchema = z.strictObject({
+  instanceCategories: z
+    .array(z.string().regex(/^[a-z]{1,3}$/, { error: "must be instance categories such as 'c', 'm', 'r'" }))
+    .min(1, { error: "must list at least one instance category" }),
+  instanceFamilies: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, { error: "must be instance families such as 'm7i'" }))
+    .min(1, { error: "must list at least one instance family, or be left out" })
+    .optional(),
+  minInstanceGeneration: wholeNumber(1, 9, "generations"),
+  architectures: z
+    .array(z.enum(["amd64", "arm64"], { error: "must be 'amd64' or 'arm64'" }))
+    .min(1, { error: "must list at least one architecture" }),
+  capacityTypes: z
+    .array(z.enum(["on-demand", "spot"], { error: "must be 'on-demand' or 'spot'" }))
+    .min(1, { error: "must list at least one capacity type" }),
+  cpuLimit: wholeNumber(1, 10000, "vCPUs"),
+  memoryLimitGiB: wholeNumber(1, 100000, "GiB"),
+  consolidationPolicy: z.enum(["WhenEmpty", "WhenEmptyOrUnderutilized"], {
+    error: "must be 'WhenEmpty' or 'WhenEmptyOrUnderutilized'",
+  }),
+  consolidateAfterSeconds: wholeNumber(0, 86400, "seconds"),
+  expireAfterHours: wholeNumber(1, 8760, "hours"),
+  amiFamily: z.enum(["AL2023", "Bottlerocket"], { error: "must be 'AL2023' or 'Bottlerocket'" }),
+  amiVersion: z
+    .string()
+    .regex(/^(latest|v\d{8})$/, { error: "must be 'latest' or an AMI release such as 'v20251120'" }),
+  diskSizeGiB: wholeNumber(20, 16384, "GiB"),
+});
+
 /** The cluster layer's settings: version, API endpoint exposure, admins, node groups, logs. */
 const clusterSchema = z
   .strictObject({
@@ -215,6 +249,7 @@ const clusterSchema = z
       error: "must name at least one cluster admin role (nobody else can administer the cluster)",
     }),
     logRetentionDays: z.number().refine(isLogRetentionDays, { error: LOG_RETENTION_ALLOWED }),
+    karpenter: karpenterSchema,
     nodeGroups: z.record(z.string(), nodeGroupSchema).superRefine((groups, ctx) => {
       const names = Object.keys(groups);
       if (names.length === 0) {
@@ -298,6 +333,38 @@ const ciSchema = z.strictObject({
   hostsSandboxes: z.boolean({ error: "must be true or false" }),
 });
 
+/** CPU and memory a pod requests. */
+const requestsSchema = z.strictObject({
+  cpuMillis: wholeNumber(1, 64000, "millicores"),
+  memoryMiB: wholeNumber(16, 262144, "MiB"),
+});
+/** Requests and a replica count. */
+const scaledSchema = z.strictObject({
+  replicas: wholeNumber(1, 50, "replicas"),
+  cpuMillis: wholeNumber(1, 64000, "millicores"),
+  memoryMiB: wholeNumber(16, 262144, "MiB"),
+});
+
+/**
+ * Replicas and requests of every platform release, sized so each fits the environment's baseline
+ * node groups (the platform stack checks it at synth).
+ */
+const sizingSchema = z.strictObject({
+  karpenter: scaledSchema,
+  metricsServerReplicas: wholeNumber(1, 5, "replicas"),
+  prometheus: requestsSchema,
+  grafana: requestsSchema,
+  lokiSingleBinary: requestsSchema,
+  lokiRead: scaledSchema,
+  lokiWrite: scaledSchema,
+  lokiBackend: scaledSchema,
+  lokiGateway: scaledSchema,
+  lokiChunksCacheMiB: wholeNumber(64, 65536, "MiB"),
+  lokiResultsCacheMiB: wholeNumber(64, 65536, "MiB"),
+  logShipper: requestsSchema,
+  otlpGateway: scaledSchema,
+});
+
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const onOff = z.boolean({ error: "must be true or false" });
 
@@ -330,6 +397,7 @@ const platformSchema = z.strictObject({
     error: "must be 'singleBinary' or 'simpleScalable'",
   }),
   lokiRetentionDays: wholeNumber(1, 3650, "days"),
+  sizing: sizingSchema,
   alarmEmails: z.array(z.email({ error: "must be email addresses" })),
 });
 

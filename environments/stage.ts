@@ -8,7 +8,14 @@ export const stage: EnvironmentInput = {
   accountId: "222222222222",
   state: { ...base.state, bucket: "acme-platform-tfstate-stage" },
   network: { ...base.network, cidr: "10.20.0.0/16" },
-  cluster: { ...base.cluster, adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"] },
+  cluster: {
+    ...base.cluster,
+    adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
+    // Three baseline nodes: Loki's three writers (replication factor 3) each need a node of their own.
+    nodeGroups: {
+      general: { ...base.cluster.nodeGroups.general, minSize: 3, maxSize: 6, desiredSize: 3 },
+    },
+  },
   compliance: "staging",
   protection: { ...base.protection, deletionProtection: true },
   // Production's shape: scalable Loki, its own subdomain.
@@ -20,6 +27,11 @@ export const stage: EnvironmentInput = {
       acmeEmail: "platform-team@example.com",
     },
     lokiMode: "simpleScalable",
+    sizing: {
+      ...base.platform.sizing,
+      lokiWrite: { replicas: 3, cpuMillis: 100, memoryMiB: 512 },
+      lokiChunksCacheMiB: 1024,
+    },
   },
   // Private endpoint; platform jobs run on the self-hosted runner inside the stage VPC.
   ci: {

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { EksCluster } from "../constructs/eks/eks-cluster";
+import { KarpenterInfrastructure } from "../constructs/eks/karpenter-infrastructure";
 import { EksClusterConnection } from "../constructs/eks/kubernetes-auth";
 import { ciRoles } from "./deploy-identity";
 import { EnvironmentStack, EnvironmentStackProps, environmentTags } from "./environment-stack";
@@ -35,6 +36,8 @@ export class ClusterStack extends EnvironmentStack implements EksClusterConnecti
   readonly nodeSecurityGroupId: string;
   /** ARN of the nodes' IAM role. */
   readonly nodeRoleArn: string;
+  /** Karpenter's AWS side: node role, interruption queue, controller role (the platform installs it). */
+  readonly karpenter: KarpenterInfrastructure;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -86,6 +89,7 @@ export class ClusterStack extends EnvironmentStack implements EksClusterConnecti
     this.clusterSecurityGroupId = this.cluster.clusterSecurityGroupId;
     this.nodeSecurityGroupId = this.cluster.nodeSecurityGroupId;
     this.nodeRoleArn = this.cluster.nodeRoleArn;
+    this.karpenter = new KarpenterInfrastructure(this, "Karpenter", { cluster: this.cluster });
 
     this.exportOutputs({
       cluster_name: { value: this.clusterName, description: "EKS cluster name" },
@@ -108,6 +112,14 @@ export class ClusterStack extends EnvironmentStack implements EksClusterConnecti
       },
       node_security_group_id: { value: this.nodeSecurityGroupId, description: "Security group of the nodes" },
       node_role_arn: { value: this.nodeRoleArn, description: "IAM role of the nodes" },
+      karpenter_node_role_arn: {
+        value: this.karpenter.nodeRoleArn,
+        description: "IAM role of the nodes Karpenter launches",
+      },
+      karpenter_interruption_queue: {
+        value: this.karpenter.interruptionQueueName,
+        description: "SQS queue of Karpenter's interruption events",
+      },
       kms_key_arn: {
         value: this.cluster.kmsKeyArn,
         description: "KMS key of secrets and control-plane logs",

@@ -1,5 +1,6 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Construct } from "constructs";
+import { KARPENTER_DISCOVERY_TAG } from "../constructs/eks/karpenter-infrastructure";
 import { Network } from "../constructs/network/network";
 import { EnvironmentStack, EnvironmentStackProps } from "./environment-stack";
 
@@ -25,6 +26,8 @@ export class NetworkStack extends EnvironmentStack {
       interfaceEndpoints: config.interfaceEndpoints,
       // A private cluster API is reached from runners inside the VPC (docs/operations.md).
       ciRunners: props.environment.ci.apiAccess === "vpcRunner",
+      // Karpenter launches nodes into the subnets tagged with the cluster's name (the environment's).
+      privateSubnetTags: { [KARPENTER_DISCOVERY_TAG]: name },
     });
 
     this.databaseClientsSecurityGroupId = new SecurityGroup(this, "DatabaseClients", {

@@ -2,7 +2,10 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { Karpenter } from "../constructs/eks/karpenter";
 import { eksExecAuth } from "../constructs/eks/kubernetes-auth";
+import { MetricsServer } from "../constructs/eks/metrics-server";
+import { releaseCapacityProblems } from "../constructs/helm/release-capacity";
 import { ClusterIngress } from "../constructs/ingress/cluster-ingress";
 import { Observability } from "../constructs/observability/observability";
 import { ClusterStack } from "./cluster-stack";
@@ -32,6 +35,10 @@ export class PlatformStack extends EnvironmentStack {
   readonly ingress: ClusterIngress;
   /** Prometheus, Loki, log shipping, the OTLP gateway and the alarms. */
   readonly observability: Observability;
+  /** Node autoscaling: Karpenter's CRDs, controller and default NodePool. */
+  readonly karpenter: Karpenter;
+  /** The resource metrics API (HorizontalPodAutoscalers). */
+  readonly metricsServer: MetricsServer;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -64,11 +71,37 @@ export class PlatformStack extends EnvironmentStack {
       acmeEmail: domain?.acmeEmail,
     });
 
+    const afterController = this.ingress.loadBalancerController
+      ? [this.ingress.loadBalancerController.release]
+      : [];
+    // Node autoscaling and resource metrics, after the controller whose webhook admits their Services.
+    const { sizing } = platform;
+    this.karpenter = new Karpenter(this, "Karpenter", {
+      clusterName: props.cluster.clusterName,
+      clusterEndpoint: host,
+      interruptionQueueName: props.cluster.karpenter.interruptionQueueName,
+      nodeRoleName: props.cluster.karpenter.nodeRoleName,
+      namespace: props.cluster.karpenter.namespace,
+      serviceAccount: props.cluster.karpenter.serviceAccount,
+      replicas: sizing.karpenter.replicas,
+      cpuMillis: sizing.karpenter.cpuMillis,
+      memoryMiB: sizing.karpenter.memoryMiB,
+      // Like the managed nodes: pods on Karpenter's nodes may reach the databases.
+      securityGroupIds: [props.network.databaseClientsSecurityGroupId],
+      nodePool: props.environment.cluster.karpenter,
+      tags: { ...tags, environment: name, repository, "managed-by": "karpenter" },
+      dependsOn: afterController,
+    });
+    this.metricsServer = new MetricsServer(this, "MetricsServer", {
+      replicas: sizing.metricsServerReplicas,
+      dependsOn: afterController,
+    });
+
     this.observability = new Observability(this, "Observability", {
       cluster: props.cluster,
       region,
       // The controller's webhook admits every Service, and it must outlive the load balancers it owns.
-      dependsOn: this.ingress.loadBalancerController ? [this.ingress.loadBalancerController.release] : [],
+      dependsOn: afterController,
       monitoring: components.monitoring,
       prometheusRetentionDays: platform.prometheusRetentionDays,
       prometheusStorageGiB: platform.prometheusStorageGiB,
@@ -76,6 +109,21 @@ export class PlatformStack extends EnvironmentStack {
       logBucket: props.data.logBucket,
       lokiMode: platform.lokiMode,
       lokiRetentionDays: platform.lokiRetentionDays,
+      sizing: {
+        prometheus: sizing.prometheus,
+        grafana: sizing.grafana,
+        loki: {
+          singleBinary: sizing.lokiSingleBinary,
+          read: sizing.lokiRead,
+          write: sizing.lokiWrite,
+          backend: sizing.lokiBackend,
+          gateway: sizing.lokiGateway,
+          chunksCacheMiB: sizing.lokiChunksCacheMiB,
+          resultsCacheMiB: sizing.lokiResultsCacheMiB,
+        },
+        logShipper: sizing.logShipper,
+        otlpGateway: sizing.otlpGateway,
+      },
       tracing: components.tracing,
       alarmName: name,
       alarmEmails: platform.alarmEmails,
@@ -84,6 +132,24 @@ export class PlatformStack extends EnvironmentStack {
       natGatewayIds: props.network.network.natGatewayIds,
       databaseInstanceIdentifiers: [props.data.database.identifier],
     });
+
+    // Every release must schedule on the baseline node groups (Karpenter's nodes do not count:
+    // constructs/helm/release-capacity.ts says why).
+    const problems = releaseCapacityProblems(
+      this,
+      Object.entries(props.environment.cluster.nodeGroups).map(([groupName, group]) => ({
+        name: groupName,
+        instanceTypes: group.instanceTypes,
+        nodes: group.desiredSize,
+        tainted: (group.taints ?? []).some((t) => t.effect !== "PreferNoSchedule"),
+      })),
+    );
+    if (problems.length > 0) {
+      throw new Error(
+        `Environment '${name}': the platform releases do not fit the cluster's baseline nodes:\n` +
+          problems.map((p) => `  - ${p}`).join("\n"),
+      );
+    }
 
     const { ingressClassName, certificateArn, clusterIssuerNames } = this.ingress;
     const { otlpEndpoint } = this.observability;

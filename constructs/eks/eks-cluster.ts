@@ -28,6 +28,7 @@ import {
   EksVersion,
 } from "../versions";
 import { EksNodeGroup, EksNodeGroupOptions } from "./eks-node-group";
+import { KARPENTER_DISCOVERY_TAG } from "./karpenter-infrastructure";
 import { EksClusterConnection } from "./kubernetes-auth";
 import { PodIdentityRole } from "./pod-identity-role";
 import { IAM_PRINCIPAL_ARN, IAM_ROLE_ARN, KMS_KEY_ARN, SECURITY_GROUP_ID } from "../core/aws-identifiers";
@@ -487,7 +488,8 @@ export class EksCluster extends Construct implements EksClusterConnection {
       vpcId,
       // No `kubernetes.io/cluster/<name>` tag: the AWS Load Balancer Controller expects exactly one
       // tagged group per node interface, and EKS already tags the cluster security group.
-      tags: { Name: `${name}-nodes` },
+      // The discovery tag lets Karpenter's EC2NodeClass give its nodes this group too.
+      tags: { Name: `${name}-nodes`, [KARPENTER_DISCOVERY_TAG]: name },
     });
     new VpcSecurityGroupIngressRule(this, "ControlPlaneFromNodesHttps", {
       securityGroupId: controlPlaneSg.id,

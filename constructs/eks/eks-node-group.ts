@@ -30,7 +30,7 @@ export interface EksNodeGroupOptions {
   readonly minSize: number;
   /** Most nodes the group scales to, at least 1 and at least `minSize`. */
   readonly maxSize: number;
-  /** Nodes at creation, within `minSize`..`maxSize`; afterwards the autoscaler owns it. @default - minSize */
+  /** Nodes the group runs, within `minSize`..`maxSize` (Terraform keeps it; Karpenter adds its own nodes). @default - minSize */
   readonly desiredSize?: number;
   /** Size of each node's encrypted gp3 root volume, 20–16384 GiB. @default 50 */
   readonly diskSizeGiB?: number;
@@ -112,7 +112,8 @@ export function instanceArchitecture(type: string): "arm64" | "x86_64" {
  * One EKS managed node group on Amazon Linux 2023, launched from its own launch template: IMDSv2
  * required with a hop limit of 1 (pods cannot reach the node's credentials), an encrypted gp3 root
  * volume, labels and taints, on-demand or spot capacity and a rolling update configuration. The
- * desired size is set at creation only; the cluster autoscaler owns it afterwards.
+ * desired size is Terraform's: the group is the cluster's fixed baseline (system pods, Karpenter),
+ * and Karpenter scales with nodes of its own rather than by resizing the group.
  */
 export class EksNodeGroup extends Construct {
   /** The node group's name (generated from the group name, so a replacement can be created first). */
@@ -293,8 +294,9 @@ export class EksNodeGroup extends Construct {
       lifecycle: {
         // A replacement (new instance types or capacity type) comes up before the old group drains.
         createBeforeDestroy: true,
-        // The cluster autoscaler owns the desired size once the group exists.
-        ignoreChanges: ["scaling_config[0].desired_size"],
+        // No ignore_changes on the desired size: nothing else scales managed node groups (Karpenter
+        // adds nodes of its own), so Terraform owns it, and raising minSize together with
+        // desiredSize applies instead of failing against a stale desired size.
       },
     });
     this.nodeGroupName = this.nodeGroup.nodeGroupName;

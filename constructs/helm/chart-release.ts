@@ -28,6 +28,8 @@ export interface ChartReleaseProps {
   readonly timeoutSeconds?: number;
   /** Resources the release is installed after (and uninstalled before). @default - none */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /** Skips the chart's `crds/` directory, for charts whose CRDs are installed by a release of their own. @default false */
+  readonly skipCrds?: boolean;
 }
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
@@ -46,6 +48,10 @@ export class ChartRelease extends Construct {
   readonly releaseName: string;
   /** The release's namespace. */
   readonly namespace: string;
+  /** The chart the release installs. */
+  readonly source: ChartSource;
+  /** The values given to the chart (what the capacity and chart-values checks read). */
+  readonly values: object;
 
   constructor(scope: Construct, id: string, props: ChartReleaseProps) {
     super(scope, id);
@@ -73,6 +79,8 @@ export class ChartRelease extends Construct {
 
     this.releaseName = props.releaseName;
     this.namespace = props.namespace;
+    this.source = props.source;
+    this.values = props.values ?? {};
     this.release = new Release(this, "Release", {
       name: props.releaseName,
       namespace: props.namespace,
@@ -85,6 +93,7 @@ export class ChartRelease extends Construct {
       wait: true,
       timeout: timeoutSeconds,
       maxHistory: 5,
+      ...(props.skipCrds ? { skipCrds: true } : {}),
       values: props.values !== undefined ? [JSON.stringify(props.values)] : [],
       ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
     });

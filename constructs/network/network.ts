@@ -89,6 +89,8 @@ export interface NetworkProps {
    * nothing in), for clusters whose API is private: a cluster admits it on 443. @default false
    */
   readonly ciRunners?: boolean;
+  /** Extra tags of the private subnets, e.g. `karpenter.sh/discovery` for node provisioning. @default - none */
+  readonly privateSubnetTags?: Readonly<Record<string, string>>;
 }
 
 /** One subnet of the network. */
@@ -219,7 +221,10 @@ export class Network extends Construct {
       });
 
     this.publicSubnets = subnets("public", { "kubernetes.io/role/elb": "1" });
-    this.privateSubnets = subnets("private", { "kubernetes.io/role/internal-elb": "1" });
+    this.privateSubnets = subnets("private", {
+      ...props.privateSubnetTags,
+      "kubernetes.io/role/internal-elb": "1",
+    });
     this.databaseSubnets = subnets("database", {});
     this.intraSubnets = props.intraSubnets ? subnets("intra", {}) : [];
 

@@ -30,6 +30,7 @@ export interface KubePrometheusStackValues {
       readonly ruleSelectorNilUsesHelmValues: boolean;
       readonly probeSelectorNilUsesHelmValues: boolean;
       readonly scrapeConfigSelectorNilUsesHelmValues: boolean;
+      readonly resources: ResourcesValues;
       readonly serviceMonitorSelector: Record<string, never>;
       readonly serviceMonitorNamespaceSelector: Record<string, never>;
       readonly podMonitorSelector: Record<string, never>;
@@ -58,6 +59,8 @@ export interface KubePrometheusStackValues {
       readonly passwordKey: string;
     };
     readonly additionalDataSources: readonly GrafanaDataSource[];
+    /** A value of the grafana subchart (passed through by kube-prometheus-stack). */
+    readonly resources: ResourcesValues;
   };
   /** EKS runs these on the managed control plane (or binds them to localhost): nothing to scrape. */
   readonly kubeControllerManager: { readonly enabled: boolean };
@@ -75,9 +78,46 @@ export interface GrafanaDataSource {
   readonly access: "proxy";
 }
 
+/** CPU and memory a pod requests. */
+export interface ResourceRequests {
+  /** CPU, in millicores. */
+  readonly cpuMillis: number;
+  /** Memory, in MiB. */
+  readonly memoryMiB: number;
+}
+
+/** Requests of a component with a replica count. */
+export interface ScaledRequests extends ResourceRequests {
+  /** Pods of the component. */
+  readonly replicas: number;
+}
+
+/** A container's `resources` value: requests only (no CPU limit: throttling; memory limits are the chart's business). */
+export interface ResourcesValues {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+}
+
+/** The `resources` value of some requests. */
+export function resourcesValues(requests: ResourceRequests): ResourcesValues {
+  return { requests: { cpu: `${requests.cpuMillis}m`, memory: `${requests.memoryMiB}Mi` } };
+}
+
+/** A Loki target's replicas and requests. */
+interface LokiTargetValues {
+  readonly replicas: number;
+  readonly resources: ResourcesValues;
+}
+
+/** A Loki memcached cache: `allocatedMemory` (MiB) sets memcached's `-m` and a request of 1.2 × it. */
+interface LokiCacheValues {
+  readonly enabled: boolean;
+  readonly allocatedMemory?: number;
+}
+
 /** Loki (grafana-community). */
 export interface LokiValues {
-  readonly deploymentMode: "SingleBinary" | "SimpleScalable";
+  /** `Monolithic` (the chart's name for the former `SingleBinary`) or `SimpleScalable`. */
+  readonly deploymentMode: "Monolithic" | "SimpleScalable";
   readonly loki: {
     readonly auth_enabled: boolean;
     readonly commonConfig: { readonly replication_factor: number };
@@ -92,23 +132,23 @@ export interface LokiValues {
     };
     readonly storage: {
       readonly type: "s3";
-      readonly bucketNames: { readonly chunks: string; readonly ruler: string; readonly admin: string };
+      readonly bucketNames: { readonly chunks: string; readonly ruler: string };
       readonly s3: { readonly region: string };
     };
     readonly limits_config: { readonly retention_period: string };
     readonly compactor: { readonly retention_enabled: boolean; readonly delete_request_store: "s3" };
   };
   readonly serviceAccount: ServiceAccountValues;
-  readonly singleBinary: { readonly replicas: number; readonly persistence: PersistenceValues };
-  readonly read: { readonly replicas: number };
-  readonly write: { readonly replicas: number; readonly persistence: PersistenceValues };
-  readonly backend: { readonly replicas: number; readonly persistence: PersistenceValues };
-  readonly chunksCache: { readonly enabled: boolean };
-  readonly resultsCache: { readonly enabled: boolean };
+  readonly singleBinary: LokiTargetValues & { readonly persistence: PersistenceValues };
+  readonly read: LokiTargetValues;
+  readonly write: LokiTargetValues & { readonly persistence: PersistenceValues };
+  readonly backend: LokiTargetValues & { readonly persistence: PersistenceValues };
+  readonly chunksCache: LokiCacheValues;
+  readonly resultsCache: LokiCacheValues;
   readonly lokiCanary: { readonly enabled: boolean };
   readonly test: { readonly enabled: boolean };
   readonly minio: { readonly enabled: boolean };
-  readonly gateway: { readonly enabled: boolean };
+  readonly gateway: LokiTargetValues & { readonly enabled: boolean };
   readonly monitoring: { readonly serviceMonitor: { readonly enabled: boolean } };
 }
 
@@ -123,6 +163,7 @@ export interface OpenTelemetryCollectorValues {
   readonly replicaCount?: number;
   readonly image: { readonly repository: string };
   readonly serviceAccount: ServiceAccountValues;
+  readonly resources: ResourcesValues;
   readonly presets?: {
     readonly logsCollection: { readonly enabled: boolean };
     readonly kubernetesAttributes: { readonly enabled: boolean };
@@ -162,6 +203,10 @@ export interface KubePrometheusStackInputs {
   readonly grafanaAdminSecretName?: string;
   readonly alertmanagerConfigSecretName: string;
   readonly lokiUrl?: string;
+  /** Requests of the Prometheus server. */
+  readonly prometheus: ResourceRequests;
+  /** Requests of Grafana. */
+  readonly grafana: ResourceRequests;
 }
 
 /** kube-prometheus-stack for EKS: retention and storage sized, every monitor selected, no control-plane jobs. */
@@ -179,6 +224,7 @@ export function kubePrometheusStackValues(inputs: KubePrometheusStackInputs): Ku
         ruleSelectorNilUsesHelmValues: false,
         probeSelectorNilUsesHelmValues: false,
         scrapeConfigSelectorNilUsesHelmValues: false,
+        resources: resourcesValues(inputs.prometheus),
         serviceMonitorSelector: selectAll,
         serviceMonitorNamespaceSelector: selectAll,
         podMonitorSelector: selectAll,
@@ -213,12 +259,31 @@ export function kubePrometheusStackValues(inputs: KubePrometheusStackInputs): Ku
         inputs.lokiUrl !== undefined
           ? [{ name: "Loki", type: "loki", uid: "loki", url: inputs.lokiUrl, access: "proxy" }]
           : [],
+      resources: resourcesValues(inputs.grafana),
     },
     kubeControllerManager: { enabled: false },
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },
     kubeProxy: { enabled: false },
   };
+}
+
+/** How big each Loki component is. */
+export interface LokiSizing {
+  /** The single binary (mode `singleBinary`); always one replica. */
+  readonly singleBinary: ResourceRequests;
+  /** Read targets (mode `simpleScalable`). */
+  readonly read: ScaledRequests;
+  /** Write targets (mode `simpleScalable`); the replication factor is min(3, replicas). */
+  readonly write: ScaledRequests;
+  /** Backend targets (mode `simpleScalable`). */
+  readonly backend: ScaledRequests;
+  /** The nginx gateway in front of Loki. */
+  readonly gateway: ScaledRequests;
+  /** memcached memory of the chunks cache, in MiB (mode `simpleScalable`); the pod requests 1.2 × it. */
+  readonly chunksCacheMiB: number;
+  /** memcached memory of the results cache, in MiB (mode `simpleScalable`); the pod requests 1.2 × it. */
+  readonly resultsCacheMiB: number;
 }
 
 /** What the Loki values are built from. */
@@ -230,22 +295,32 @@ export interface LokiInputs {
   readonly storageClassName: string;
   readonly serviceAccount: string;
   readonly serviceMonitor: boolean;
+  readonly sizing: LokiSizing;
 }
 
-/** Loki on S3 (TSDB, schema v13) with compactor-driven retention, single-binary or simple-scalable. */
+/**
+ * Loki on S3 (TSDB, schema v13) with compactor-driven retention, monolithic or simple-scalable.
+ * Every component keeps the chart's hard one-pod-per-node anti-affinity, so replicas must not
+ * exceed the nodes (the release capacity check enforces it).
+ */
 export function lokiValues(inputs: LokiInputs): LokiValues {
   const scalable = inputs.mode === "simpleScalable";
+  const { sizing } = inputs;
   const persistence = (size: string): PersistenceValues => ({
     enabled: true,
     storageClass: inputs.storageClassName,
     size,
   });
+  const target = (requests: ResourceRequests, replicas: number): LokiTargetValues => ({
+    replicas,
+    resources: resourcesValues(requests),
+  });
   return {
-    deploymentMode: scalable ? "SimpleScalable" : "SingleBinary",
+    deploymentMode: scalable ? "SimpleScalable" : "Monolithic",
     loki: {
       // One tenant per cluster: the gateway is reachable inside the cluster only.
       auth_enabled: false,
-      commonConfig: { replication_factor: scalable ? 3 : 1 },
+      commonConfig: { replication_factor: scalable ? Math.min(3, sizing.write.replicas) : 1 },
       schemaConfig: {
         configs: [
           {
@@ -260,36 +335,48 @@ export function lokiValues(inputs: LokiInputs): LokiValues {
       storage: {
         type: "s3",
         // One bucket, Loki's own prefixes; credentials come from the Pod Identity role.
-        bucketNames: { chunks: inputs.bucketName, ruler: inputs.bucketName, admin: inputs.bucketName },
+        bucketNames: { chunks: inputs.bucketName, ruler: inputs.bucketName },
         s3: { region: inputs.region },
       },
       limits_config: { retention_period: `${inputs.retentionDays * 24}h` },
       compactor: { retention_enabled: true, delete_request_store: "s3" },
     },
     serviceAccount: { create: true, name: inputs.serviceAccount },
-    singleBinary: { replicas: scalable ? 0 : 1, persistence: persistence("10Gi") },
-    read: { replicas: scalable ? 2 : 0 },
-    write: { replicas: scalable ? 3 : 0, persistence: persistence("10Gi") },
-    backend: { replicas: scalable ? 2 : 0, persistence: persistence("10Gi") },
-    // The memcached caches reserve gigabytes of memory: worth it only at scalable sizes.
-    chunksCache: { enabled: scalable },
-    resultsCache: { enabled: scalable },
+    singleBinary: { ...target(sizing.singleBinary, scalable ? 0 : 1), persistence: persistence("10Gi") },
+    read: target(sizing.read, scalable ? sizing.read.replicas : 0),
+    write: {
+      ...target(sizing.write, scalable ? sizing.write.replicas : 0),
+      persistence: persistence("10Gi"),
+    },
+    backend: {
+      ...target(sizing.backend, scalable ? sizing.backend.replicas : 0),
+      persistence: persistence("10Gi"),
+    },
+    // The memcached caches pay off at scalable sizes only; sized explicitly (the chart's default
+    // chunks cache requests 8192 MiB × 1.2, more than a whole 8 GiB node).
+    chunksCache: scalable ? { enabled: true, allocatedMemory: sizing.chunksCacheMiB } : { enabled: false },
+    resultsCache: scalable ? { enabled: true, allocatedMemory: sizing.resultsCacheMiB } : { enabled: false },
     lokiCanary: { enabled: false },
     test: { enabled: false },
     minio: { enabled: false },
-    gateway: { enabled: true },
+    gateway: { enabled: true, ...target(sizing.gateway, sizing.gateway.replicas) },
     monitoring: { serviceMonitor: { enabled: inputs.serviceMonitor } },
   };
 }
 
 /** The log shipper: an OpenTelemetry collector on every node, container logs to Loki over OTLP. */
-export function logShipperValues(lokiOtlpUrl: string, serviceAccount: string): OpenTelemetryCollectorValues {
+export function logShipperValues(
+  lokiOtlpUrl: string,
+  serviceAccount: string,
+  requests: ResourceRequests,
+): OpenTelemetryCollectorValues {
   return {
     fullnameOverride: "log-shipper",
     mode: "daemonset",
     // The Kubernetes distribution has the filelog receiver and the k8sattributes processor.
     image: { repository: "otel/opentelemetry-collector-k8s" },
     serviceAccount: { create: true, name: serviceAccount },
+    resources: resourcesValues(requests),
     presets: { logsCollection: { enabled: true }, kubernetesAttributes: { enabled: true } },
     config: {
       exporters: { "otlphttp/loki": { endpoint: lokiOtlpUrl } },
@@ -306,6 +393,8 @@ export interface OtlpGatewayInputs {
   readonly lokiOtlpUrl?: string;
   /** Exposes received metrics for Prometheus (and a ServiceMonitor), when monitoring runs. */
   readonly prometheus: boolean;
+  /** Replicas and per-pod requests. */
+  readonly sizing: ScaledRequests;
 }
 
 /** The OTLP gateway's name: its Service is `<name>.<namespace>.svc` (OTLP on 4317 gRPC, 4318 HTTP). */
@@ -314,7 +403,7 @@ export const OTLP_GATEWAY_NAME = "otel-collector";
 export const OTLP_METRICS_PORT = 8889;
 
 /**
- * The OTLP gateway: an OpenTelemetry collector (2 replicas) receiving OTLP from applications; traces
+ * The OTLP gateway: an OpenTelemetry collector (replicas by sizing) receiving OTLP from applications; traces
  * to AWS X-Ray, metrics to Prometheus (scraped), logs to Loki. A signal without a backend is dropped
  * by leaving its pipeline out.
  */
@@ -325,10 +414,11 @@ export function otlpGatewayValues(inputs: OtlpGatewayInputs): OpenTelemetryColle
   return {
     fullnameOverride: OTLP_GATEWAY_NAME,
     mode: "deployment",
-    replicaCount: 2,
+    replicaCount: inputs.sizing.replicas,
     // The contrib distribution has the awsxray and prometheus exporters.
     image: { repository: "otel/opentelemetry-collector-contrib" },
     serviceAccount: { create: true, name: inputs.serviceAccount },
+    resources: resourcesValues(inputs.sizing),
     ...(inputs.prometheus
       ? {
           ports: {

@@ -11,7 +11,10 @@ import { ObjectStorage } from "../object-storage/object-storage";
 import { HELM_CHARTS } from "../versions";
 import {
   LokiMode,
+  LokiSizing,
   OTLP_GATEWAY_NAME,
+  ResourceRequests,
+  ScaledRequests,
   kubePrometheusStackValues,
   logShipperValues,
   lokiValues,
@@ -70,7 +73,40 @@ export interface ObservabilityProps {
   readonly databaseInstanceIdentifiers?: readonly string[];
   /** Alarms on the Application Load Balancers this cluster's load balancer controller creates. @default true */
   readonly loadBalancerAlarms?: boolean;
+  /** Replicas and resource requests of every release (what the capacity check counts). @default DEFAULT_OBSERVABILITY_SIZING */
+  readonly sizing?: ObservabilitySizing;
 }
+
+/** Replicas and requests of the observability releases. */
+export interface ObservabilitySizing {
+  /** The Prometheus server. */
+  readonly prometheus: ResourceRequests;
+  /** Grafana. */
+  readonly grafana: ResourceRequests;
+  /** Loki's components and caches. */
+  readonly loki: LokiSizing;
+  /** The log shipper, per node. */
+  readonly logShipper: ResourceRequests;
+  /** The OTLP gateway. */
+  readonly otlpGateway: ScaledRequests;
+}
+
+/** A small cluster's sizing (fits two 2-vCPU/8-GiB nodes next to the rest of the platform). */
+export const DEFAULT_OBSERVABILITY_SIZING: ObservabilitySizing = {
+  prometheus: { cpuMillis: 200, memoryMiB: 1024 },
+  grafana: { cpuMillis: 50, memoryMiB: 256 },
+  loki: {
+    singleBinary: { cpuMillis: 200, memoryMiB: 512 },
+    read: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
+    write: { replicas: 2, cpuMillis: 100, memoryMiB: 512 },
+    backend: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
+    gateway: { replicas: 1, cpuMillis: 20, memoryMiB: 32 },
+    chunksCacheMiB: 512,
+    resultsCacheMiB: 256,
+  },
+  logShipper: { cpuMillis: 50, memoryMiB: 128 },
+  otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
+};
 
 /** Service accounts of the observability releases (Pod Identity associates the ones with AWS access). */
 export const OBSERVABILITY_SERVICE_ACCOUNTS = {
@@ -125,6 +161,7 @@ export class Observability extends Construct {
     const lokiRetentionDays = props.lokiRetentionDays ?? 30;
     const grafanaAdminSecretName = props.grafanaAdminSecretName;
     const alertmanagerConfigSecretName = props.alertmanagerConfigSecretName ?? "alertmanager-config";
+    const sizing = props.sizing ?? DEFAULT_OBSERVABILITY_SIZING;
 
     const v = new PropValidator("Observability", this);
     v.check(
@@ -169,6 +206,7 @@ export class Observability extends Construct {
         "must be a Kubernetes object name (DNS label)",
       );
     }
+    validateSizing(v, sizing);
     v.check(
       "logBucket",
       props.logBucket,
@@ -234,6 +272,8 @@ export class Observability extends Construct {
           grafanaAdminSecretName,
           alertmanagerConfigSecretName,
           lokiUrl,
+          prometheus: sizing.prometheus,
+          grafana: sizing.grafana,
         }),
         dependsOn: base,
       });
@@ -262,6 +302,7 @@ export class Observability extends Construct {
           storageClassName: volumes,
           serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.loki,
           serviceMonitor: withMonitoring,
+          sizing: sizing.loki,
         }),
         dependsOn: [...afterMonitoring, ...podIdentityDependencies(this.lokiRole)],
       });
@@ -269,7 +310,11 @@ export class Observability extends Construct {
         source: HELM_CHARTS.openTelemetryCollector,
         releaseName: "log-shipper",
         namespace: namespaceName,
-        values: logShipperValues(lokiOtlpUrl as string, OBSERVABILITY_SERVICE_ACCOUNTS.logShipper),
+        values: logShipperValues(
+          lokiOtlpUrl as string,
+          OBSERVABILITY_SERVICE_ACCOUNTS.logShipper,
+          sizing.logShipper,
+        ),
         dependsOn: [...base, this.loki.release],
       });
     }
@@ -306,6 +351,7 @@ export class Observability extends Construct {
           serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
           lokiOtlpUrl,
           prometheus: withMonitoring,
+          sizing: sizing.otlpGateway,
         }),
         dependsOn: [
           ...afterMonitoring,
@@ -315,5 +361,49 @@ export class Observability extends Construct {
       });
       this.otlpEndpoint = `${serviceUrl(OTLP_GATEWAY_NAME)}:4318`;
     }
+  }
+}
+
+/** Replicas and requests must be whole, positive and sane; the capacity check does the rest. */
+function validateSizing(v: PropValidator, sizing: ObservabilitySizing): void {
+  const requests = (path: string, r: ResourceRequests) => {
+    v.check(
+      `sizing.${path}.cpuMillis`,
+      r.cpuMillis,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 64000,
+      "must be a whole number of millicores from 1 to 64000",
+    );
+    v.check(
+      `sizing.${path}.memoryMiB`,
+      r.memoryMiB,
+      (n) => Number.isInteger(n) && n >= 16 && n <= 262144,
+      "must be a whole number of MiB from 16 to 262144",
+    );
+  };
+  const scaled = (path: string, r: ScaledRequests, min: number) => {
+    requests(path, r);
+    v.check(
+      `sizing.${path}.replicas`,
+      r.replicas,
+      (n) => Number.isInteger(n) && n >= min && n <= 50,
+      `must be a whole number from ${min} to 50`,
+    );
+  };
+  requests("prometheus", sizing.prometheus);
+  requests("grafana", sizing.grafana);
+  requests("logShipper", sizing.logShipper);
+  scaled("otlpGateway", sizing.otlpGateway, 1);
+  requests("loki.singleBinary", sizing.loki.singleBinary);
+  scaled("loki.read", sizing.loki.read, 1);
+  scaled("loki.write", sizing.loki.write, 1);
+  scaled("loki.backend", sizing.loki.backend, 1);
+  scaled("loki.gateway", sizing.loki.gateway, 1);
+  for (const key of ["chunksCacheMiB", "resultsCacheMiB"] as const) {
+    v.check(
+      `sizing.loki.${key}`,
+      sizing.loki[key],
+      (n) => Number.isInteger(n) && n >= 64 && n <= 65536,
+      "must be a whole number of MiB from 64 to 65536",
+    );
   }
 }

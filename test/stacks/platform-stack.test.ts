@@ -159,7 +159,7 @@ describe("<env>-platform stacks", () => {
       `${prometheusStorageGiB}Gi`,
     );
     expect(values(env, "loki").deploymentMode).toBe(
-      { singleBinary: "SingleBinary", simpleScalable: "SimpleScalable" }[lokiMode],
+      { singleBinary: "Monolithic", simpleScalable: "SimpleScalable" }[lokiMode],
     );
   });
 
@@ -177,9 +177,13 @@ describe("<env>-platform stacks", () => {
     expect(Object.keys(releases("sandbox-alice")).sort()).toEqual([
       "aws-load-balancer-controller",
       "cert-manager",
+      "karpenter",
+      "karpenter-crd",
+      "karpenter-node-pools",
       "kube-prometheus-stack",
       "log-shipper",
       "loki",
+      "metrics-server",
     ]);
     expect(resourcesOf(platform("sandbox-alice"), "aws_acm_certificate")).toEqual({});
     expect(Object.keys(platform("sandbox-alice").output ?? {}).sort()).toEqual([

@@ -69,10 +69,9 @@ describe("EksNodeGroup defaults", () => {
     expect(template).not.toHaveProperty("iam_instance_profile");
   });
 
-  it("leaves the desired size to the autoscaler after creation", () => {
+  it("owns the desired size (no ignore_changes), so a later minSize raise applies with it", () => {
     expect(group.scaling_config).toEqual({ min_size: 2, max_size: 4, desired_size: 2 });
-    expect(group.lifecycle.ignore_changes).toEqual(["scaling_config[0].desired_size"]);
-    expect(group.lifecycle.create_before_destroy).toBe(true);
+    expect(group.lifecycle).toEqual({ create_before_destroy: true });
   });
 
   it("rolls updates a third of the nodes at a time and follows the cluster's version", () => {

@@ -1,7 +1,11 @@
 import { Construct } from "constructs";
 import { ChartRelease } from "../../../constructs/helm/chart-release";
 import { ObjectStorage } from "../../../constructs/object-storage/object-storage";
-import { Observability, ObservabilityProps } from "../../../constructs/observability/observability";
+import {
+  DEFAULT_OBSERVABILITY_SIZING,
+  Observability,
+  ObservabilityProps,
+} from "../../../constructs/observability/observability";
 import { HELM_CHARTS } from "../../../constructs/versions";
 import { TerraformJson, expectErrorContaining, resourcesOf } from "../../helpers";
 import {
@@ -158,8 +162,11 @@ describe("Observability: Loki and log shipping", () => {
   const values = valuesOf(full, "loki");
 
   it("stores chunks and indexes in the log bucket (schema v13, TSDB) and deletes logs after the retention", () => {
-    expect(values.deploymentMode).toBe("SingleBinary");
+    // Monolithic: the pinned chart's name for the deprecated SingleBinary.
+    expect(values.deploymentMode).toBe("Monolithic");
     expect(values.loki.storage.type).toBe("s3");
+    // chunks and ruler only: the chart has no `admin` bucket (Enterprise support was removed).
+    expect(Object.keys(values.loki.storage.bucketNames).sort()).toEqual(["chunks", "ruler"]);
     for (const bucket of Object.values(values.loki.storage.bucketNames)) {
       expect(bucket).toMatch(/^\$\{aws_s3_bucket\.LogBucket_[0-9A-F]+\.bucket\}$/);
     }
@@ -190,16 +197,51 @@ describe("Observability: Loki and log shipping", () => {
     expect(values.serviceAccount).toEqual({ create: true, name: "loki" });
   });
 
-  it("runs read/write/backend targets with replication in simple-scalable mode", () => {
+  it("runs read/write/backend targets with replication in simple-scalable mode, sized by the defaults", () => {
     const scalable = valuesOf(synth({ lokiMode: "simpleScalable" }), "loki");
     expect(scalable).toMatchObject({
       deploymentMode: "SimpleScalable",
-      loki: { commonConfig: { replication_factor: 3 } },
+      loki: { commonConfig: { replication_factor: 2 } },
       singleBinary: { replicas: 0 },
-      read: { replicas: 2 },
-      write: { replicas: 3 },
+      read: { replicas: 2, resources: { requests: { cpu: "100m", memory: "256Mi" } } },
+      write: { replicas: 2, resources: { requests: { cpu: "100m", memory: "512Mi" } } },
       backend: { replicas: 2 },
+      chunksCache: { enabled: true, allocatedMemory: 512 },
+      resultsCache: { enabled: true, allocatedMemory: 256 },
     });
+  });
+
+  it("takes replicas and requests from sizing; the replication factor follows the writers up to 3", () => {
+    const sizing = {
+      ...DEFAULT_OBSERVABILITY_SIZING,
+      loki: {
+        ...DEFAULT_OBSERVABILITY_SIZING.loki,
+        write: { replicas: 4, cpuMillis: 300, memoryMiB: 2048 },
+        chunksCacheMiB: 1024,
+      },
+      prometheus: { cpuMillis: 700, memoryMiB: 3072 },
+    };
+    const synthesized = synth({ lokiMode: "simpleScalable", sizing });
+    const loki = valuesOf(synthesized, "loki");
+    expect(loki.write).toMatchObject({
+      replicas: 4,
+      resources: { requests: { cpu: "300m", memory: "2048Mi" } },
+    });
+    expect(loki.loki.commonConfig.replication_factor).toBe(3);
+    expect(loki.chunksCache).toEqual({ enabled: true, allocatedMemory: 1024 });
+    expect(valuesOf(synthesized, "kube-prometheus-stack").prometheus.prometheusSpec.resources).toEqual({
+      requests: { cpu: "700m", memory: "3072Mi" },
+    });
+  });
+
+  it("rejects sizing that is not whole and positive", () => {
+    const sizing = {
+      ...DEFAULT_OBSERVABILITY_SIZING,
+      loki: { ...DEFAULT_OBSERVABILITY_SIZING.loki, read: { replicas: 0, cpuMillis: 100, memoryMiB: 256 } },
+    };
+    expect(() => synth({ sizing })).toThrow(
+      /'sizing\.loki\.read\.replicas' must be a whole number from 1 to 50, got 0/,
+    );
   });
 
   it("ships every node's container logs to Loki over OTLP", () => {

@@ -1,0 +1,279 @@
+import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { PropValidator } from "../core/validation";
+import { ChartRelease } from "../helm/chart-release";
+import { KUBERNETES_OBJECTS_CHART } from "../ingress/cluster-ingress";
+import { HELM_CHARTS } from "../versions";
+import { KARPENTER_DISCOVERY_TAG } from "./karpenter-infrastructure";
+
+/** AMI families an EC2NodeClass can select by alias. */
+export const KARPENTER_AMI_FAMILIES = ["AL2023", "Bottlerocket"] as const;
+/** An AMI family of {@link KARPENTER_AMI_FAMILIES}. */
+export type KarpenterAmiFamily = (typeof KARPENTER_AMI_FAMILIES)[number];
+
+/** The default NodePool and its EC2NodeClass. */
+export interface KarpenterNodePoolOptions {
+  /** Instance categories (`c`, `m`, `r`, `t`, ...): `karpenter.k8s.aws/instance-category`. */
+  readonly instanceCategories: readonly string[];
+  /** Instance families (e.g. `m7i`), narrowing the categories. @default - every family of the categories */
+  readonly instanceFamilies?: readonly string[];
+  /** Oldest instance generation allowed. @default 6 */
+  readonly minInstanceGeneration?: number;
+  /** CPU architectures. @default ["amd64"] */
+  readonly architectures?: readonly ("amd64" | "arm64")[];
+  /** Capacity types; with both, Karpenter prefers spot. @default ["on-demand"] */
+  readonly capacityTypes?: readonly ("on-demand" | "spot")[];
+  /** vCPUs the NodePool may launch in total (its `limits.cpu`). */
+  readonly cpuLimit: number;
+  /** Memory the NodePool may launch in total, in GiB (its `limits.memory`). */
+  readonly memoryLimitGiB: number;
+  /** When nodes are consolidated. @default "WhenEmptyOrUnderutilized" */
+  readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+  /** Seconds a node must be empty or underutilized before it is consolidated. @default 60 */
+  readonly consolidateAfterSeconds?: number;
+  /** Hours after which a node is replaced (picks up new AMIs). @default 720 */
+  readonly expireAfterHours?: number;
+  /** AMI family. @default "AL2023" */
+  readonly amiFamily?: KarpenterAmiFamily;
+  /** AMI version of the alias (`latest`, or a release such as `v20251120`; pin it in production). @default "latest" */
+  readonly amiVersion?: string;
+  /** Root (AL2023) or data (Bottlerocket) volume size, in GiB. @default 50 */
+  readonly diskSizeGiB?: number;
+}
+
+/** Props of {@link Karpenter}. */
+export interface KarpenterProps {
+  /** The cluster's name (settings.clusterName, and the discovery tag's value). */
+  readonly clusterName: string;
+  /** The cluster's API endpoint (settings.clusterEndpoint). */
+  readonly clusterEndpoint: string;
+  /** Name of the interruption queue ({@link KarpenterInfrastructure}). */
+  readonly interruptionQueueName: string;
+  /** Name of the nodes' IAM role ({@link KarpenterInfrastructure}). */
+  readonly nodeRoleName: string;
+  /** Namespace of the controller; its Pod Identity association must name it. @default "kube-system" */
+  readonly namespace?: string;
+  /** Service account of the controller; its Pod Identity association must name it. @default "karpenter" */
+  readonly serviceAccount?: string;
+  /** Controller replicas (the chart keeps them on different nodes). @default 2 */
+  readonly replicas?: number;
+  /** CPU each controller pod requests, in millicores. @default 250 */
+  readonly cpuMillis?: number;
+  /** Memory each controller pod requests, in MiB. @default 512 */
+  readonly memoryMiB?: number;
+  /** Security groups of Karpenter's nodes besides those tagged for discovery (e.g. database clients). @default - none */
+  readonly securityGroupIds?: readonly string[];
+  /** The default NodePool and EC2NodeClass. */
+  readonly nodePool: KarpenterNodePoolOptions;
+  /** Tags of everything Karpenter launches (instances, volumes, interfaces). @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Installed before the releases (e.g. the controller's Pod Identity association). @default - none */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** Name of the default NodePool and EC2NodeClass. */
+export const KARPENTER_DEFAULT_POOL = "default";
+
+const CATEGORY = /^[a-z]{1,3}$/;
+const FAMILY = /^[a-z][a-z0-9-]{1,15}$/;
+const AMI_VERSION = /^(latest|v\d{8})$/;
+
+/**
+ * Karpenter in the cluster: its CRDs (a release of their own, so upgrades update them), the
+ * controller (Pod Identity, interruption queue, on managed-node-group nodes only by the chart's
+ * affinity) and a default NodePool with its EC2NodeClass. Nodes come from subnets and security
+ * groups tagged `karpenter.sh/discovery=<cluster>`, with IMDSv2 (hop limit 1) and encrypted gp3
+ * volumes. The NodePool and EC2NodeClass are installed through the repository's
+ * `kubernetes-objects` chart once the CRDs exist (`kubernetes_manifest` would need them at plan time).
+ */
+export class Karpenter extends Construct {
+  /** The CRD release. */
+  readonly crds: ChartRelease;
+  /** The controller release. */
+  readonly controller: ChartRelease;
+  /** The release of the default NodePool and EC2NodeClass. */
+  readonly nodePool: ChartRelease;
+
+  constructor(scope: Construct, id: string, props: KarpenterProps) {
+    super(scope, id);
+    const namespace = props.namespace ?? "kube-system";
+    const serviceAccount = props.serviceAccount ?? "karpenter";
+    const replicas = props.replicas ?? 2;
+    const cpuMillis = props.cpuMillis ?? 250;
+    const memoryMiB = props.memoryMiB ?? 512;
+    const pool = props.nodePool;
+    const minGeneration = pool.minInstanceGeneration ?? 6;
+    const architectures = pool.architectures ?? ["amd64"];
+    const capacityTypes = pool.capacityTypes ?? ["on-demand"];
+    const consolidateAfterSeconds = pool.consolidateAfterSeconds ?? 60;
+    const expireAfterHours = pool.expireAfterHours ?? 720;
+    const amiFamily = pool.amiFamily ?? "AL2023";
+    const amiVersion = pool.amiVersion ?? "latest";
+    const diskSizeGiB = pool.diskSizeGiB ?? 50;
+
+    const v = new PropValidator("Karpenter", this);
+    const whole = (prop: string, n: number, min: number, max: number, unit: string) =>
+      v.check(
+        prop,
+        n,
+        (x) => Number.isInteger(x) && x >= min && x <= max,
+        `must be a whole number of ${unit} from ${min} to ${max}`,
+      );
+    whole("replicas", replicas, 1, 5, "replicas");
+    whole("cpuMillis", cpuMillis, 50, 8000, "millicores");
+    whole("memoryMiB", memoryMiB, 128, 16384, "MiB");
+    v.check(
+      "nodePool.instanceCategories",
+      pool.instanceCategories,
+      (l) => l.length > 0 && l.every((c) => CATEGORY.test(c)),
+      "must list instance categories such as 'c', 'm', 'r'",
+    );
+    v.check(
+      "nodePool.instanceFamilies",
+      pool.instanceFamilies,
+      (l) => l === undefined || (l.length > 0 && l.every((f) => FAMILY.test(f))),
+      "must list instance families such as 'm7i' (or be left out)",
+    );
+    whole("nodePool.minInstanceGeneration", minGeneration, 1, 9, "generations");
+    v.check(
+      "nodePool.architectures",
+      architectures,
+      (l) => l.length > 0,
+      "must list at least one architecture",
+    );
+    v.check(
+      "nodePool.capacityTypes",
+      capacityTypes,
+      (l) => l.length > 0,
+      "must list at least one capacity type",
+    );
+    whole("nodePool.cpuLimit", pool.cpuLimit, 1, 10000, "vCPUs");
+    whole("nodePool.memoryLimitGiB", pool.memoryLimitGiB, 1, 100000, "GiB");
+    whole("nodePool.consolidateAfterSeconds", consolidateAfterSeconds, 0, 86400, "seconds");
+    whole("nodePool.expireAfterHours", expireAfterHours, 1, 8760, "hours");
+    v.check(
+      "nodePool.amiFamily",
+      amiFamily,
+      (f) => (KARPENTER_AMI_FAMILIES as readonly string[]).includes(f),
+      `must be one of ${KARPENTER_AMI_FAMILIES.join(", ")}`,
+    );
+    v.check(
+      "nodePool.amiVersion",
+      amiVersion,
+      (a) => AMI_VERSION.test(a),
+      "must be 'latest' or a release such as 'v20251120'",
+    );
+    whole("nodePool.diskSizeGiB", diskSizeGiB, 20, 16384, "GiB");
+    v.throwIfInvalid();
+
+    this.crds = new ChartRelease(this, "Crds", {
+      source: HELM_CHARTS.karpenterCrd,
+      releaseName: "karpenter-crd",
+      values: {},
+      namespace,
+      timeoutSeconds: 300,
+      dependsOn: props.dependsOn,
+    });
+    this.controller = new ChartRelease(this, "Controller", {
+      source: HELM_CHARTS.karpenter,
+      releaseName: "karpenter",
+      namespace,
+      skipCrds: true,
+      timeoutSeconds: 600,
+      values: {
+        serviceAccount: { create: true, name: serviceAccount },
+        replicas,
+        controller: {
+          resources: { requests: { cpu: `${cpuMillis}m`, memory: `${memoryMiB}Mi` } },
+        },
+        settings: {
+          clusterName: props.clusterName,
+          clusterEndpoint: props.clusterEndpoint,
+          interruptionQueue: props.interruptionQueueName,
+        },
+      },
+      dependsOn: [this.crds.release, ...(props.dependsOn ?? [])],
+    });
+
+    const discovery = { [KARPENTER_DISCOVERY_TAG]: props.clusterName };
+    const alias = `${amiFamily === "AL2023" ? "al2023" : "bottlerocket"}@${amiVersion}`;
+    const nodeClass = {
+      apiVersion: "karpenter.k8s.aws/v1",
+      kind: "EC2NodeClass",
+      metadata: { name: KARPENTER_DEFAULT_POOL },
+      spec: {
+        role: props.nodeRoleName,
+        amiSelectorTerms: [{ alias }],
+        subnetSelectorTerms: [{ tags: discovery }],
+        securityGroupSelectorTerms: [
+          { tags: discovery },
+          ...(props.securityGroupIds ?? []).map((sg) => ({ id: sg })),
+        ],
+        // IMDSv2 only, hop limit 1: containers cannot read the node's credentials.
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpProtocolIPv6: "disabled",
+          httpPutResponseHopLimit: 1,
+          httpTokens: "required",
+        },
+        blockDeviceMappings: [
+          {
+            deviceName: amiFamily === "AL2023" ? "/dev/xvda" : "/dev/xvdb",
+            ebs: {
+              volumeSize: `${diskSizeGiB}Gi`,
+              volumeType: "gp3",
+              encrypted: true,
+              deleteOnTermination: true,
+            },
+          },
+        ],
+        tags: { ...props.tags },
+      },
+    };
+    const requirement = (key: string, values: readonly string[], operator = "In") => ({
+      key,
+      operator,
+      values: [...values],
+    });
+    const nodePool = {
+      apiVersion: "karpenter.sh/v1",
+      kind: "NodePool",
+      metadata: { name: KARPENTER_DEFAULT_POOL },
+      spec: {
+        template: {
+          spec: {
+            nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: KARPENTER_DEFAULT_POOL },
+            requirements: [
+              requirement("karpenter.k8s.aws/instance-category", pool.instanceCategories),
+              ...(pool.instanceFamilies
+                ? [requirement("karpenter.k8s.aws/instance-family", pool.instanceFamilies)]
+                : []),
+              requirement("karpenter.k8s.aws/instance-generation", [String(minGeneration - 1)], "Gt"),
+              requirement("kubernetes.io/arch", architectures),
+              requirement("kubernetes.io/os", ["linux"]),
+              requirement("karpenter.sh/capacity-type", capacityTypes),
+            ],
+            expireAfter: `${expireAfterHours}h`,
+          },
+        },
+        limits: { cpu: String(pool.cpuLimit), memory: `${pool.memoryLimitGiB}Gi` },
+        disruption: {
+          consolidationPolicy: pool.consolidationPolicy ?? "WhenEmptyOrUnderutilized",
+          consolidateAfter: `${consolidateAfterSeconds}s`,
+        },
+      },
+    };
+    const chart = new TerraformAsset(this, "KubernetesObjectsChart", {
+      path: KUBERNETES_OBJECTS_CHART.path,
+      type: AssetType.DIRECTORY,
+    });
+    this.nodePool = new ChartRelease(this, "NodePool", {
+      source: { chart: chart.path, version: KUBERNETES_OBJECTS_CHART.version },
+      releaseName: "karpenter-node-pools",
+      namespace,
+      timeoutSeconds: 300,
+      values: { objects: [nodeClass, nodePool] },
+      dependsOn: [this.controller.release],
+    });
+  }
+}
