@@ -141,7 +141,8 @@ export interface LokiValues {
   readonly serviceAccount: ServiceAccountValues;
   readonly singleBinary: LokiTargetValues & { readonly persistence: PersistenceValues };
   readonly read: LokiTargetValues;
-  readonly write: LokiTargetValues & { readonly persistence: PersistenceValues };
+  /** The write StatefulSet always claims volumes (its persistence has no `enabled`). */
+  readonly write: LokiTargetValues & { readonly persistence: Omit<PersistenceValues, "enabled"> };
   readonly backend: LokiTargetValues & { readonly persistence: PersistenceValues };
   readonly chunksCache: LokiCacheValues;
   readonly resultsCache: LokiCacheValues;
@@ -346,7 +347,7 @@ export function lokiValues(inputs: LokiInputs): LokiValues {
     read: target(sizing.read, scalable ? sizing.read.replicas : 0),
     write: {
       ...target(sizing.write, scalable ? sizing.write.replicas : 0),
-      persistence: persistence("10Gi"),
+      persistence: { storageClass: inputs.storageClassName, size: "10Gi" },
     },
     backend: {
       ...target(sizing.backend, scalable ? sizing.backend.replicas : 0),
