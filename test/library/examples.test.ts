@@ -13,6 +13,7 @@ import {
   minimalPodIdentityRole,
   productionEksCluster,
 } from "../../constructs/examples/eks-cluster";
+import { clusterKarpenter, platformAutoscaling } from "../../constructs/examples/autoscaling";
 import { minimalEncryptionKey, sharedEncryptionKey } from "../../constructs/examples/encryption-key";
 import { minimalNetwork, productionNetwork } from "../../constructs/examples/network";
 import { minimalObjectStorage, productionObjectStorage } from "../../constructs/examples/object-storage";
@@ -327,5 +328,26 @@ describe("the README's error example", () => {
           availabilityZones: ["eu-west-1a", "eu-west-1b"],
         }),
     ).toThrow(documented);
+  });
+});
+
+describe("autoscaling examples", () => {
+  const json = synthStack((s) => {
+    const cluster = minimalEksCluster(s, minimalNetwork(s));
+    platformAutoscaling(s, cluster, clusterKarpenter(s, cluster), CLIENT_SG);
+  });
+  const releases = Object.values(resourcesOf(json, "helm_release"));
+
+  it("Karpenter: its AWS side, CRDs, controller and a spot-first node pool on a pinned AMI; metrics-server", () => {
+    expect(onlyResource(json, "aws_sqs_queue").name).toMatch(/-karpenter$/);
+    expect(releases.map((r) => r.name).sort()).toEqual([
+      "karpenter",
+      "karpenter-crd",
+      "karpenter-node-pools",
+      "metrics-server",
+    ]);
+    const pools = JSON.parse(releases.find((r) => r.name === "karpenter-node-pools").values[0]).objects;
+    expect(pools[0].spec.amiSelectorTerms).toEqual([{ alias: "al2023@v20251120" }]);
+    expect(pools[1].spec.limits).toEqual({ cpu: "64", memory: "256Gi" });
   });
 });
