@@ -31,15 +31,33 @@ export interface KarpenterInfrastructureProps {
   readonly serviceAccount?: string;
 }
 
-/** The EC2 and AWS Health events Karpenter handles before an instance goes away. */
+/**
+ * The EC2 and AWS Health events Karpenter handles before an instance goes away, by rule: the
+ * rule's name prefix (≤ 38 characters: the provider appends a unique suffix) and event pattern.
+ */
 export const KARPENTER_INTERRUPTION_EVENTS = {
-  HealthEvent: { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
-  SpotInterrupt: { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
-  InstanceRebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-  InstanceStateChange: { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+  HealthEvent: {
+    namePrefix: "karpenter-health-",
+    pattern: { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
+  },
+  SpotInterrupt: {
+    namePrefix: "karpenter-spot-interruption-",
+    pattern: { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
+  },
+  InstanceRebalance: {
+    namePrefix: "karpenter-rebalance-",
+    pattern: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
+  },
+  InstanceStateChange: {
+    namePrefix: "karpenter-state-change-",
+    pattern: { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+  },
   CapacityReservationInterruption: {
-    source: ["aws.ec2"],
-    "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"],
+    namePrefix: "karpenter-cr-interruption-",
+    pattern: {
+      source: ["aws.ec2"],
+      "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"],
+    },
   },
 } as const;
 
@@ -118,11 +136,13 @@ export class KarpenterInfrastructure extends Construct {
     this.interruptionQueueName = queue.name;
     this.interruptionQueueArn = queue.arn;
 
-    const rules = Object.entries(KARPENTER_INTERRUPTION_EVENTS).map(([name, pattern]) => {
+    const rules = Object.entries(KARPENTER_INTERRUPTION_EVENTS).map(([name, event]) => {
       const rule = new CloudwatchEventRule(this, `Rule-${name}`, {
-        namePrefix: `${clusterName}-karpenter-${name}-`.slice(0, 38),
-        description: `Karpenter interruption handling of ${clusterName}: ${pattern["detail-type"][0]}`,
-        eventPattern: JSON.stringify(pattern),
+        // The cluster is in the description and tags: a prefix with its name could exceed 38 characters.
+        namePrefix: event.namePrefix,
+        description: `Karpenter interruption handling of ${clusterName}: ${event.pattern["detail-type"][0]}`,
+        eventPattern: JSON.stringify(event.pattern),
+        tags: { "eks-cluster": clusterName },
       });
       new CloudwatchEventTarget(this, `Target-${name}`, {
         rule: rule.name,

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { EksCluster, Karpenter, KarpenterInfrastructure, MetricsServer } from "../index";
+import { EksCluster, Karpenter, KarpenterInfrastructure, MetricsServer } from "@acme/aws-platform-constructs";
 
 /** Karpenter's AWS side, in the cluster's stack. */
 export function clusterKarpenter(scope: Construct, cluster: EksCluster): KarpenterInfrastructure {

@@ -45,7 +45,13 @@ describe("KarpenterInfrastructure", () => {
     const rules = Object.values(resourcesOf(json, "aws_cloudwatch_event_rule"));
     const events = Object.values(KARPENTER_INTERRUPTION_EVENTS);
     expect(rules).toHaveLength(events.length);
-    expect(rules.map((r) => JSON.parse(r.event_pattern))).toEqual(expect.arrayContaining(events));
+    expect(rules.map((r) => JSON.parse(r.event_pattern))).toEqual(
+      expect.arrayContaining(events.map((e) => e.pattern)),
+    );
+    // Literal prefixes within the provider's 38 characters, never a cut Terraform expression.
+    expect(rules.map((r) => r.name_prefix).sort()).toEqual(events.map((e) => e.namePrefix).sort());
+    for (const event of events) expect(event.namePrefix.length).toBeLessThanOrEqual(38);
+    for (const rule of rules) expect(rule.description).toMatch(/^Karpenter interruption handling of test: /);
     const targets = Object.values(resourcesOf(json, "aws_cloudwatch_event_target"));
     expect(targets).toHaveLength(rules.length);
     for (const target of targets) expect(target.arn).toMatch(/^\$\{aws_sqs_queue\..*\.arn\}$/);
