@@ -86,8 +86,9 @@ export class PlatformStack extends EnvironmentStack {
       replicas: sizing.karpenter.replicas,
       cpuMillis: sizing.karpenter.cpuMillis,
       memoryMiB: sizing.karpenter.memoryMiB,
-      // Like the managed nodes: pods on Karpenter's nodes may reach the databases.
-      securityGroupIds: [props.network.databaseClientsSecurityGroupId],
+      // The groups of the managed nodes besides the tagged node group: the cluster's own (the load
+      // balancer controller opens it to its load balancers) and the database clients' marker.
+      securityGroupIds: [props.cluster.clusterSecurityGroupId, props.network.databaseClientsSecurityGroupId],
       nodePool: props.environment.cluster.karpenter,
       tags: { ...tags, environment: name, repository, "managed-by": "karpenter" },
       dependsOn: afterController,

@@ -61,7 +61,11 @@ export interface KarpenterProps {
   readonly cpuMillis?: number;
   /** Memory each controller pod requests, in MiB. @default 512 */
   readonly memoryMiB?: number;
-  /** Security groups of Karpenter's nodes besides those tagged for discovery (e.g. database clients). @default - none */
+  /**
+   * Security groups of Karpenter's nodes besides those tagged for discovery: give them the same
+   * groups as the managed nodes (EKS's cluster security group, which the load balancer controller
+   * opens to its load balancers; a database-clients marker). @default - none
+   */
   readonly securityGroupIds?: readonly string[];
   /** The default NodePool and EC2NodeClass. */
   readonly nodePool: KarpenterNodePoolOptions;

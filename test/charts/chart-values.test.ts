@@ -11,8 +11,8 @@ import {
 } from "../../constructs/helm/release-capacity";
 import { KUBERNETES_OBJECTS_CHART } from "../../constructs/ingress/cluster-ingress";
 import { HELM_CHARTS } from "../../constructs/versions";
-import { selectEnvironments } from "../../environments";
 import { buildApp } from "../../stacks/environment-app";
+import { ENVIRONMENTS_UNDER_TEST } from "../environments-under-test";
 import {
   FIXTURES_DIR,
   chartFixture,
@@ -66,9 +66,9 @@ const FREE_FORM: Readonly<Record<string, readonly string[]>> = {
   "kubernetes-objects": [],
 };
 
-// The shipped environments and a sandbox, built as main.ts builds them (no synthesis needed:
+// Every registered environment and a sandbox, built as main.ts builds them (no synthesis needed:
 // releases keep their values as objects).
-const built = buildApp(Testing.app(), selectEnvironments({ INFRA_SANDBOX: "alice" }));
+const built = buildApp(Testing.app(), ENVIRONMENTS_UNDER_TEST);
 const releases = [...built.values()].flatMap((stacks) =>
   stacks.platform.node.findAll().filter((c): c is ChartRelease => c instanceof ChartRelease),
 );

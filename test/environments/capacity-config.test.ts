@@ -1,4 +1,5 @@
-import { ENVIRONMENTS, environmentProblems, loadEnvironment, sandboxEnvironment } from "../../environments";
+import { ENVIRONMENTS, environmentProblems } from "../../environments";
+import { ENVIRONMENTS_UNDER_TEST } from "../environments-under-test";
 import { withChanges } from "../helpers";
 
 const problemsOf = (changes: Record<string, unknown>) =>
@@ -6,13 +7,7 @@ const problemsOf = (changes: Record<string, unknown>) =>
 
 describe("node autoscaling and sizing configuration", () => {
   it("gives every environment a Karpenter node pool and release sizing", () => {
-    for (const input of [
-      ENVIRONMENTS.dev,
-      ENVIRONMENTS.stage,
-      ENVIRONMENTS.prod,
-      sandboxEnvironment("alice"),
-    ]) {
-      const env = loadEnvironment(input);
+    for (const env of ENVIRONMENTS_UNDER_TEST) {
       expect(env.cluster.karpenter.cpuLimit).toBeGreaterThan(0);
       expect(env.platform.sizing.karpenter.replicas).toBeGreaterThanOrEqual(1);
     }

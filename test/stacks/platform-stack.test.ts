@@ -173,6 +173,52 @@ describe("<env>-platform stacks", () => {
     expect(Object.keys(platform(env).output ?? {}).includes("certificate_arn")).toBe(domain !== undefined);
   });
 
+  it.each(ENVS)(
+    "%s-platform: Karpenter's nodes get the managed nodes' security groups and the configured node pool",
+    (env) => {
+      const [nodeClass, nodePool] = values(env, "karpenter-node-pools").objects;
+      // A cross-stack output whose name matches `name` (a RegExp source), and nothing else.
+      const output = (stack: string, name: string) =>
+        expect.stringMatching(
+          new RegExp(`^\\$\\{${escape(remote(env, stack))}\\.outputs\\.cross-stack-output-${name}\\}$`),
+        );
+      // Discovery by the cluster's name: the network tags its private subnets, and the cluster its
+      // node security group, with the same value (the environment's name).
+      const discovery = {
+        tags: { "karpenter.sh/discovery": output("cluster", "aws_eks_clusterCluster_[0-9A-F]+name") },
+      };
+      expect(nodeClass.spec.subnetSelectorTerms).toEqual([discovery]);
+      expect(nodeClass.spec.securityGroupSelectorTerms).toEqual([
+        discovery,
+        { id: output("cluster", "aws_eks_clusterCluster_[0-9A-F]+vpc_config0cluster_security_group_id") },
+        { id: output("network", "aws_security_groupDatabaseClientsid") },
+      ]);
+      expect(Object.values(resourcesOf(stacks[`${env}-cluster`], "aws_eks_cluster"))[0].name).toBe(env);
+      const privateSubnets = Object.values(resourcesOf(stacks[`${env}-network`], "aws_subnet")).filter(
+        (subnet) => subnet.tags["subnet-tier"] === "private",
+      );
+      expect(privateSubnets.length).toBeGreaterThan(0);
+      for (const subnet of privateSubnets) expect(subnet.tags["karpenter.sh/discovery"]).toBe(env);
+      const nodeGroup = Object.values(resourcesOf(stacks[`${env}-cluster`], "aws_security_group")).find(
+        (sg) => sg.name === `${env}-nodes`,
+      );
+      expect(nodeGroup.tags["karpenter.sh/discovery"]).toBe(env);
+      const { karpenter } = configOf(env).cluster;
+      expect(nodePool.spec.limits).toEqual({
+        cpu: String(karpenter.cpuLimit),
+        memory: `${karpenter.memoryLimitGiB}Gi`,
+      });
+      expect(nodePool.spec.template.spec.requirements).toContainEqual({
+        key: "karpenter.sh/capacity-type",
+        operator: "In",
+        values: karpenter.capacityTypes,
+      });
+      expect(values(env, "karpenter").settings.interruptionQueue).toEqual(
+        output("cluster", "aws_sqs_queueKarpenter_InterruptionQueue_[0-9A-F]+name"),
+      );
+    },
+  );
+
   it("skips DNS, certificates and tracing in the sandbox (no domain, tracing off)", () => {
     expect(Object.keys(releases("sandbox-alice")).sort()).toEqual([
       "aws-load-balancer-controller",
