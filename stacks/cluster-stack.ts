@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { EksCluster } from "../constructs/eks/eks-cluster";
-import { KarpenterInfrastructure } from "../constructs/eks/karpenter-infrastructure";
+import { KarpenterInfrastructure, baselineNodeAffinity } from "../constructs/eks/karpenter-infrastructure";
 import { EksClusterConnection } from "../constructs/eks/kubernetes-auth";
 import { ciRoles } from "./deploy-identity";
 import { EnvironmentStack, EnvironmentStackProps, environmentTags } from "./environment-stack";
@@ -77,6 +77,8 @@ export class ClusterStack extends EnvironmentStack implements EksClusterConnecti
       // Launch templates do not inherit the provider's default_tags: give the nodes the environment's.
       nodeTags: environmentTags(props.environment, id),
       logRetentionDays: config.logRetentionDays,
+      // CoreDNS stays on the managed nodes (the baseline): Karpenter's consolidation never moves it.
+      addonConfiguration: { coredns: { affinity: baselineNodeAffinity({ "k8s-app": "kube-dns" }) } },
       deletionProtection: protection.deletionProtection,
       preventDestroy: protection.preventDestroy,
     });

@@ -13,6 +13,45 @@ import { PodIdentityRole } from "./pod-identity-role";
 /** The tag key Karpenter discovers subnets and security groups by; its value is the cluster name. */
 export const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
 
+/**
+ * An affinity that keeps pods on managed-node-group nodes (Karpenter labels its nodes with
+ * `karpenter.sh/nodepool`, as the Karpenter chart's own default affinity uses), spread over nodes
+ * when possible: for system Deployments such as CoreDNS, so that consolidation never moves them.
+ */
+export function baselineNodeAffinity(podLabels: Readonly<Record<string, string>>): object {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [
+          {
+            matchExpressions: [
+              { key: "karpenter.sh/nodepool", operator: "DoesNotExist" },
+              { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+            ],
+          },
+        ],
+      },
+    },
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: {
+            labelSelector: {
+              matchExpressions: Object.entries(podLabels).map(([key, value]) => ({
+                key,
+                operator: "In",
+                values: [value],
+              })),
+            },
+            topologyKey: "kubernetes.io/hostname",
+          },
+        },
+      ],
+    },
+  };
+}
+
 /** The cluster Karpenter serves: what its IAM scoping and the node access entry need. */
 export interface KarpenterCluster {
   /** The cluster's name (Karpenter tags everything it launches with it). */

@@ -181,6 +181,27 @@ describe("<env>-cluster stacks", () => {
     );
   });
 
+  it.each(ENVS)("%s-cluster keeps CoreDNS on the managed nodes, never on Karpenter's", (env) => {
+    const coredns = Object.values(resourcesOf(cluster(env), "aws_eks_addon")).find(
+      (a) => a.addon_name === "coredns",
+    );
+    const { affinity } = JSON.parse(coredns.configuration_values);
+    expect(affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      {
+        matchExpressions: [
+          { key: "karpenter.sh/nodepool", operator: "DoesNotExist" },
+          { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+        ],
+      },
+    ]);
+    expect(
+      affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm,
+    ).toEqual({
+      labelSelector: { matchExpressions: [{ key: "k8s-app", operator: "In", values: ["kube-dns"] }] },
+      topologyKey: "kubernetes.io/hostname",
+    });
+  });
+
   it.each(ENVS)("%s-cluster installs the core add-ons at their pinned versions", (env) => {
     const addons = Object.values(resourcesOf(cluster(env), "aws_eks_addon"));
     expect(Object.fromEntries(addons.map((a) => [a.addon_name, a.addon_version]))).toEqual(
