@@ -111,8 +111,9 @@ export const HARD_ANTI_AFFINITY_DEFAULTS: Readonly<Record<string, readonly strin
 };
 
 /**
- * The EKS add-ons on every node (vpc-cni, kube-proxy, Pod Identity agent, EBS CSI node), budgeted
- * above their default requests (25m, 100m, none and none respectively) for headroom.
+ * The EKS add-ons on every node (vpc-cni, kube-proxy, Pod Identity agent, EBS CSI node plugin),
+ * budgeted at 200m CPU and 256 MiB per node in total: aws-node requests 25m and kube-proxy 100m by
+ * default; the rest is headroom for the other two.
  */
 export const SYSTEM_DAEMONSETS: WorkloadDemand = {
   component: "eks-addon-daemonsets",
@@ -125,7 +126,7 @@ export const SYSTEM_DAEMONSETS: WorkloadDemand = {
 /** Pods per node of those DaemonSets. */
 export const SYSTEM_DAEMONSET_PODS = 4;
 
-/** The EKS add-on Deployments (CoreDNS 2 × 100m/70Mi by default; the EBS CSI controller, budgeted). */
+/** The EKS add-on Deployments: CoreDNS (2 × 100m/70 MiB, its default requests) and the EBS CSI controller (a budget). */
 export const SYSTEM_DEPLOYMENTS: readonly WorkloadDemand[] = [
   { component: "coredns", replicas: 2, cpuMillis: 100, memoryMiB: 70, onePerNode: false },
   { component: "ebs-csi-controller", replicas: 2, cpuMillis: 60, memoryMiB: 240, onePerNode: false },
