@@ -91,6 +91,10 @@ describe("chart values against the pinned charts", () => {
     );
   });
 
+  it("pins Karpenter's CRD chart to the controller's version", () => {
+    expect(HELM_CHARTS.karpenterCrd.version).toBe(HELM_CHARTS.karpenter.version);
+  });
+
   it.each(Object.values(HELM_CHARTS).map((c) => [c.chart, c.version]))(
     "%s %s has vendored fixtures with their upstream source",
     (chart, version) => {
