@@ -176,6 +176,10 @@ describe("<env>-platform stacks", () => {
   it.each(ENVS)(
     "%s-platform: Karpenter's nodes get the managed nodes' security groups and the configured node pool",
     (env) => {
+      // Karpenter (CRDs, controller, node pool) and metrics-server run in every environment.
+      expect(Object.keys(releases(env))).toEqual(
+        expect.arrayContaining(["karpenter-crd", "karpenter", "karpenter-node-pools", "metrics-server"]),
+      );
       const [nodeClass, nodePool] = values(env, "karpenter-node-pools").objects;
       // A cross-stack output whose name matches `name` (a RegExp source), and nothing else.
       const output = (stack: string, name: string) =>
