@@ -199,4 +199,14 @@ describe("the chart defaults the capacity check relies on", () => {
       }
     },
   );
+
+  it("karpenter: the controller stays off the nodes it launches by default (the baseline runs it)", () => {
+    const { values } = chartFixture("karpenter", HELM_CHARTS.karpenter.version);
+    expect(
+      valueAt(
+        values,
+        "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms",
+      ),
+    ).toEqual([{ matchExpressions: [{ key: "karpenter.sh/nodepool", operator: "DoesNotExist" }] }]);
+  });
 });
