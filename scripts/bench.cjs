@@ -85,7 +85,23 @@ function bench(label, argv, { env = {}, runs = RUNS, before = () => {}, warmup =
   return row;
 }
 
-const sandboxes = (n) => Array.from({ length: n }, (_, i) => `s${i + 1}`).join(",");
+/**
+ * `n` sandbox names whose networks do not collide (each sandbox draws a /16 of the sandbox pool from
+ * its name, and sandboxes selected together must not share one): s1, s2, ... skipping collisions.
+ */
+function sandboxes(n) {
+  require("./register.cjs");
+  const { sandboxCidr } = require("../environments/sandbox.ts");
+  const names = [];
+  const used = new Set();
+  for (let i = 1; names.length < n; i++) {
+    const cidr = sandboxCidr(`s${i}`);
+    if (used.has(cidr)) continue;
+    used.add(cidr);
+    names.push(`s${i}`);
+  }
+  return names.join(",");
+}
 const app = [process.execPath, "scripts/app.cjs"];
 const tsNode = [process.execPath, require.resolve("ts-node/dist/bin.js"), "main.ts"];
 const cli = [process.execPath, require.resolve("cdktf-cli/bundle/bin/cdktf"), "synth", "--output", OUTDIR];
