@@ -20,6 +20,7 @@ import {
 } from "../constructs/versions";
 import { IAM_ROLE_ARN } from "../constructs/core/aws-identifiers";
 import { didYouMean } from "../constructs/core/validation";
+import { INSTANCE_TYPES } from "../constructs/eks/instance-capacity";
 import { postgresInstanceClasses } from "../constructs/postgres/instance-classes";
 import { awsRegions, isAvailabilityZoneOf, partitionOf } from "./catalogs/aws-regions";
 
@@ -157,7 +158,12 @@ const kubernetesValue = z.string().refine(isKubernetesLabelValue, {
 const nodeGroupSchema = z
   .strictObject({
     instanceTypes: z
-      .array(z.string().refine(isInstanceType, { error: "must be EC2 instance types such as 'm7i.large'" }))
+      .array(
+        z.string().refine((type) => isInstanceType(type) && Object.hasOwn(INSTANCE_TYPES, type), {
+          error: (issue) =>
+            `must be EC2 instance types of the catalog (constructs/eks/instance-capacity.ts: ${Object.keys(INSTANCE_TYPES).length} types with their architecture, CPU, memory and ENI limits)${didYouMean(issue.input, Object.keys(INSTANCE_TYPES))}`,
+        }),
+      )
       .min(1, { error: "must list at least one EC2 instance type" }),
     capacityType: z.enum(["onDemand", "spot"], { error: "must be 'onDemand' or 'spot'" }),
     minSize: wholeNumber(0, 450, "nodes"),

@@ -3,6 +3,7 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PropValidator } from "../core/validation";
+import { INSTANCE_TYPES } from "./instance-capacity";
 
 /** On-demand capacity, or spot capacity (cheaper, can be reclaimed with two minutes' notice). */
 export type NodeCapacityType = "onDemand" | "spot";
@@ -99,8 +100,13 @@ export function isInstanceType(type: string): boolean {
   return INSTANCE_TYPE_PATTERN.test(type);
 }
 
-/** The CPU architecture of an EC2 instance type: Graviton families carry a `g` after the generation. */
+/**
+ * The CPU architecture of an EC2 instance type: the catalog's (constructs/eks/instance-capacity.ts)
+ * where it lists the type, otherwise from the name (Graviton families carry a `g` after the generation).
+ */
 export function instanceArchitecture(type: string): "arm64" | "x86_64" {
+  const listed = INSTANCE_TYPES[type];
+  if (listed !== undefined) return listed.architecture;
   const match = INSTANCE_TYPE_PATTERN.exec(type);
   if (!match) return "x86_64";
   const [, family, generation, attributes] = match;

@@ -7,6 +7,8 @@
 
 /** One instance type as EC2 describes it. */
 export interface InstanceTypeSpec {
+  /** CPU architecture (EC2 `ProcessorInfo.SupportedArchitectures`): it picks the node group's AMI type. */
+  readonly architecture: "x86_64" | "arm64";
   /** vCPUs. */
   readonly vcpus: number;
   /** Nominal memory, in MiB (EC2 `MemoryInfo.SizeInMiB`). */
@@ -18,27 +20,28 @@ export interface InstanceTypeSpec {
 }
 
 /**
- * The catalog, as of 2026-12 (source: `aws ec2 describe-instance-types` fields VCpuInfo,
- * MemoryInfo, NetworkInfo; cross-checked with the max-pods column of amazon-vpc-cni-k8s
- * `misc/eni-max-pods.txt`). Add a type here, with its four numbers, before a node group uses it.
+ * The catalog, as of 2026-12 (source: `aws ec2 describe-instance-types` fields ProcessorInfo,
+ * VCpuInfo, MemoryInfo, NetworkInfo; cross-checked with the max-pods column of amazon-vpc-cni-k8s
+ * `misc/eni-max-pods.txt`). Add a type here, with its architecture and four numbers, before a node group uses it:
+ * environments are checked against this catalog.
  */
 export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeSpec>> = {
-  "t3.large": { vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 12 },
-  "t3a.large": { vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 12 },
-  "t3.xlarge": { vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
-  "t3a.xlarge": { vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
-  "m6i.large": { vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 },
-  "m6i.xlarge": { vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
-  "m6i.2xlarge": { vcpus: 8, memoryMiB: 32768, maxEnis: 4, ipv4PerEni: 15 },
-  "m7i.large": { vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 },
-  "m7i.xlarge": { vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
-  "m7i.2xlarge": { vcpus: 8, memoryMiB: 32768, maxEnis: 4, ipv4PerEni: 15 },
-  "m6g.large": { vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 },
-  "m6g.xlarge": { vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
-  "m7g.large": { vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 },
-  "m7g.xlarge": { vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
-  "r7i.large": { vcpus: 2, memoryMiB: 16384, maxEnis: 3, ipv4PerEni: 10 },
-  "r7i.xlarge": { vcpus: 4, memoryMiB: 32768, maxEnis: 4, ipv4PerEni: 15 },
+  "t3.large": { architecture: "x86_64", vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 12 },
+  "t3a.large": { architecture: "x86_64", vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 12 },
+  "t3.xlarge": { architecture: "x86_64", vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
+  "t3a.xlarge": { architecture: "x86_64", vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
+  "m6i.large": { architecture: "x86_64", vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 },
+  "m6i.xlarge": { architecture: "x86_64", vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
+  "m6i.2xlarge": { architecture: "x86_64", vcpus: 8, memoryMiB: 32768, maxEnis: 4, ipv4PerEni: 15 },
+  "m7i.large": { architecture: "x86_64", vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 },
+  "m7i.xlarge": { architecture: "x86_64", vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
+  "m7i.2xlarge": { architecture: "x86_64", vcpus: 8, memoryMiB: 32768, maxEnis: 4, ipv4PerEni: 15 },
+  "m6g.large": { architecture: "arm64", vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 },
+  "m6g.xlarge": { architecture: "arm64", vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
+  "m7g.large": { architecture: "arm64", vcpus: 2, memoryMiB: 8192, maxEnis: 3, ipv4PerEni: 10 },
+  "m7g.xlarge": { architecture: "arm64", vcpus: 4, memoryMiB: 16384, maxEnis: 4, ipv4PerEni: 15 },
+  "r7i.large": { architecture: "x86_64", vcpus: 2, memoryMiB: 16384, maxEnis: 3, ipv4PerEni: 10 },
+  "r7i.xlarge": { architecture: "x86_64", vcpus: 4, memoryMiB: 32768, maxEnis: 4, ipv4PerEni: 15 },
 };
 
 /** The share of nominal memory the hypervisor and firmware keep (Karpenter's `vmMemoryOverheadPercent` default). */

@@ -5,6 +5,8 @@ import {
   loadEnvironment,
   sandboxEnvironment,
 } from "../../environments";
+import { INSTANCE_TYPES } from "../../constructs/eks/instance-capacity";
+import { instanceArchitecture } from "../../constructs/eks/eks-node-group";
 import { withChanges } from "../helpers";
 
 /** A copy of dev with some fields replaced (deep paths as "a.b"). */
@@ -152,10 +154,21 @@ describe("cluster configuration validation", () => {
     );
   });
 
-  it("rejects an invalid instance type", () => {
+  it("rejects an instance type that is not in the catalog", () => {
     expect(problem({ "cluster.nodeGroups.general.instanceTypes": ["t3.large", "t3.huge"] })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.instanceTypes.1' must be EC2 instance types such as 'm7i.large', got \"t3.huge\"",
+      `Environment 'dev': 'cluster.nodeGroups.general.instanceTypes.1' must be EC2 instance types of the catalog (constructs/eks/instance-capacity.ts: ${Object.keys(INSTANCE_TYPES).length} types with their architecture, CPU, memory and ENI limits), got "t3.huge"`,
     );
+  });
+
+  it("suggests the nearest catalog type for a typo", () => {
+    expect(problem({ "cluster.nodeGroups.general.instanceTypes": ["t3.larg"] })).toMatch(
+      /'cluster\.nodeGroups\.general\.instanceTypes\.0' must be EC2 instance types of the catalog .*, got "t3\.larg"; did you mean "t3\.large"\?$/,
+    );
+  });
+
+  it("every catalog type's architecture picks the node group's AMI type", () => {
+    for (const [type, spec] of Object.entries(INSTANCE_TYPES))
+      expect(instanceArchitecture(type)).toBe(spec.architecture);
   });
 
   it("rejects an empty instance type list", () => {
