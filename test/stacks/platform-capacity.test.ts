@@ -88,7 +88,7 @@ describe("platform releases fit the baseline node groups (checked at synth)", ()
     );
   });
 
-  it("fails on an instance type the catalog does not know", () => {
+  it("fails on an instance type the catalog does not know (at load, before the capacity check)", () => {
     expectErrorContaining(
       () =>
         build(
@@ -101,7 +101,7 @@ describe("platform releases fit the baseline node groups (checked at synth)", ()
             },
           }),
         ),
-      "node group 'general': instance types t3.small are not in the catalog (constructs/eks/instance-capacity.ts INSTANCE_TYPES)",
+      "Environment 'dev': 'cluster.nodeGroups.general.instanceTypes.1' must be EC2 instance types of the catalog (constructs/eks/instance-capacity.ts",
     );
   });
 });

@@ -112,6 +112,15 @@ describe("releaseCapacityProblems", () => {
     );
   });
 
+  it("reports a node group whose instance types the catalog does not know (a library consumer's own group)", () => {
+    const unknown = { ...large(2), instanceTypes: ["m7i.large", "z9.mega"] };
+    expect(releaseCapacityProblems(withRelease({ replicas: 1 }), [unknown])).toContainEqual(
+      expect.stringContaining(
+        "instance types z9.mega are not in the catalog (constructs/eks/instance-capacity.ts INSTANCE_TYPES)",
+      ),
+    );
+  });
+
   it("does not count tainted node groups", () => {
     const problems = releaseCapacityProblems(
       withRelease({ replicas: 1, resources: { requests: { cpu: "1800m", memory: "1Gi" } } }),
