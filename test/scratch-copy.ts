@@ -24,7 +24,13 @@ const FILES = [
 export function scratchCopy(options: { readonly git?: boolean } = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scratch-"));
   created.push(dir);
-  for (const entry of FOLDERS) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of FOLDERS) {
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), {
+      recursive: true,
+      // Chart fixtures and release tarballs serve tests that scratch copies do not run.
+      filter: (source) => !source.startsWith(path.join(ROOT, "test", "fixtures")),
+    });
+  }
   for (const file of FILES) fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   if (options.git) {

@@ -10,6 +10,7 @@
  * reported loudly: that is data loss unless a `moved` block or an import keeps it.
  */
 import { spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -394,35 +395,73 @@ const belongsTo = (environment: string | undefined) => (id: string) =>
   environment === undefined || id === `bootstrap-${environment}` || id.startsWith(`${environment}-`);
 
 /**
- * Synthesizes the working tree and the base and compares them. The base is synthesized with every
- * environment it registers (an environment new in the change has no stacks there: all added).
+ * The base's synthesized stacks: read from the cache when this commit was synthesized for the same
+ * selection and dependencies before (a commit never changes), otherwise synthesized in a temporary
+ * `git worktree` of it (reusing this checkout's node_modules) and cached. An environment the base
+ * does not register has no stacks there.
  */
+function baseStacks(
+  root: string,
+  commit: string,
+  label: string,
+  environment: string | undefined,
+): Record<string, Json> {
+  const lock = fs.existsSync(path.join(root, "package-lock.json"))
+    ? crypto
+        .createHash("sha256")
+        .update(fs.readFileSync(path.join(root, "package-lock.json")))
+        .digest("hex")
+    : "";
+  const key = crypto
+    .createHash("sha256")
+    .update(JSON.stringify([commit, environment ?? "", lock]))
+    .digest("hex");
+  const cached = path.join(root, "node_modules", ".cache", "infra-diff", `${key}.json`);
+  if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8"));
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "infra-diff-"));
+  const tree = path.join(work, "base");
+  try {
+    git(root, ["worktree", "add", "--detach", "--quiet", tree, commit]);
+    if (!fs.existsSync(path.join(tree, "node_modules"))) {
+      fs.symlinkSync(path.join(root, "node_modules"), path.join(tree, "node_modules"), "dir");
+    }
+    let stacks: Record<string, Json>;
+    try {
+      stacks = synthesize(tree, selection(environment), path.join(work, "out"), label);
+    } catch (error) {
+      // The change adds the environment: the base has nothing of it.
+      if (!(error instanceof RefusalError && /unknown environment/i.test(error.message))) throw error;
+      stacks = {};
+    }
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    fs.writeFileSync(`${cached}.${process.pid}`, JSON.stringify(stacks));
+    fs.renameSync(`${cached}.${process.pid}`, cached);
+    return stacks;
+  } finally {
+    spawnSync("git", ["worktree", "remove", "--force", tree], { cwd: root });
+    spawnSync("git", ["worktree", "prune"], { cwd: root });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Synthesizes the working tree and the base (see {@link baseStacks}) and compares them. */
 export function runDiff(request: DiffRequest): DiffResult {
   const { root, environment } = request;
   const base = request.base ?? "the merge base with main";
   const ref = request.base ?? git(root, ["merge-base", "HEAD", "main"]);
   const baseCommit = git(root, ["rev-parse", "--verify", `${ref}^{commit}`]);
+  const keep = belongsTo(environment);
+  const pick = (stacks: Record<string, Json>) =>
+    Object.fromEntries(Object.entries(stacks).filter(([id]) => keep(id)));
+  const before = pick(baseStacks(root, baseCommit, `${base} (${baseCommit.slice(0, 12)})`, environment));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "infra-diff-"));
-  const tree = path.join(work, "base");
   try {
-    git(root, ["worktree", "add", "--detach", "--quiet", tree, baseCommit]);
-    if (!fs.existsSync(path.join(tree, "node_modules"))) {
-      fs.symlinkSync(path.join(root, "node_modules"), path.join(tree, "node_modules"), "dir");
-    }
-    const keep = belongsTo(environment);
-    const pick = (stacks: Record<string, Json>) =>
-      Object.fromEntries(Object.entries(stacks).filter(([id]) => keep(id)));
-    const baseSelection = environment?.startsWith("sandbox-") ? selection(environment) : selection(undefined);
-    const before = pick(
-      synthesize(tree, baseSelection, path.join(work, "before"), `${base} (${baseCommit.slice(0, 12)})`),
-    );
     const after = pick(
       synthesize(root, selection(environment), path.join(work, "after"), "the working tree"),
     );
     return { base, baseCommit, stacks: diffTrees(before, after) };
   } finally {
-    spawnSync("git", ["worktree", "remove", "--force", tree], { cwd: root });
-    spawnSync("git", ["worktree", "prune"], { cwd: root });
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

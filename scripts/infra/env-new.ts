@@ -295,20 +295,27 @@ function registerEnvironment(text: string, request: NewEnvironmentRequest): stri
   return withImport.replace(list[0], `export const ENVIRONMENTS = { ${names.join(", ")} };`);
 }
 
-/** Loads the candidate file as the app would (from its final place, removed again at once). */
+let candidates = 0;
+
+/**
+ * Loads the candidate file as the app would, from a uniquely named file beside its final place (so
+ * its relative imports resolve and no module cache can return an earlier candidate), removed at once.
+ */
 function evaluateCandidate(target: string, text: string, name: string): EnvironmentInput {
-  fs.writeFileSync(target, text, { flag: "wx" });
+  candidates += 1;
+  const file = path.join(path.dirname(target), `.${name}.candidate-${process.pid}-${candidates}.ts`);
+  fs.writeFileSync(file, text, { flag: "wx" });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file written at run time
-    const loaded = require(target) as Record<string, EnvironmentInput>;
+    const loaded = require(file) as Record<string, EnvironmentInput>;
     return loaded[name];
   } catch (error) {
     throw new RefusalError(
       `env new: the copied file does not load: ${error instanceof Error ? error.message : String(error)}`,
     );
   } finally {
-    fs.rmSync(target, { force: true });
-    delete require.cache[target];
+    fs.rmSync(file, { force: true });
+    delete require.cache[file];
   }
 }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ENVIRONMENTS, ENVIRONMENT_NAMES } from "../../environments";
 import { main } from "../../scripts/infra/cli";
@@ -25,9 +26,14 @@ const QA = ["qa", "--from", "stage", "--account", "444444444444", "--cidr", "10.
 const read = (root: string, file: string) => fs.readFileSync(path.join(root, file), "utf8");
 
 describe("infra env new (in a scratch copy)", () => {
-  let root: string;
+  // One copy for these cases; each case starts from its environments/ as copied.
+  const root = scratchCopy();
+  const pristine = fs.mkdtempSync(path.join(os.tmpdir(), "env-new-pristine-"));
+  fs.cpSync(path.join(root, "environments"), pristine, { recursive: true });
+  afterAll(() => fs.rmSync(pristine, { recursive: true, force: true }));
   beforeEach(() => {
-    root = scratchCopy();
+    fs.rmSync(path.join(root, "environments"), { recursive: true, force: true });
+    fs.cpSync(pristine, path.join(root, "environments"), { recursive: true });
   });
 
   it("writes a copy of the source with its own identity, and registers it after the source", () => {
