@@ -4,18 +4,31 @@
  * without stopping at policy errors, then prints a per-stack summary of the policy pack's findings
  * (errors, warnings, waivers with their reasons). Exits 1 when any error remains.
  */
-const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-check-"));
 try {
-  const run = spawnSync(process.execPath, [path.join(__dirname, "app.cjs")], {
-    env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "1" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (run.status !== 0) process.exit(run.status ?? 1);
+  // Built in-process rather than through app.cjs, which never lets policy errors through: this is
+  // a report into a temporary folder (deleted below), so errors are collected instead of stopping it.
+  require("./register.cjs");
+  const { App } = require("cdktf");
+  const { selectEnvironments } = require("../environments");
+  const { buildApp } = require("../stacks/environment-app");
+  process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "1";
+  try {
+    const app = new App({ outdir, stackTraces: false, hclOutput: false });
+    buildApp(
+      app,
+      selectEnvironments({ INFRA_ENVS: process.env.INFRA_ENVS, INFRA_SANDBOX: process.env.INFRA_SANDBOX }),
+    );
+    app.synth();
+  } catch (error) {
+    const explained = error instanceof Error && /Error$/.test(error.name) && error.name !== "Error";
+    process.stderr.write(`\nSynthesis failed:\n${explained ? error.message : error.stack}\n`);
+    process.exit(1);
+  }
 
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   const levelOf = (a) =>

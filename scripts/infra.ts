@@ -1,5 +1,5 @@
 /**
- * `npm run infra -- <command>`: plan, deploy, bootstrap and sandbox lifecycle per environment.
+ * `npm run infra -- <command>`: plan, apply, deploy, bootstrap and sandbox lifecycle per environment.
  * Run from source by the swc require hook (`node -r ./scripts/register.cjs scripts/infra.ts`);
  * the logic lives in scripts/infra/ (planner: pure, executor: spawns). See docs/operations.md.
  */
@@ -13,9 +13,15 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = main(process.argv.slice(2), {
+// Plan files hold sensitive values in clear: everything this run and its commands create is
+// private to the user (the executor also makes each plan file 0600 explicitly).
+process.umask(0o077);
+
+void main(process.argv.slice(2), {
   io: {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   },
+}).then((status) => {
+  process.exitCode = status;
 });

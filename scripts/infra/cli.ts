@@ -4,19 +4,24 @@
  *
  * Exit status: 0 done; 1 a command of the run failed (the failed stack is named); 2 refused or
  * misused before anything ran (usage, unknown environment, invalid sandbox name, teardown of a
- * long-lived environment, prod deploy without `--confirm prod`, `bootstrap --migrate` while
- * `state.bootstrapBackend` is still "local").
+ * long-lived environment, an apply against prod without its confirmation, a refused environment
+ * variable, another run of the same environment in progress, `bootstrap --migrate` while
+ * `state.bootstrapBackend` is still "local"); 130 / 143 interrupted by SIGINT / SIGTERM (after the
+ * running commands exited).
  */
 import * as path from "node:path";
+import * as readline from "node:readline";
 import { parseArgs } from "node:util";
 import { ConfigurationError, ENVIRONMENT_NAMES, EnvironmentConfig } from "../../environments";
-import { createEnvironment } from "./env-new";
 import { renderDiff, runDiff } from "./diff";
+import { createEnvironment } from "./env-new";
+import { checkEnvironmentVariables } from "./environment-guard";
 import { EXIT_FAILED, EXIT_REFUSED, RefusalError, UsageError } from "./errors";
-import { Io, Runner, executePlan, renderPlan, spawnRunner } from "./executor";
+import { Io, Runner, SignalSource, executePlan, renderPlan, spawnRunner } from "./executor";
 import { KNOWN_ENVIRONMENTS, checkSandboxName, environmentInventory, resolveEnvironment } from "./inventory";
 import { EnvironmentInventory, Operation, checkAllowed, dependencyOrder, planOperation } from "./planner";
 import { runnerLabel } from "../../stacks/deploy-identity";
+import { lockEnvironment } from "./run-lock";
 
 /** The project root: commands run from here (`cdktf.out/`, `plans/`, `scripts/app.cjs`). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -24,8 +29,11 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const USAGE = `Usage: npm run infra -- <command> [options]
 
 Commands (every one accepts --dry-run: print the exact commands, in order, and execute nothing):
-  plan <env> [--stack <id>]     init and plan each stack of <env> in dependency order; plan files in plans/
-  deploy <env> [--confirm prod] plan and apply each stack of <env> in dependency order (prod needs --confirm prod)
+  plan <env> [--stack <id>]     plan each stack of <env>: plans/<env>/<stack>.tfplan, a summary per stack
+                                (create / update / replace / delete) and plans/<env>/summary.md
+  apply <env>                   apply exactly the plans in plans/<env>/, refused when a plan is stale
+                                (made for another configuration than the one synthesized now)
+  deploy <env>                  per stack: plan, summary, confirmation (prod), apply
   destroy sandbox-<name> [--skip-k8s-cleanup]
                                 tear a sandbox down (same as "sandbox down <name>"); refuses anything else
   bootstrap <env> [--migrate]   create or update the state bucket of <env> (stack bootstrap-<env>), its state
@@ -48,24 +56,53 @@ Commands (every one accepts --dry-run: print the exact commands, in order, and e
                                 network and domain, and register it (after <env>, or after --after)
   help                          this text
 
+Options:
+  --confirm prod                every apply against prod (apply, deploy, bootstrap) needs it when not at a
+                                terminal; at a terminal you type "prod" after reading the plan summary
+  --allow-destroy <stack>:<address>
+                                let a plan delete or replace that stateful resource (database, bucket, KMS key,
+                                cluster, log group, ...); repeat for each; outside sandboxes they are refused
+  --parallel <n>                stacks run side by side when their dependencies are done (default 4);
+                                --parallel 1 runs them one after another
+  --lock-timeout <duration>     how long plan and apply wait for a state lock held elsewhere (e.g. 10m);
+                                without it they fail at once
+  --no-lock                     plan without the state lock (-lock=false): speculative plans that must
+                                never leave a lock behind (pull requests)
+
 <env>: ${KNOWN_ENVIRONMENTS}.
-Exit status: 0 done, 1 a command failed (the stack is named), 2 refused or misused (nothing ran).
+Exit status: 0 done, 1 a command failed (the stack is named), 2 refused or misused (nothing ran),
+130 / 143 interrupted by SIGINT / SIGTERM (forwarded to Terraform and waited for).
 See docs/operations.md.`;
+
+/** Stacks that may run at the same time unless --parallel says otherwise. */
+export const DEFAULT_PARALLEL = 4;
 
 /** What the CLI needs from the outside world; tests replace the runner and the inventory. */
 export interface CliDependencies {
   readonly io: Io;
-  /** Runs commands (real runs only). @default spawnSync from the project root */
+  /** Runs commands (real runs only). @default spawn from the project root, one process group each */
   readonly runner?: Runner;
   /** Gathers an environment's stacks. @default an in-process synthesis into a temporary folder */
   readonly inventory?: (environment: EnvironmentConfig) => EnvironmentInventory;
-  /** The project root `env new` writes into. @default PROJECT_ROOT */
+  /** The project root: where commands run and `env new` writes. @default PROJECT_ROOT */
   readonly root?: string;
+  /** The environment variables the run sees. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Whether a person answers at a terminal. @default standard input and output are terminals */
+  readonly interactive?: boolean;
+  /** Asks a question at the terminal. @default readline on standard input */
+  readonly ask?: (question: string) => Promise<string>;
+  /** Where SIGINT / SIGTERM come from. @default the process */
+  readonly signals?: SignalSource;
 }
 
 const OPTIONS = {
   "dry-run": { type: "boolean" },
   confirm: { type: "string" },
+  "allow-destroy": { type: "string", multiple: true },
+  parallel: { type: "string" },
+  "lock-timeout": { type: "string" },
+  "no-lock": { type: "boolean" },
   stack: { type: "string" },
   migrate: { type: "boolean" },
   "skip-k8s-cleanup": { type: "boolean" },
@@ -85,13 +122,14 @@ type OptionName = keyof typeof OPTIONS;
 
 /** The options each command accepts besides --dry-run. */
 const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
-  plan: ["stack"],
-  deploy: ["confirm"],
-  destroy: ["skip-k8s-cleanup"],
-  bootstrap: ["migrate"],
-  "sandbox up": [],
-  "sandbox plan": [],
-  "sandbox down": ["skip-k8s-cleanup"],
+  plan: ["stack", "parallel", "lock-timeout", "no-lock"],
+  apply: ["confirm", "allow-destroy", "parallel", "lock-timeout"],
+  deploy: ["confirm", "allow-destroy", "parallel", "lock-timeout"],
+  destroy: ["skip-k8s-cleanup", "parallel", "lock-timeout"],
+  bootstrap: ["migrate", "confirm", "allow-destroy", "lock-timeout"],
+  "sandbox up": ["parallel", "lock-timeout"],
+  "sandbox plan": ["parallel", "lock-timeout", "no-lock"],
+  "sandbox down": ["skip-k8s-cleanup", "parallel", "lock-timeout"],
   stacks: ["json"],
   environments: ["json"],
   diff: ["base", "json", "fail-on-stateful"],
@@ -103,13 +141,17 @@ interface Request {
   readonly environment: string;
   readonly operation: Operation;
   readonly dryRun: boolean;
+  readonly parallel: number;
 }
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-/** Runs the CLI; returns the exit status. */
-export function main(argv: readonly string[], deps: CliDependencies): number {
+/** Runs the CLI; resolves to the exit status. */
+export async function main(argv: readonly string[], deps: CliDependencies): Promise<number> {
   const { io } = deps;
+  const env = deps.env ?? process.env;
+  const root = deps.root ?? PROJECT_ROOT;
+  const interactive = deps.interactive ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -121,23 +163,76 @@ export function main(argv: readonly string[], deps: CliDependencies): number {
       io.out(USAGE);
       return 0;
     }
+    checkEnvironmentVariables(env, "infra");
     if (positionals[0] === "stacks") return listStacks(positionals.slice(1), values, deps);
     if (positionals[0] === "diff") return diffCommand(positionals.slice(1), values, deps);
     if (positionals[0] === "environments") return listEnvironments(positionals.slice(1), values, deps);
     if (positionals[0] === "env") return newEnvironment(positionals.slice(1), values, deps);
-    const request = parseRequest(positionals, values);
+    // `npm run infra plan dev --dry-run` (no `--`): npm takes --dry-run for itself and only sets
+    // npm_config_dry_run, so the CLI would otherwise run for real.
+    const npmDryRun = values["dry-run"] !== true && env.npm_config_dry_run === "true";
+    const request = parseRequest(positionals, npmDryRun ? { ...values, "dry-run": true } : values);
     const environment = resolveEnvironment(request.environment);
-    checkAllowed(environment.name, environment.sandbox, request.operation);
-    const inventory = (deps.inventory ?? environmentInventory)(environment);
-    const plan = planOperation(inventory, request.operation);
+    checkAllowed(environment.name, environment.sandbox, request.operation, interactive);
     if (request.dryRun) {
+      const plan = planOperation(
+        (deps.inventory ?? environmentInventory)(environment),
+        request.operation,
+        interactive,
+      );
+      if (npmDryRun) {
+        io.out(
+          `# npm took --dry-run for itself (npm_config_dry_run=true), so this is a dry run. ` +
+            `Pass options after "--": npm run infra -- ${argv.join(" ")} --dry-run`,
+        );
+      }
       for (const line of renderPlan(plan)) io.out(line);
       return 0;
     }
-    return executePlan(plan, io, deps.runner ?? spawnRunner(PROJECT_ROOT), PROJECT_ROOT);
+    const release = lockEnvironment(root, environment.name, `infra ${argv.join(" ")}`);
+    try {
+      const inventory = (deps.inventory ?? environmentInventory)(environment);
+      const plan = planOperation(inventory, request.operation, interactive);
+      return await executePlan(plan, {
+        io,
+        run: deps.runner ?? spawnRunner(root, childEnvironment(env)),
+        root,
+        parallel: request.parallel,
+        interactive,
+        confirmed: "confirm" in request.operation ? request.operation.confirm : undefined,
+        ask: deps.ask ?? askAtTerminal,
+        signals: deps.signals ?? process,
+        clock: () => Date.now(),
+      });
+    } finally {
+      release();
+    }
   } catch (error) {
     return report(error, io);
   }
+}
+
+/** The environment of the commands the CLI runs. */
+function childEnvironment(env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
+  const child: NodeJS.ProcessEnv = { ...env };
+  // npm's own settings are not the commands' business (npm_config_dry_run above all).
+  for (const name of Object.keys(child)) if (name.startsWith("npm_config_")) delete child[name];
+  return child;
+}
+
+/** Reads one answer from the terminal; Ctrl-C at the prompt interrupts the run like anywhere else. */
+function askAtTerminal(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+    rl.on("SIGINT", () => {
+      rl.close();
+      process.kill(process.pid, "SIGINT");
+    });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer);
+    });
+  });
 }
 
 function report(error: unknown, io: Io): number {
@@ -176,7 +271,7 @@ function parseRequest(positionals: readonly string[], values: Values): Request {
     key = `sandbox ${first}`;
     environment = `sandbox-${second}`;
     rest = extra;
-  } else if (["plan", "deploy", "destroy", "bootstrap"].includes(command)) {
+  } else if (["plan", "apply", "deploy", "destroy", "bootstrap"].includes(command)) {
     if (first === undefined) throw new UsageError(`Missing environment: ${command} <env>.`);
     key = command;
     environment = first;
@@ -194,29 +289,84 @@ function parseRequest(positionals: readonly string[], values: Values): Request {
   const unexpected = rest.filter((arg): arg is string => arg !== undefined);
   if (unexpected.length > 0) throw new UsageError(`Unexpected argument(s): ${unexpected.join(" ")}.`);
   checkOptions(key, values);
-  return { command: key, environment, operation, dryRun: values["dry-run"] === true };
+  return {
+    command: key,
+    environment,
+    operation,
+    dryRun: values["dry-run"] === true,
+    parallel: parallelOf(values),
+  };
+}
+
+function parallelOf(values: Values): number {
+  const value = optionalString(values, "parallel");
+  if (value === undefined) return DEFAULT_PARALLEL;
+  if (!/^[1-9][0-9]?$/.test(value))
+    throw new UsageError(`--parallel must be a whole number from 1 to 99, got "${value}".`);
+  return Number(value);
 }
 
 function operationFor(key: string, values: Values): Operation {
+  const lockTimeout = optionalString(values, "lock-timeout");
+  if (lockTimeout !== undefined && !/^[1-9][0-9]*[smh]$/.test(lockTimeout)) {
+    throw new UsageError(`--lock-timeout must be a duration such as 30s, 10m or 1h, got "${lockTimeout}".`);
+  }
+  if (values["no-lock"] === true && lockTimeout !== undefined) {
+    throw new UsageError("--no-lock and --lock-timeout exclude each other.");
+  }
+  return { ...operationKind(key, values), ...(lockTimeout ? { lockTimeout } : {}) };
+}
+
+function operationKind(key: string, values: Values): Operation {
   switch (key) {
     case "plan":
     case "sandbox plan":
-      return { kind: "plan", stack: optionalString(values, "stack") };
+      return { kind: "plan", stack: optionalString(values, "stack"), noLock: values["no-lock"] === true };
+    case "apply":
+      return {
+        kind: "apply",
+        confirm: optionalString(values, "confirm"),
+        allowDestroy: allowDestroyOf(values),
+      };
     case "deploy":
     case "sandbox up":
-      return { kind: "deploy", confirm: optionalString(values, "confirm") };
+      return {
+        kind: "deploy",
+        confirm: optionalString(values, "confirm"),
+        allowDestroy: allowDestroyOf(values),
+      };
     case "destroy":
     case "sandbox down":
       return { kind: "destroy", skipKubernetesCleanup: values["skip-k8s-cleanup"] === true };
     default:
-      return { kind: "bootstrap", migrate: values.migrate === true };
+      return {
+        kind: "bootstrap",
+        migrate: values.migrate === true,
+        confirm: optionalString(values, "confirm"),
+        allowDestroy: allowDestroyOf(values),
+      };
   }
 }
 
 function optionalString(values: Values, name: OptionName): string | undefined {
-  const value = values[name];
+  const raw = values[name];
+  const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (value === true) throw new UsageError(`--${name} needs a value.`);
   return typeof value === "string" ? value : undefined;
+}
+
+/** `--allow-destroy <stack>:<address>`, repeatable. */
+function allowDestroyOf(values: Values): string[] {
+  const raw = values["allow-destroy"];
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return list.map((entry) => {
+    if (typeof entry !== "string" || !/^[a-z0-9-]+:.+$/.test(entry)) {
+      throw new UsageError(
+        `--allow-destroy needs <stack>:<resource address> (e.g. dev-data:aws_db_instance.database), got "${String(entry)}".`,
+      );
+    }
+    return entry;
+  });
 }
 
 function checkOptions(key: string, values: Values): void {

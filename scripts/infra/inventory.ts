@@ -58,9 +58,11 @@ function asObject(value: unknown): Json {
 /** Synthesizes the environment's stacks into a temporary folder and returns what the planner needs. */
 export function environmentInventory(environment: EnvironmentConfig): EnvironmentInventory {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-inventory-"));
-  // `SYNTH_HCL_OUTPUT` would switch the synthesis to HCL, which this reader does not parse.
-  const hclSetting = process.env.SYNTH_HCL_OUTPUT;
+  // `SYNTH_HCL_OUTPUT` would switch the synthesis to HCL, which this reader does not parse, and
+  // `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` would let policy-pack errors through.
+  const saved = { ...process.env };
   delete process.env.SYNTH_HCL_OUTPUT;
+  delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
   try {
     try {
       const app = new App({ outdir, stackTraces: false, hclOutput: false });
@@ -71,7 +73,9 @@ export function environmentInventory(environment: EnvironmentConfig): Environmen
     }
     return readInventory(environment, outdir);
   } finally {
-    if (hclSetting !== undefined) process.env.SYNTH_HCL_OUTPUT = hclSetting;
+    for (const name of ["SYNTH_HCL_OUTPUT", "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS"]) {
+      if (saved[name] !== undefined) process.env[name] = saved[name];
+    }
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }

@@ -3,18 +3,22 @@
  * of steps out. Nothing here reads files, spawns processes or looks at the clock, so the dry run
  * (which prints these steps) and the tests (which assert on them) see exactly what a real run executes.
  *
- * Execution model (one per stack, in dependency order): `terraform -chdir=cdktf.out/stacks/<id>`
- * `init`, `plan -out=<plan file>`, then for deploy/destroy `apply <plan file>`. Terraform is driven
- * directly rather than through `cdktf deploy`: the plan file that was printed is the one applied,
- * plan files stay in `plans/` for review, every step's exit code is checked per stack, and the cdktf
- * CLI's fixed ~3 s overhead and interactive prompts are avoided. The stacks are synthesized once
- * first by the same app command that `cdktf.json` runs.
+ * Execution model: the environment is synthesized once (the same app command `cdktf.json` runs),
+ * then each stack runs its own steps once the stacks it waits for have finished, so independent
+ * stacks (cluster and data) run side by side. Terraform is driven directly rather than through
+ * `cdktf deploy`: the plan file that was summarized and confirmed is the one applied, every step's
+ * exit code is checked per stack, and the cdktf CLI's fixed ~3 s overhead and prompts are avoided.
+ *
+ * Reviewed plans: `plan` writes `plans/<env>/<stack>.tfplan` and, from `terraform show -json`, a
+ * summary `plans/<env>/<stack>.plan.json` (the changes, the SHA-256 of the plan file and of the
+ * stack's `cdk.tf.json`); `apply` applies exactly those files after checking both hashes; `deploy`
+ * is plan, summary, confirmation and apply, stack by stack.
  */
 import { RefusalError } from "./errors";
 
 /** Where the app synthesizes stacks, relative to the project root (the CLI's working directory). */
 export const STACKS_DIR = "cdktf.out/stacks";
-/** Plan files, relative to the project root (gitignored). */
+/** Plan files, relative to the project root (gitignored); one folder per environment. */
 export const PLANS_DIR = "plans";
 /** Where `bootstrap-<env>` keeps its local state, relative to the project root (stacks/environment-stack.ts). */
 const BOOTSTRAP_STATE_DIR = ".bootstrap-state";
@@ -25,6 +29,25 @@ const KUBECTL_TIMEOUT = "10m";
 
 /** A sandbox environment's full name: `sandbox-<name>`, `<name>` 1–12 lowercase letters or digits. */
 const SANDBOX_ENVIRONMENT = /^sandbox-[a-z0-9]{1,12}$/;
+
+/**
+ * Resource types that hold data or identity which a delete or a replacement loses: a plan that
+ * deletes or replaces one outside a sandbox is refused unless its exact address is named with
+ * `--allow-destroy <stack>:<address>`.
+ */
+export const STATEFUL_RESOURCE_TYPES: readonly string[] = [
+  "aws_db_instance",
+  "aws_rds_cluster",
+  "aws_rds_cluster_instance",
+  "aws_s3_bucket",
+  "aws_kms_key",
+  "aws_eks_cluster",
+  "aws_cloudwatch_log_group",
+  "aws_secretsmanager_secret",
+  "aws_dynamodb_table",
+  "aws_efs_file_system",
+  "aws_ebs_volume",
+];
 
 /** One stack of an environment, as the planner needs it. */
 export interface StackInfo {
@@ -71,22 +94,18 @@ export interface EnvironmentInventory {
 /** What the user asked for. */
 export type Operation =
   | { readonly kind: "plan"; readonly stack?: string }
-  | { readonly kind: "deploy"; readonly confirm?: string }
+  | { readonly kind: "apply"; readonly confirm?: string; readonly allowDestroy?: readonly string[] }
+  | { readonly kind: "deploy"; readonly confirm?: string; readonly allowDestroy?: readonly string[] }
   | { readonly kind: "destroy"; readonly skipKubernetesCleanup?: boolean }
-  | { readonly kind: "bootstrap"; readonly migrate?: boolean };
+  | {
+      readonly kind: "bootstrap";
+      readonly migrate?: boolean;
+      readonly confirm?: string;
+      readonly allowDestroy?: readonly string[];
+    };
 
-/** Where a step belongs in the run, for progress lines and failure messages. */
-export interface StepContext {
-  /** The stack the step works on (omitted for the synthesis). */
-  readonly stack?: string;
-  /** 1-based position of that stack in the run. */
-  readonly position?: number;
-  /** Number of stacks in the run. */
-  readonly total?: number;
-}
-
-/** Runs one command; a non-zero exit stops the run. */
-export interface RunStep extends StepContext {
+/** Runs one command; a non-zero exit fails the stack. */
+export interface RunStep {
   readonly kind: "run";
   readonly argv: readonly string[];
   /** For the synthesis: stacks that must be in `cdktf.out/manifest.json` afterwards. */
@@ -94,26 +113,126 @@ export interface RunStep extends StepContext {
 }
 
 /**
+ * `terraform plan -out=<file>`: the file (and its summary) is removed first, so a plan that exits 0
+ * without writing cannot leave an older plan behind; afterwards it must exist and is made 0600
+ * (plan files hold sensitive values in clear).
+ */
+export interface PlanStep {
+  readonly kind: "plan";
+  readonly argv: readonly string[];
+  /** The plan file, relative to the project root. */
+  readonly planFile: string;
+  /** Files removed with it before planning (its summary). */
+  readonly alsoRemove: readonly string[];
+}
+
+/**
+ * `terraform show -json <plan>` (captured, never written to disk: it holds sensitive values), turned
+ * into the stack's summary file and a readable summary.
+ */
+export interface SummarizeStep {
+  readonly kind: "summarize";
+  readonly argv: readonly string[];
+  readonly stack: string;
+  readonly planFile: string;
+  readonly summaryFile: string;
+  /** The stack's synthesized configuration (`cdktf.out/stacks/<id>/cdk.tf.json`). */
+  readonly configFile: string;
+}
+
+/** Before an apply of saved plans: the summary must exist and both hashes must still match. */
+export interface VerifyStep {
+  readonly kind: "verify";
+  readonly stack: string;
+  readonly planFile: string;
+  readonly summaryFile: string;
+  readonly configFile: string;
+  /** The command that writes fresh plans, for the message. */
+  readonly replan: string;
+}
+
+/**
+ * Between summary and apply: stateful deletes and replacements outside a sandbox are refused
+ * unless named in `allowDestroy`; then, when `confirm` names an environment, the apply needs the
+ * confirmation (typed at a terminal, or `--confirm <env>` given when not a terminal).
+ */
+export interface GateStep {
+  readonly kind: "gate";
+  readonly stack: string;
+  readonly summaryFile: string;
+  readonly sandbox: boolean;
+  readonly allowDestroy: readonly string[];
+  readonly confirm?: string;
+}
+
+/** Copies a file when it exists (the dependency lock file travels with the plans). */
+export interface CopyStep {
+  readonly kind: "copy";
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Asks EKS whether the cluster exists (`describeArgv`); when it does not, there is nothing to
+ * clean in Kubernetes and `steps` are skipped (the leftover check before the VPC still runs).
+ */
+export interface KubernetesCleanupStep {
+  readonly kind: "kubernetes-cleanup";
+  readonly cluster: string;
+  readonly describeArgv: readonly string[];
+  readonly steps: readonly Step[];
+}
+
+/**
  * Lists the Services of a cluster (`argv`, JSON output) and deletes each one of type LoadBalancer,
  * waiting until its controller has removed the load balancer (`deleteArgv` + namespace and name).
  */
-export interface DeleteLoadBalancerServicesStep extends StepContext {
+export interface DeleteLoadBalancerServicesStep {
   readonly kind: "delete-load-balancer-services";
   readonly argv: readonly string[];
   readonly deleteArgv: readonly string[];
 }
 
-/** Queries that each print a JSON list; anything listed blocks the next deletion, so the run stops. */
-export interface LeftoverCheckStep extends StepContext {
+/** Queries that each print a JSON list; anything listed blocks the next deletion, so the stack stops. */
+export interface LeftoverCheckStep {
   readonly kind: "check-leftovers";
   readonly cluster: string;
   readonly queries: readonly { readonly what: string; readonly argv: readonly string[] }[];
 }
 
-/** One step of a run. */
-export type Step = RunStep | DeleteLoadBalancerServicesStep | LeftoverCheckStep;
+/** After `plan`: one readable file with every stack's summary (for reviewers and CI job summaries). */
+export interface WriteSummaryStep {
+  readonly kind: "write-summary";
+  readonly title: string;
+  readonly summaryFiles: readonly string[];
+  readonly file: string;
+}
 
-/** The ordered steps for one operation on one environment. */
+/** One step of a run. */
+export type Step =
+  | RunStep
+  | PlanStep
+  | SummarizeStep
+  | VerifyStep
+  | GateStep
+  | CopyStep
+  | KubernetesCleanupStep
+  | DeleteLoadBalancerServicesStep
+  | LeftoverCheckStep
+  | WriteSummaryStep;
+
+/** The steps of one stack, started once every stack in `after` has finished. */
+export interface StackRun {
+  readonly stack: string;
+  /** 1-based position in dependency order, for progress lines. */
+  readonly position: number;
+  readonly total: number;
+  /** Stacks that must have succeeded first (dependencies; for a teardown, dependents). */
+  readonly after: readonly string[];
+  readonly steps: readonly Step[];
+}
+
+/** The steps for one operation on one environment. */
 export interface OperationPlan {
   /** One line saying what runs, on which stacks, in which order. */
   readonly title: string;
@@ -121,8 +240,14 @@ export interface OperationPlan {
   readonly environment: string;
   /** Whether the steps delete infrastructure (checked again by the executor). */
   readonly destroys: boolean;
-  /** The steps, in execution order. */
-  readonly steps: readonly Step[];
+  /** What a stack that finished has had done to it: planned, applied, destroyed. */
+  readonly outcome: "planned" | "applied" | "destroyed";
+  /** Steps before any stack (the synthesis). */
+  readonly prepare: readonly Step[];
+  /** The stacks, in dependency order (in reverse for a teardown). */
+  readonly stacks: readonly StackRun[];
+  /** Steps after the stacks (the combined plan summary). */
+  readonly finish: readonly Step[];
   /** Lines printed after a successful run (next steps). */
   readonly epilogue: readonly string[];
 }
@@ -132,27 +257,47 @@ export function isSandboxEnvironment(name: string): boolean {
   return SANDBOX_ENVIRONMENT.test(name);
 }
 
+/** Whether the operation applies changes (and so needs the confirmation against prod). */
+export function applies(operation: Operation): boolean {
+  return operation.kind === "apply" || operation.kind === "deploy" || operation.kind === "bootstrap";
+}
+
+/** The environment whose applies need a confirmation. */
+export const CONFIRMED_ENVIRONMENT = "prod";
+
 /**
  * Refuses what must never run, before anything is built: teardown of anything but a sandbox
- * (whatever the flags), a prod deploy without `--confirm prod`, a bootstrap of a sandbox.
+ * (whatever the flags), an apply against prod without its confirmation (`--confirm prod` when not
+ * at a terminal; at a terminal the confirmation is typed after the summary), a bootstrap of a sandbox.
  */
-export function checkAllowed(environment: string, sandbox: boolean, operation: Operation): void {
+export function checkAllowed(
+  environment: string,
+  sandbox: boolean,
+  operation: Operation,
+  interactive = false,
+): void {
   if (operation.kind === "destroy" && !(sandbox && isSandboxEnvironment(environment))) {
     throw new RefusalError(
       `Refusing to destroy "${environment}": only sandboxes (sandbox-<name>) are torn down by this tool, ` +
         "whatever the flags. Long-lived environments change through reviewed plans only.",
     );
   }
-  if (operation.kind === "deploy" && environment === "prod" && operation.confirm !== "prod") {
-    throw new RefusalError(
-      operation.confirm === undefined
-        ? "Refusing to deploy prod without confirmation: add --confirm prod."
-        : `Refusing to deploy prod: --confirm must name the environment ("prod"), got "${operation.confirm}".`,
-    );
-  }
   if (operation.kind === "bootstrap" && sandbox) {
     throw new RefusalError(
       `"${environment}" has no bootstrap stack: sandboxes keep their state in the dev state bucket (run "bootstrap dev").`,
+    );
+  }
+  if (operation.kind === "plan" || operation.kind === "destroy") return;
+  const verb = operation.kind;
+  if (operation.confirm !== undefined && operation.confirm !== environment) {
+    throw new RefusalError(
+      `Refusing to ${verb} ${environment}: --confirm must name the environment ("${environment}"), got "${operation.confirm}".`,
+    );
+  }
+  if (environment === CONFIRMED_ENVIRONMENT && operation.confirm === undefined && !interactive) {
+    throw new RefusalError(
+      `Refusing to ${verb} ${environment} without confirmation: not at a terminal, so add --confirm ${environment} ` +
+        "(at a terminal you type it after reading the plan summary).",
     );
   }
 }
@@ -190,18 +335,34 @@ export function dependencyOrder(stacks: readonly StackInfo[]): StackInfo[] {
 }
 
 /** The steps of `operation` on the environment described by `inventory`. */
-export function planOperation(inventory: EnvironmentInventory, operation: Operation): OperationPlan {
-  checkAllowed(inventory.name, inventory.sandbox, operation);
+export function planOperation(
+  inventory: EnvironmentInventory,
+  operation: Operation,
+  interactive = false,
+): OperationPlan {
+  checkAllowed(inventory.name, inventory.sandbox, operation, interactive);
   switch (operation.kind) {
     case "plan":
       return planPlan(inventory, operation.stack);
+    case "apply":
+      return planApply(inventory, operation.allowDestroy ?? [], confirmationFor(inventory, operation));
     case "deploy":
-      return planDeploy(inventory);
+      return planDeploy(inventory, operation.allowDestroy ?? [], confirmationFor(inventory, operation));
     case "destroy":
       return planDestroy(inventory, operation.skipKubernetesCleanup ?? false);
     case "bootstrap":
-      return planBootstrap(inventory, operation.migrate ?? false);
+      return planBootstrap(
+        inventory,
+        operation.migrate ?? false,
+        operation.allowDestroy ?? [],
+        confirmationFor(inventory, operation),
+      );
   }
+}
+
+/** The environment an apply must be confirmed for, if any. */
+function confirmationFor(inventory: EnvironmentInventory, operation: Operation): string | undefined {
+  return operation.kind !== "plan" && inventory.name === CONFIRMED_ENVIRONMENT ? inventory.name : undefined;
 }
 
 /** `env INFRA_ENVS=<env> INFRA_SANDBOX= node scripts/app.cjs`: synthesizes exactly that environment. */
@@ -217,9 +378,23 @@ function terraform(stack: string, ...args: string[]): string[] {
   return ["terraform", `-chdir=${STACKS_DIR}/${stack}`, ...args];
 }
 
-/** The plan file of a stack, as seen from the stack's folder. */
-function planFile(stack: string, suffix = ""): string {
-  return `${ROOT_FROM_STACK}/${PLANS_DIR}/${stack}${suffix}.tfplan`;
+/** The files of one stack's plan, relative to the project root. */
+export function planFiles(environment: string, stack: string, suffix = "") {
+  const base = `${PLANS_DIR}/${environment}/${stack}${suffix}`;
+  return {
+    plan: `${base}.tfplan`,
+    /** The plan file as `terraform -chdir=<stack folder>` sees it. */
+    planFromStack: `${ROOT_FROM_STACK}/${base}.tfplan`,
+    summary: `${base}.plan.json`,
+    lockFile: `${PLANS_DIR}/${environment}/${stack}.terraform.lock.hcl`,
+    config: `${STACKS_DIR}/${stack}/cdk.tf.json`,
+    stackLockFile: `${STACKS_DIR}/${stack}/.terraform.lock.hcl`,
+  };
+}
+
+/** The readable summary of every stack's plan, written by `plan`. */
+export function summaryFile(environment: string): string {
+  return `${PLANS_DIR}/${environment}/summary.md`;
 }
 
 function synthStep(environment: string, stacks: readonly StackInfo[]): RunStep {
@@ -234,6 +409,70 @@ function count(stacks: readonly unknown[]): string {
   return `${stacks.length} stack${stacks.length === 1 ? "" : "s"}`;
 }
 
+/** Init, plan to a fresh file, summarize: the start of `plan`, `deploy` and a teardown. */
+function planSteps(environment: string, stack: string, destroy: boolean): Step[] {
+  const files = planFiles(environment, stack, destroy ? ".destroy" : "");
+  return [
+    { kind: "run", argv: terraform(stack, "init", "-input=false") },
+    {
+      kind: "plan",
+      argv: terraform(
+        stack,
+        "plan",
+        ...(destroy ? ["-destroy"] : []),
+        "-input=false",
+        `-out=${files.planFromStack}`,
+      ),
+      planFile: files.plan,
+      alsoRemove: [files.summary],
+    },
+    {
+      kind: "summarize",
+      argv: terraform(stack, "show", "-json", files.planFromStack),
+      stack,
+      planFile: files.plan,
+      summaryFile: files.summary,
+      configFile: files.config,
+    },
+  ];
+}
+
+function applyStep(environment: string, stack: string, destroy = false): RunStep {
+  const files = planFiles(environment, stack, destroy ? ".destroy" : "");
+  return { kind: "run", argv: terraform(stack, "apply", "-input=false", files.planFromStack) };
+}
+
+function gateStep(
+  inventory: EnvironmentInventory,
+  stack: string,
+  allowDestroy: readonly string[],
+  confirm: string | undefined,
+  suffix = "",
+): GateStep {
+  return {
+    kind: "gate",
+    stack,
+    summaryFile: planFiles(inventory.name, stack, suffix).summary,
+    sandbox: inventory.sandbox,
+    allowDestroy,
+    ...(confirm ? { confirm } : {}),
+  };
+}
+
+function stackRuns(
+  ordered: readonly StackInfo[],
+  after: (stack: StackInfo) => readonly string[],
+  steps: (stack: StackInfo) => Step[],
+): StackRun[] {
+  return ordered.map((stack, index) => ({
+    stack: stack.id,
+    position: index + 1,
+    total: ordered.length,
+    after: after(stack),
+    steps: steps(stack),
+  }));
+}
+
 function planPlan(inventory: EnvironmentInventory, only: string | undefined): OperationPlan {
   const ordered = dependencyOrder(inventory.stacks);
   const selected = only === undefined ? ordered : ordered.filter((stack) => stack.id === only);
@@ -242,98 +481,140 @@ function planPlan(inventory: EnvironmentInventory, only: string | undefined): Op
       `Stack "${only}" is not a stack of ${inventory.name}; its stacks: ${ordered.map((s) => s.id).join(", ")}`,
     );
   }
-  const steps: Step[] = [synthStep(inventory.name, selected)];
-  selected.forEach((stack, index) => {
-    const context = { stack: stack.id, position: index + 1, total: selected.length };
-    steps.push(
-      { kind: "run", ...context, argv: terraform(stack.id, "init", "-input=false") },
-      {
-        kind: "run",
-        ...context,
-        argv: terraform(stack.id, "plan", "-input=false", `-out=${planFile(stack.id)}`),
-      },
-    );
-  });
+  const ids = new Set(selected.map((s) => s.id));
+  const env = inventory.name;
+  const title = `plan ${env}: ${count(selected)} in dependency order: ${stackList(selected)}`;
   return {
-    title: `plan ${inventory.name}: ${count(selected)} in dependency order: ${stackList(selected)}`,
-    environment: inventory.name,
+    title,
+    environment: env,
     destroys: false,
-    steps,
+    outcome: "planned",
+    prepare: [synthStep(env, selected)],
+    stacks: stackRuns(
+      selected,
+      (stack) => stack.dependencies.filter((id) => ids.has(id)),
+      (stack) => [
+        ...planSteps(env, stack.id, false),
+        { kind: "copy", from: planFiles(env, stack.id).stackLockFile, to: planFiles(env, stack.id).lockFile },
+      ],
+    ),
+    finish: [
+      {
+        kind: "write-summary",
+        title,
+        summaryFiles: selected.map((s) => planFiles(env, s.id).summary),
+        file: summaryFile(env),
+      },
+    ],
     epilogue: [
-      `Plans saved for review: ${selected.map((s) => `${PLANS_DIR}/${s.id}.tfplan`).join(", ")}`,
-      `Show one: terraform -chdir=${STACKS_DIR}/<stack> show ${planFile("<stack>")}`,
+      `Plans saved for review in ${PLANS_DIR}/${env}/ (summary: ${summaryFile(env)}).`,
+      `Apply exactly these plans: npm run infra -- apply ${env}${env === CONFIRMED_ENVIRONMENT ? ` --confirm ${env}` : ""}`,
+      `Show one: terraform -chdir=${STACKS_DIR}/<stack> show ${ROOT_FROM_STACK}/${PLANS_DIR}/${env}/<stack>.tfplan`,
     ],
   };
 }
 
-function planDeploy(inventory: EnvironmentInventory): OperationPlan {
+function planApply(
+  inventory: EnvironmentInventory,
+  allowDestroy: readonly string[],
+  confirm: string | undefined,
+): OperationPlan {
   const ordered = dependencyOrder(inventory.stacks);
-  const steps: Step[] = [synthStep(inventory.name, ordered)];
-  ordered.forEach((stack, index) => {
-    const context = { stack: stack.id, position: index + 1, total: ordered.length };
-    steps.push(
-      { kind: "run", ...context, argv: terraform(stack.id, "init", "-input=false") },
-      {
-        kind: "run",
-        ...context,
-        argv: terraform(stack.id, "plan", "-input=false", `-out=${planFile(stack.id)}`),
-      },
-      { kind: "run", ...context, argv: terraform(stack.id, "apply", "-input=false", planFile(stack.id)) },
-    );
-  });
+  const env = inventory.name;
   return {
-    title: `deploy ${inventory.name}: ${count(ordered)} in dependency order: ${stackList(ordered)}`,
-    environment: inventory.name,
+    title: `apply ${env}: the reviewed plans in ${PLANS_DIR}/${env}/, ${count(ordered)} in dependency order: ${stackList(ordered)}`,
+    environment: env,
     destroys: false,
-    steps,
-    epilogue: [`Deployed ${inventory.name}: ${ordered.map((s) => s.id).join(", ")}`],
+    outcome: "applied",
+    prepare: [synthStep(env, ordered)],
+    stacks: stackRuns(
+      ordered,
+      (stack) => stack.dependencies,
+      (stack) => {
+        const files = planFiles(env, stack.id);
+        return [
+          { kind: "copy", from: files.lockFile, to: files.stackLockFile },
+          { kind: "run", argv: terraform(stack.id, "init", "-input=false") },
+          {
+            kind: "verify",
+            stack: stack.id,
+            planFile: files.plan,
+            summaryFile: files.summary,
+            configFile: files.config,
+            replan: `npm run infra -- plan ${env}`,
+          },
+          gateStep(inventory, stack.id, allowDestroy, confirm),
+          applyStep(env, stack.id),
+        ];
+      },
+    ),
+    finish: [],
+    epilogue: [`Applied the reviewed plans of ${env}: ${ordered.map((s) => s.id).join(", ")}`],
+  };
+}
+
+function planDeploy(
+  inventory: EnvironmentInventory,
+  allowDestroy: readonly string[],
+  confirm: string | undefined,
+): OperationPlan {
+  const ordered = dependencyOrder(inventory.stacks);
+  const env = inventory.name;
+  return {
+    title: `deploy ${env}: ${count(ordered)} in dependency order: ${stackList(ordered)}`,
+    environment: env,
+    destroys: false,
+    outcome: "applied",
+    prepare: [synthStep(env, ordered)],
+    stacks: stackRuns(
+      ordered,
+      (stack) => stack.dependencies,
+      (stack) => [
+        ...planSteps(env, stack.id, false),
+        gateStep(inventory, stack.id, allowDestroy, confirm),
+        applyStep(env, stack.id),
+      ],
+    ),
+    finish: [],
+    epilogue: [`Deployed ${env}: ${ordered.map((s) => s.id).join(", ")}`],
   };
 }
 
 function planDestroy(inventory: EnvironmentInventory, skipKubernetesCleanup: boolean): OperationPlan {
   const reversed = dependencyOrder(inventory.stacks).reverse();
-  const steps: Step[] = [synthStep(inventory.name, reversed)];
+  const env = inventory.name;
   const clusters = inventory.clusterNames;
-  reversed.forEach((stack, index) => {
-    const context = { stack: stack.id, position: index + 1, total: reversed.length };
-    if (stack.usesKubernetes && !skipKubernetesCleanup) {
-      if (clusters.length === 0 || inventory.hasComputedClusterName) {
-        throw new RefusalError(
-          `Cannot clean up ${stack.id}: the name of the EKS cluster of ${inventory.name} is not a literal in the configuration, ` +
-            "so kubectl cannot be pointed at it. Delete Ingresses and LoadBalancer Services yourself, then re-run with --skip-k8s-cleanup.",
-        );
-      }
-      for (const cluster of clusters) steps.push(...kubernetesCleanup(inventory, cluster, context));
-    }
-    if (stack.declaresVpc) {
-      for (const cluster of clusters) steps.push(leftoverCheck(inventory.region, cluster, context));
-    }
-    steps.push(
-      { kind: "run", ...context, argv: terraform(stack.id, "init", "-input=false") },
-      {
-        kind: "run",
-        ...context,
-        argv: terraform(
-          stack.id,
-          "plan",
-          "-destroy",
-          "-input=false",
-          `-out=${planFile(stack.id, ".destroy")}`,
-        ),
-      },
-      {
-        kind: "run",
-        ...context,
-        argv: terraform(stack.id, "apply", "-input=false", planFile(stack.id, ".destroy")),
-      },
-    );
-  });
+  const dependents = (stack: StackInfo) =>
+    inventory.stacks.filter((other) => other.dependencies.includes(stack.id)).map((other) => other.id);
   return {
-    title: `destroy ${inventory.name}: ${count(reversed)} in reverse dependency order: ${stackList(reversed)}`,
-    environment: inventory.name,
+    title: `destroy ${env}: ${count(reversed)} in reverse dependency order: ${stackList(reversed)}`,
+    environment: env,
     destroys: true,
-    steps,
-    epilogue: [`Destroyed ${inventory.name}: ${reversed.map((s) => s.id).join(", ")}`],
+    outcome: "destroyed",
+    prepare: [synthStep(env, reversed)],
+    stacks: stackRuns(reversed, dependents, (stack) => {
+      const steps: Step[] = [];
+      if (stack.usesKubernetes && !skipKubernetesCleanup) {
+        if (clusters.length === 0 || inventory.hasComputedClusterName) {
+          throw new RefusalError(
+            `Cannot clean up ${stack.id}: the name of the EKS cluster of ${env} is not a literal in the configuration, ` +
+              "so kubectl cannot be pointed at it. Delete Ingresses and LoadBalancer Services yourself, then re-run with --skip-k8s-cleanup.",
+          );
+        }
+        for (const cluster of clusters) steps.push(kubernetesCleanup(inventory, cluster));
+      }
+      if (stack.declaresVpc) {
+        for (const cluster of clusters) steps.push(leftoverCheck(inventory.region, cluster));
+      }
+      steps.push(
+        ...planSteps(env, stack.id, true),
+        gateStep(inventory, stack.id, [], undefined, ".destroy"),
+        applyStep(env, stack.id, true),
+      );
+      return steps;
+    }),
+    finish: [],
+    epilogue: [`Destroyed ${env}: ${reversed.map((s) => s.id).join(", ")}`],
   };
 }
 
@@ -342,45 +623,57 @@ function planDestroy(inventory: EnvironmentInventory, skipKubernetesCleanup: boo
  * the AWS Load Balancer Controller, Services of type LoadBalancer) and wait for their finalizers,
  * i.e. until the controllers have deleted the load balancers. Otherwise Terraform removes the
  * controllers first, the load balancers stay, and their ENIs and security groups block the VPC.
+ * A cluster that no longer exists has nothing to clean: the steps are skipped.
  */
-function kubernetesCleanup(inventory: EnvironmentInventory, cluster: string, context: StepContext): Step[] {
+function kubernetesCleanup(inventory: EnvironmentInventory, cluster: string): KubernetesCleanupStep {
   const kubeconfig = `cdktf.out/${cluster}.kubeconfig`;
   const kubectl = ["kubectl", "--kubeconfig", kubeconfig];
   const role = inventory.deployRoleArn ? ["--role-arn", inventory.deployRoleArn] : [];
   const wait = ["--wait=true", `--timeout=${KUBECTL_TIMEOUT}`];
-  return [
-    {
-      kind: "run",
-      ...context,
-      argv: [
-        "aws",
-        "eks",
-        "update-kubeconfig",
-        "--name",
-        cluster,
-        "--region",
-        inventory.region,
-        ...role,
-        "--kubeconfig",
-        kubeconfig,
-      ],
-    },
-    {
-      kind: "run",
-      ...context,
-      argv: [...kubectl, "delete", "ingress", "--all", "--all-namespaces", ...wait],
-    },
-    {
-      kind: "delete-load-balancer-services",
-      ...context,
-      argv: [...kubectl, "get", "services", "--all-namespaces", "--output", "json"],
-      deleteArgv: [...kubectl, "delete", "service", ...wait],
-    },
-  ];
+  return {
+    kind: "kubernetes-cleanup",
+    cluster,
+    describeArgv: [
+      "aws",
+      "eks",
+      "describe-cluster",
+      "--name",
+      cluster,
+      "--region",
+      inventory.region,
+      "--query",
+      "cluster.status",
+      "--output",
+      "json",
+    ],
+    steps: [
+      {
+        kind: "run",
+        argv: [
+          "aws",
+          "eks",
+          "update-kubeconfig",
+          "--name",
+          cluster,
+          "--region",
+          inventory.region,
+          ...role,
+          "--kubeconfig",
+          kubeconfig,
+        ],
+      },
+      { kind: "run", argv: [...kubectl, "delete", "ingress", "--all", "--all-namespaces", ...wait] },
+      {
+        kind: "delete-load-balancer-services",
+        argv: [...kubectl, "get", "services", "--all-namespaces", "--output", "json"],
+        deleteArgv: [...kubectl, "delete", "service", ...wait],
+      },
+    ],
+  };
 }
 
 /** Load balancers, their security groups and ENIs tagged for the cluster: each blocks deleting the VPC. */
-function leftoverCheck(region: string, cluster: string, context: StepContext): LeftoverCheckStep {
+function leftoverCheck(region: string, cluster: string): LeftoverCheckStep {
   const taggedLoadBalancers = (tagFilter: string): string[] => [
     "aws",
     "resourcegroupstaggingapi",
@@ -411,7 +704,6 @@ function leftoverCheck(region: string, cluster: string, context: StepContext): L
   ];
   return {
     kind: "check-leftovers",
-    ...context,
     cluster,
     queries: [
       {
@@ -451,15 +743,20 @@ function leftoverCheck(region: string, cluster: string, context: StepContext): L
 }
 
 /**
- * `bootstrap <env>`: init, plan and apply `bootstrap-<env>` against the backend its configuration
- * declares (`state.bootstrapBackend`). `--migrate` (only once that says "bucket") runs
- * `init -migrate-state -force-copy` — Terraform finds the previous, local backend in the backend
- * cache `.terraform/terraform.tfstate` of the stack's folder (synth keeps `.terraform/`) and copies
- * its state into the bucket — then only a plan, to review: it shows no changes when the state
- * arrived. Without that cache it would start from an empty state and plan to create the bucket
- * again, so nothing is applied in a migration.
+ * `bootstrap <env>`: init, plan, summary, confirmation (prod) and apply of `bootstrap-<env>` against
+ * the backend its configuration declares (`state.bootstrapBackend`). `--migrate` (only once that
+ * says "bucket") runs `init -migrate-state -force-copy` — Terraform finds the previous, local
+ * backend in the backend cache `.terraform/terraform.tfstate` of the stack's folder (synthesis
+ * never touches `.terraform/`) and copies its state into the bucket — then only a plan, to review:
+ * it shows no changes when the state arrived. Without that cache it would start from an empty
+ * state and plan to create the bucket again, so nothing is applied in a migration.
  */
-function planBootstrap(inventory: EnvironmentInventory, migrate: boolean): OperationPlan {
+function planBootstrap(
+  inventory: EnvironmentInventory,
+  migrate: boolean,
+  allowDestroy: readonly string[],
+  confirm: string | undefined,
+): OperationPlan {
   const stack = inventory.bootstrapStack;
   if (!stack) throw new RefusalError(`${inventory.name} has no bootstrap stack`);
   const id = stack.id;
@@ -478,28 +775,25 @@ function planBootstrap(inventory: EnvironmentInventory, migrate: boolean): Opera
         `"npm run infra -- bootstrap ${env} --migrate" again.`,
     );
   }
-  const context = { stack: id, position: 1, total: 1 };
+  const [, ...planAndSummary] = planSteps(env, id, false);
   const steps: Step[] = [
-    synthStep(env, [stack]),
     {
       kind: "run",
-      ...context,
       argv: migrate
         ? terraform(id, "init", "-input=false", "-migrate-state", "-force-copy")
         : terraform(id, "init", "-input=false"),
     },
-    { kind: "run", ...context, argv: terraform(id, "plan", "-input=false", `-out=${planFile(id)}`) },
+    ...planAndSummary,
   ];
-  if (!migrate) {
-    steps.push({ kind: "run", ...context, argv: terraform(id, "apply", "-input=false", planFile(id)) });
-  }
-  const deployNext = `npm run infra -- deploy ${env}${env === "prod" ? " --confirm prod" : ""}`;
+  if (!migrate) steps.push(gateStep(inventory, id, allowDestroy, confirm), applyStep(env, id));
+  const confirmFlag = env === CONFIRMED_ENVIRONMENT ? ` --confirm ${env}` : "";
+  const deployNext = `npm run infra -- deploy ${env}${confirmFlag}`;
   let epilogue: string[];
   if (remote === undefined) {
     const bucket = String(inventory.stateBackend?.bucket ?? "<state bucket>");
     epilogue = [
       `The state bucket ${bucket} exists. The state of ${id} itself is local: ${localFile}.`,
-      `Move it into the bucket: set state.bootstrapBackend: "bucket" in ${configFile}, then run: npm run infra -- bootstrap ${env} --migrate`,
+      `Move it into the bucket: set state.bootstrapBackend: "bucket" in ${configFile}, then run: npm run infra -- bootstrap ${env} --migrate${confirmFlag}`,
       `(See docs/operations.md, Bootstrap.) Then deploy the environment: ${deployNext}`,
     ];
   } else if (migrate) {
@@ -508,7 +802,7 @@ function planBootstrap(inventory: EnvironmentInventory, migrate: boolean): Opera
         `(terraform -chdir=${STACKS_DIR}/${id} state list), then delete the local copy ${localFile}.`,
       `If it plans to create the bucket, this folder had no record of the local backend: push ${localFile} ` +
         "into the bucket by hand (docs/operations.md, Bootstrap) before anything is applied.",
-      `Later changes of ${id}: npm run infra -- bootstrap ${env} (no --migrate). Deploy the environment: ${deployNext}`,
+      `Later changes of ${id}: npm run infra -- bootstrap ${env}${confirmFlag} (no --migrate). Deploy the environment: ${deployNext}`,
     ];
   } else {
     epilogue = [`The state of ${id} is in ${remote}.`];
@@ -518,7 +812,10 @@ function planBootstrap(inventory: EnvironmentInventory, migrate: boolean): Opera
     title: `bootstrap ${env}: ${id} (${migrate ? `migrating its local state into ${remote}` : where})`,
     environment: env,
     destroys: false,
-    steps,
+    outcome: migrate ? "planned" : "applied",
+    prepare: [synthStep(env, [stack])],
+    stacks: [{ stack: id, position: 1, total: 1, after: [], steps }],
+    finish: [],
     epilogue,
   };
 }

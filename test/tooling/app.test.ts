@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,10 +17,15 @@ function runApp(env: Record<string, string>, outdir = fs.mkdtempSync(path.join(o
     encoding: "utf8",
   });
   const stacksDir = path.join(outdir, "stacks");
+  const manifestPath = path.join(outdir, "manifest.json");
   return {
     status: result.status,
+    stdout: result.stdout,
     stderr: result.stderr,
-    manifest: fs.existsSync(path.join(outdir, "manifest.json")),
+    manifest: fs.existsSync(manifestPath),
+    manifestStacks: fs.existsSync(manifestPath)
+      ? (JSON.parse(fs.readFileSync(manifestPath, "utf8")).stacks as Record<string, unknown>)
+      : {},
     stacks: fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).sort() : [],
     outdir,
   };
@@ -39,13 +44,52 @@ describe("the app command", () => {
     );
   });
 
-  it("INFRA_SANDBOX=alice adds the sandbox's stacks, and a re-run removes stacks no longer selected", () => {
-    const withSandbox = runApp({ INFRA_ENVS: "dev", INFRA_SANDBOX: "alice" });
-    expect(withSandbox.status).toBe(0);
-    expect(withSandbox.stacks).toEqual(expect.arrayContaining(["dev-network", "sandbox-alice-network"]));
-    const rerun = runApp({ INFRA_ENVS: "dev" }, withSandbox.outdir);
-    expect(rerun.status).toBe(0);
-    expect(rerun.stacks.some((id) => id.startsWith("sandbox-alice"))).toBe(false);
+  it("prints the stacks written, and that there are no warnings and no waivers", () => {
+    const run = runApp({ INFRA_ENVS: "dev" });
+    expect(run.stdout).toMatch(
+      /^Synthesized 5 stack\(s\) of dev into \S*stacks\/: bootstrap-dev, dev-cluster, dev-data, dev-network, dev-platform$/m,
+    );
+    expect(run.stdout).toContain("  no warnings, no waivers");
+  });
+
+  it("a synthesis of one environment keeps the other environments' folders, .terraform and manifest entries", () => {
+    const first = runApp({ INFRA_ENVS: "prod", INFRA_SANDBOX: "alice" });
+    const terraformDir = path.join(first.outdir, "stacks", "prod-data", ".terraform");
+    fs.mkdirSync(terraformDir);
+    fs.writeFileSync(path.join(terraformDir, "terraform.tfstate"), "backend cache");
+    const before = fs.readFileSync(path.join(first.outdir, "stacks", "prod-data", "cdk.tf.json"), "utf8");
+    const second = runApp({ INFRA_ENVS: "dev" }, first.outdir);
+    expect(second.status).toBe(0);
+    expect(second.stacks).toEqual(
+      expect.arrayContaining(["prod-data", "sandbox-alice-network", "dev-network", "bootstrap-prod"]),
+    );
+    expect(fs.readFileSync(path.join(terraformDir, "terraform.tfstate"), "utf8")).toBe("backend cache");
+    expect(fs.readFileSync(path.join(first.outdir, "stacks", "prod-data", "cdk.tf.json"), "utf8")).toBe(
+      before,
+    );
+    expect(Object.keys(second.manifestStacks).sort()).toEqual(second.stacks);
+    expect(fs.readdirSync(first.outdir).filter((name) => name.startsWith(".synth-"))).toEqual([]);
+  });
+
+  it("two environments synthesized side by side into one folder both land, with one manifest holding both", async () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "app-"));
+    const [dev, prod] = await Promise.all(
+      ["dev", "prod"].map(
+        (env) =>
+          new Promise<number | null>((resolve) =>
+            spawn(process.execPath, [APP], {
+              env: { PATH: process.env.PATH ?? "", CDKTF_OUTDIR: outdir, INFRA_ENVS: env },
+              stdio: "ignore",
+            }).on("close", resolve),
+          ),
+      ),
+    );
+    expect([dev, prod]).toEqual([0, 0]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks)).toEqual(expect.arrayContaining(["dev-network", "prod-network"]));
+    for (const entry of Object.values(manifest.stacks) as { synthesizedStackPath: string }[]) {
+      expect(fs.existsSync(path.join(outdir, entry.synthesizedStackPath))).toBe(true);
+    }
   });
 
   it.each([
@@ -54,17 +98,47 @@ describe("the app command", () => {
       `INFRA_ENVS: unknown environment "${UNKNOWN}"; known: ${ENVIRONMENT_NAMES.join(", ")}`,
     ],
     [{ INFRA_SANDBOX: "Bad_Name" }, 'INFRA_SANDBOX: "Bad_Name" is not a valid sandbox name'],
-  ])("%j fails with a clear message and leaves nothing that looks valid", (env, message) => {
+  ])("%j fails with a clear message and changes nothing", (env, message) => {
     const previous = runApp({ INFRA_ENVS: "dev" });
     expect(previous.manifest).toBe(true);
     const run = runApp(env, previous.outdir);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/\n\s+at /); // the message, not a stack trace
-    expect(run.manifest).toBe(false);
-    for (const id of run.stacks)
-      expect(fs.existsSync(path.join(run.outdir, "stacks", id, "cdk.tf.json"))).toBe(false);
+    expect(run.manifestStacks).toEqual(previous.manifestStacks);
   });
+
+  it("a failed synthesis of an environment removes that environment's configuration and manifest entries only", () => {
+    const previous = runApp({ INFRA_ENVS: "dev,prod" });
+    // The policy pack turned off from outside: ignored, so the policy error still fails the synthesis.
+    const run = runApp(
+      {
+        INFRA_ENVS: "prod",
+        CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true",
+        NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures", "error-annotation.cjs")}`,
+      },
+      previous.outdir,
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("[TEST-001] an error on prod-data");
+    expect(Object.keys(run.manifestStacks).every((id) => !id.includes("prod"))).toBe(true);
+    expect(fs.existsSync(path.join(run.outdir, "stacks", "prod-data", "cdk.tf.json"))).toBe(false);
+    expect(fs.existsSync(path.join(run.outdir, "stacks", "dev-data", "cdk.tf.json"))).toBe(true);
+  });
+
+  it.each([
+    ["TF_CLI_ARGS_plan", "-destroy"],
+    ["TF_WORKSPACE", "other"],
+    ["TF_DATA_DIR", "/tmp/x"],
+  ])(
+    "%s is refused by the app itself (npm run synth, and the cdktf CLI, which runs it first)",
+    (name, value) => {
+      const run = runApp({ INFRA_ENVS: "dev", [name]: value });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`  - ${name}: `);
+      expect(run.manifest).toBe(false);
+    },
+  );
 
   it("npm run check prints a per-stack summary of policy findings", () => {
     const result = spawnSync(process.execPath, [CHECK], {

@@ -44,9 +44,18 @@ function inventory(name: string, overrides: Partial<EnvironmentInventory> = {}):
   };
 }
 
+const steps = (plan: OperationPlan) => [
+  ...plan.prepare,
+  ...plan.stacks.flatMap((run) => run.steps),
+  ...plan.finish,
+];
 /** Every line the dry run would print for the plan's steps (no header), comments included. */
-const lines = (plan: OperationPlan) => plan.steps.flatMap(stepLines);
-const commands = (plan: OperationPlan) => lines(plan).filter((line) => !line.startsWith("#"));
+const lines = (plan: OperationPlan) => steps(plan).flatMap(stepLines);
+/** The synthesis and Terraform commands, in order, without trailing comments. */
+const commands = (plan: OperationPlan) =>
+  lines(plan)
+    .filter((line) => /^(env|terraform) /.test(line))
+    .map((line) => line.replace(/ {2}# .*$/, ""));
 const tf = (stackId: string, ...args: string[]) =>
   commandLine(["terraform", `-chdir=cdktf.out/stacks/${stackId}`, ...args]);
 
@@ -91,9 +100,39 @@ describe("plan", () => {
       "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs",
       ...["dev-network", "dev-cluster", "dev-data", "dev-platform"].flatMap((id) => [
         tf(id, "init", "-input=false"),
-        tf(id, "plan", "-input=false", `-out=../../../plans/${id}.tfplan`),
+        tf(id, "plan", "-input=false", `-out=../../../plans/dev/${id}.tfplan`),
+        tf(id, "show", "-json", `../../../plans/dev/${id}.tfplan`),
       ]),
     ]);
+  });
+
+  it("removes each plan file and its summary before planning, and makes the new plan file 0600", () => {
+    const network = lines(plan);
+    const planLine = network.indexOf(
+      tf("dev-network", "plan", "-input=false", "-out=../../../plans/dev/dev-network.tfplan"),
+    );
+    expect(network[planLine - 1]).toBe("rm -f plans/dev/dev-network.tfplan plans/dev/dev-network.plan.json");
+    expect(network[planLine + 1]).toBe("chmod 600 plans/dev/dev-network.tfplan");
+  });
+
+  it("summarizes each plan into plans/<env>/<stack>.plan.json and all of them into plans/<env>/summary.md", () => {
+    const summarize = plan.stacks[0].steps.find((step) => step.kind === "summarize");
+    expect(summarize).toMatchObject({
+      summaryFile: "plans/dev/dev-network.plan.json",
+      configFile: "cdktf.out/stacks/dev-network/cdk.tf.json",
+    });
+    expect(plan.finish).toEqual([
+      expect.objectContaining({ kind: "write-summary", file: "plans/dev/summary.md" }),
+    ]);
+  });
+
+  it("runs each stack after the stacks it depends on: cluster and data both after network only", () => {
+    expect(Object.fromEntries(plan.stacks.map((run) => [run.stack, run.after]))).toEqual({
+      "dev-network": [],
+      "dev-cluster": ["dev-network"],
+      "dev-data": ["dev-network"],
+      "dev-platform": ["dev-cluster", "dev-data"],
+    });
   });
 
   it("never applies", () => {
@@ -101,7 +140,7 @@ describe("plan", () => {
   });
 
   it("numbers the stacks for progress lines", () => {
-    const last = plan.steps[plan.steps.length - 1];
+    const last = plan.stacks[plan.stacks.length - 1];
     expect([last.stack, last.position, last.total]).toEqual(["dev-platform", 4, 4]);
   });
 
@@ -109,7 +148,8 @@ describe("plan", () => {
     expect(commands(planOperation(inventory("dev"), { kind: "plan", stack: "dev-data" }))).toEqual([
       "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs",
       tf("dev-data", "init", "-input=false"),
-      tf("dev-data", "plan", "-input=false", "-out=../../../plans/dev-data.tfplan"),
+      tf("dev-data", "plan", "-input=false", "-out=../../../plans/dev/dev-data.tfplan"),
+      tf("dev-data", "show", "-json", "../../../plans/dev/dev-data.tfplan"),
     ]);
   });
 
@@ -127,23 +167,50 @@ describe("plan", () => {
 });
 
 describe("deploy", () => {
-  it("inits, plans to a file and applies that file, stack by stack in dependency order", () => {
-    const plan = planOperation(inventory("stage"), { kind: "deploy" });
+  const plan = planOperation(inventory("stage"), { kind: "deploy" });
+
+  it("per stack: init, plan to a file, summary, gate, apply of that file; in dependency order", () => {
     expect(commands(plan)).toEqual([
       "env INFRA_ENVS=stage INFRA_SANDBOX= node scripts/app.cjs",
       ...["stage-network", "stage-cluster", "stage-data", "stage-platform"].flatMap((id) => [
         tf(id, "init", "-input=false"),
-        tf(id, "plan", "-input=false", `-out=../../../plans/${id}.tfplan`),
-        tf(id, "apply", "-input=false", `../../../plans/${id}.tfplan`),
+        tf(id, "plan", "-input=false", `-out=../../../plans/stage/${id}.tfplan`),
+        tf(id, "show", "-json", `../../../plans/stage/${id}.tfplan`),
+        tf(id, "apply", "-input=false", `../../../plans/stage/${id}.tfplan`),
       ]),
+    ]);
+    expect(plan.stacks[0].steps.map((step) => step.kind)).toEqual([
+      "run",
+      "plan",
+      "summarize",
+      "gate",
+      "run",
     ]);
     expect(plan.destroys).toBe(false);
   });
 
-  it("prod without --confirm is refused, saying how to confirm", () => {
+  it("stage's gate refuses stateful losses (no sandbox) and asks no confirmation", () => {
+    const gate = plan.stacks[0].steps.find((step) => step.kind === "gate");
+    expect(gate).toEqual({
+      kind: "gate",
+      stack: "stage-network",
+      summaryFile: "plans/stage/stage-network.plan.json",
+      sandbox: false,
+      allowDestroy: [],
+    });
+  });
+
+  it("prod without --confirm is refused when not at a terminal, saying how to confirm", () => {
     expect(refusal(() => planOperation(inventory("prod"), { kind: "deploy" }))).toContain(
       "add --confirm prod",
     );
+  });
+
+  it("prod at a terminal needs no --confirm: every gate asks for the confirmation after the summary", () => {
+    const interactive = planOperation(inventory("prod"), { kind: "deploy" }, true);
+    const gates = interactive.stacks.flatMap((run) => run.steps.filter((step) => step.kind === "gate"));
+    expect(gates).toHaveLength(4);
+    for (const gate of gates) expect(gate).toMatchObject({ confirm: "prod" });
   });
 
   it("prod with --confirm naming another environment is refused", () => {
@@ -155,7 +222,61 @@ describe("deploy", () => {
   it("prod with --confirm prod deploys", () => {
     const plan = planOperation(inventory("prod"), { kind: "deploy", confirm: "prod" });
     expect(commands(plan)).toContain(
-      tf("prod-network", "apply", "-input=false", "../../../plans/prod-network.tfplan"),
+      tf("prod-network", "apply", "-input=false", "../../../plans/prod/prod-network.tfplan"),
+    );
+  });
+
+  it("passes every --allow-destroy address to the gates", () => {
+    const allowed = planOperation(inventory("stage"), {
+      kind: "deploy",
+      allowDestroy: ["stage-data:aws_db_instance.db"],
+    });
+    const gate = allowed.stacks[0].steps.find((step) => step.kind === "gate");
+    expect(gate).toMatchObject({ allowDestroy: ["stage-data:aws_db_instance.db"] });
+  });
+});
+
+describe("apply", () => {
+  const plan = planOperation(inventory("dev"), { kind: "apply" });
+
+  it("synthesizes, then per stack: lock file back, init, verify the saved plan, gate, apply exactly that file", () => {
+    expect(plan.stacks[0].steps).toEqual([
+      {
+        kind: "copy",
+        from: "plans/dev/dev-network.terraform.lock.hcl",
+        to: "cdktf.out/stacks/dev-network/.terraform.lock.hcl",
+      },
+      { kind: "run", argv: ["terraform", "-chdir=cdktf.out/stacks/dev-network", "init", "-input=false"] },
+      {
+        kind: "verify",
+        stack: "dev-network",
+        planFile: "plans/dev/dev-network.tfplan",
+        summaryFile: "plans/dev/dev-network.plan.json",
+        configFile: "cdktf.out/stacks/dev-network/cdk.tf.json",
+        replan: "npm run infra -- plan dev",
+      },
+      expect.objectContaining({ kind: "gate", stack: "dev-network" }),
+      {
+        kind: "run",
+        argv: [
+          "terraform",
+          "-chdir=cdktf.out/stacks/dev-network",
+          "apply",
+          "-input=false",
+          "../../../plans/dev/dev-network.tfplan",
+        ],
+      },
+    ]);
+    expect(commands(plan)[0]).toBe("env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs");
+  });
+
+  it("never plans: a plan is only ever made by plan or deploy", () => {
+    expect(commands(plan).some((line) => / plan /.test(line))).toBe(false);
+  });
+
+  it("prod needs the confirmation like deploy", () => {
+    expect(refusal(() => planOperation(inventory("prod"), { kind: "apply" }))).toContain(
+      "add --confirm prod",
     );
   });
 });
@@ -170,8 +291,27 @@ describe("destroy", () => {
     return index;
   };
   const destroyPlan = (id: string) =>
-    tf(id, "plan", "-destroy", "-input=false", `-out=../../../plans/${id}.destroy.tfplan`);
-  const destroyApply = (id: string) => tf(id, "apply", "-input=false", `../../../plans/${id}.destroy.tfplan`);
+    tf(id, "plan", "-destroy", "-input=false", `-out=../../../plans/sandbox-alice/${id}.destroy.tfplan`);
+  const destroyApply = (id: string) =>
+    tf(id, "apply", "-input=false", `../../../plans/sandbox-alice/${id}.destroy.tfplan`);
+
+  it("a stack is destroyed only after the stacks that depend on it", () => {
+    expect(Object.fromEntries(plan.stacks.map((run) => [run.stack, run.after]))).toEqual({
+      "sandbox-alice-platform": [],
+      "sandbox-alice-data": ["sandbox-alice-platform"],
+      "sandbox-alice-cluster": ["sandbox-alice-platform"],
+      "sandbox-alice-network": ["sandbox-alice-cluster", "sandbox-alice-data"],
+    });
+  });
+
+  it("the gate of a sandbox lets stateful resources go, and asks nothing", () => {
+    const gate = plan.stacks[0].steps.find((step) => step.kind === "gate");
+    expect(gate).toMatchObject({
+      sandbox: true,
+      summaryFile: "plans/sandbox-alice/sandbox-alice-platform.destroy.plan.json",
+    });
+    expect(gate).not.toHaveProperty("confirm");
+  });
 
   it("destroys platform, then cluster and data, then network, each through a saved destroy plan", () => {
     const ids = [
@@ -187,6 +327,21 @@ describe("destroy", () => {
   });
 
   it("before touching the platform stack, deletes Ingresses and LoadBalancer Services and waits for them", () => {
+    const describe = indexOf(
+      commandLine([
+        "aws",
+        "eks",
+        "describe-cluster",
+        "--name",
+        "sandbox-alice",
+        "--region",
+        "eu-west-1",
+        "--query",
+        "cluster.status",
+        "--output",
+        "json",
+      ]),
+    );
     const update = indexOf(
       commandLine([
         "aws",
@@ -226,6 +381,7 @@ describe("destroy", () => {
       ]),
     );
     const platformInit = indexOf(tf("sandbox-alice-platform", "init", "-input=false"));
+    expect(describe).toBeLessThan(update);
     expect(update).toBeLessThan(ingresses);
     expect(ingresses).toBeLessThan(services);
     expect(services).toBeLessThan(platformInit);
@@ -235,9 +391,9 @@ describe("destroy", () => {
   });
 
   it("after the cluster is gone and before the network goes, checks for load balancers, security groups and ENIs tagged for the cluster", () => {
-    const check = plan.steps.find((step) => step.kind === "check-leftovers");
+    const network = plan.stacks.find((run) => run.stack === "sandbox-alice-network");
+    const check = network?.steps.find((step) => step.kind === "check-leftovers");
     if (check?.kind !== "check-leftovers") throw new Error("no leftover check");
-    expect(check.stack).toBe("sandbox-alice-network");
     const queries = check.queries.map((q) => commandLine(q.argv));
     expect(queries).toEqual([
       "aws resourcegroupstaggingapi get-resources --region eu-west-1 --resource-type-filters elasticloadbalancing:loadbalancer --tag-filters Key=elbv2.k8s.aws/cluster,Values=sandbox-alice --query 'ResourceTagMappingList[].ResourceARN' --output json",
@@ -252,7 +408,7 @@ describe("destroy", () => {
 
   it("points kubectl at the deploy role when the environment has one", () => {
     const role = "arn:aws:iam::111111111111:role/deploy";
-    const withRole = commands(
+    const withRole = lines(
       planOperation(inventory("sandbox-alice", { deployRoleArn: role }), { kind: "destroy" }),
     );
     expect(withRole.find((line) => line.includes("update-kubeconfig"))).toContain(`--role-arn ${role}`);
@@ -264,9 +420,9 @@ describe("destroy", () => {
       skipKubernetesCleanup: true,
     });
     expect(
-      commands(skipped).some((line) => line.startsWith("kubectl") || line.includes("update-kubeconfig")),
+      lines(skipped).some((line) => line.startsWith("kubectl") || line.includes("eks ")),
     ).toBe(false);
-    expect(skipped.steps.some((step) => step.kind === "check-leftovers")).toBe(true);
+    expect(steps(skipped).some((step) => step.kind === "check-leftovers")).toBe(true);
   });
 
   it("refuses the Kubernetes cleanup when the cluster's name is not a literal, pointing to --skip-k8s-cleanup", () => {
@@ -280,11 +436,13 @@ describe("destroy", () => {
       clusterNames: [],
     });
     const plan = planOperation(networkOnly, { kind: "destroy" });
+    const file = "../../../plans/sandbox-bob/sandbox-bob-network.destroy.tfplan";
     expect(commands(plan)).toEqual([
       "env INFRA_ENVS= INFRA_SANDBOX=bob node scripts/app.cjs",
       tf("sandbox-bob-network", "init", "-input=false"),
-      destroyPlan("sandbox-bob-network"),
-      destroyApply("sandbox-bob-network"),
+      tf("sandbox-bob-network", "plan", "-destroy", "-input=false", `-out=${file}`),
+      tf("sandbox-bob-network", "show", "-json", file),
+      tf("sandbox-bob-network", "apply", "-input=false", file),
     ]);
   });
 
@@ -313,13 +471,14 @@ describe("bootstrap", () => {
     },
   };
   const init = tf("bootstrap-dev", "init", "-input=false");
-  const plan = tf("bootstrap-dev", "plan", "-input=false", "-out=../../../plans/bootstrap-dev.tfplan");
-  const apply = tf("bootstrap-dev", "apply", "-input=false", "../../../plans/bootstrap-dev.tfplan");
+  const plan = tf("bootstrap-dev", "plan", "-input=false", "-out=../../../plans/dev/bootstrap-dev.tfplan");
+  const show = tf("bootstrap-dev", "show", "-json", "../../../plans/dev/bootstrap-dev.tfplan");
+  const apply = tf("bootstrap-dev", "apply", "-input=false", "../../../plans/dev/bootstrap-dev.tfplan");
   const synth = "env INFRA_ENVS=dev INFRA_SANDBOX= node scripts/app.cjs";
 
   it("with local state: synth, init, plan, apply; says how to move the state into the bucket", () => {
     const result = planOperation(inventory("dev"), { kind: "bootstrap" });
-    expect(commands(result)).toEqual([synth, init, plan, apply]);
+    expect(commands(result)).toEqual([synth, init, plan, show, apply]);
     expect(result.title).toBe(
       "bootstrap dev: bootstrap-dev (local state .bootstrap-state/bootstrap-dev.tfstate)",
     );
@@ -330,11 +489,11 @@ describe("bootstrap", () => {
 
   it('with state.bootstrapBackend "bucket": the same commands against the S3 backend, nothing written', () => {
     const result = planOperation(inventory("dev", inBucket), { kind: "bootstrap" });
-    expect(commands(result)).toEqual([synth, init, plan, apply]);
+    expect(commands(result)).toEqual([synth, init, plan, show, apply]);
     expect(result.title).toBe(
       "bootstrap dev: bootstrap-dev (state in s3://acme-tfstate-dev/dev/bootstrap-dev.tfstate)",
     );
-    expect(result.steps.every((step) => step.kind === "run")).toBe(true);
+    expect(steps(result).some((step) => step.kind === "copy" || step.kind === "write-summary")).toBe(false);
   });
 
   it("--migrate: init -migrate-state -force-copy (Terraform copies the local state), then a plan to review, no apply", () => {
@@ -343,6 +502,7 @@ describe("bootstrap", () => {
       synth,
       tf("bootstrap-dev", "init", "-input=false", "-migrate-state", "-force-copy"),
       plan,
+      show,
     ]);
     const epilogue = result.epilogue.join("\n");
     expect(epilogue).toContain("now in s3://acme-tfstate-dev/dev/bootstrap-dev.tfstate");
@@ -356,6 +516,17 @@ describe("bootstrap", () => {
     const message = refusal(() => planOperation(inventory("dev"), { kind: "bootstrap", migrate: true }));
     expect(message).toContain('state.bootstrapBackend of dev is "local"');
     expect(message).toContain('Set state.bootstrapBackend: "bucket" in environments/dev.ts');
+  });
+
+  it("prod: refused without --confirm prod when not at a terminal; its gate asks for the confirmation", () => {
+    expect(refusal(() => planOperation(inventory("prod"), { kind: "bootstrap" }))).toContain(
+      "Refusing to bootstrap prod without confirmation",
+    );
+    const confirmed = planOperation(inventory("prod"), { kind: "bootstrap", confirm: "prod" });
+    expect(steps(confirmed).find((step) => step.kind === "gate")).toMatchObject({
+      confirm: "prod",
+      stack: "bootstrap-prod",
+    });
   });
 
   it("is refused for sandboxes, which use the dev bucket", () => {

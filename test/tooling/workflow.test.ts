@@ -210,11 +210,13 @@ describe("deploy workflow", () => {
       expect(JSON.stringify(deploy)).not.toMatch(new RegExp(`\\b${env}\\b`));
   });
 
-  it("the environments matrix lists every registered environment in registry order, with its region", () => {
+  it("the environments matrix lists every registered environment in registry order, with its region", async () => {
     const out: string[] = [];
-    expect(main(["environments", "--json"], { io: { out: (l) => out.push(l), err: () => undefined } })).toBe(
-      0,
-    );
+    const status = await main(["environments", "--json"], {
+      io: { out: (l) => out.push(l), err: () => undefined },
+      env: {},
+    });
+    expect(status).toBe(0);
     const matrix = JSON.parse(out.join(""));
     expect(matrix.include.map((e: { environment: string }) => e.environment)).toEqual(ENVIRONMENT_NAMES);
     for (const entry of matrix.include) expect(entry.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
@@ -292,16 +294,18 @@ describe("the CLI commands in the workflows", () => {
     return known;
   };
 
-  it.each(invocations)("infra %s is accepted (checked as a dry run)", (args) => {
+  it.each(invocations)("infra %s is accepted (checked as a dry run)", async (args) => {
     const err: string[] = [];
     const out: string[] = [];
     const argv = args.split(/\s+/);
-    const status = main(["stacks", "environments"].includes(argv[0]) ? argv : [...argv, "--dry-run"], {
+    const status = await main(["stacks", "environments"].includes(argv[0]) ? argv : [...argv, "--dry-run"], {
       io: { out: (l) => out.push(l), err: (l) => err.push(l) },
       runner: () => {
         throw new Error("a dry run must not execute anything");
       },
       inventory,
+      env: {},
+      interactive: false,
     });
     expect(err.join("\n")).toBe("");
     expect(status).toBe(0);
