@@ -419,9 +419,7 @@ describe("destroy", () => {
       kind: "destroy",
       skipKubernetesCleanup: true,
     });
-    expect(
-      lines(skipped).some((line) => line.startsWith("kubectl") || line.includes("eks ")),
-    ).toBe(false);
+    expect(lines(skipped).some((line) => line.startsWith("kubectl") || line.includes("eks "))).toBe(false);
     expect(steps(skipped).some((step) => step.kind === "check-leftovers")).toBe(true);
   });
 
