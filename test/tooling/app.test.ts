@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { ENVIRONMENT_NAMES, selectEnvironments } from "../../environments";
 import { unregisteredEnvironmentName } from "../environments-under-test";
 
 const UNKNOWN = unregisteredEnvironmentName();
@@ -11,7 +11,19 @@ const APP = path.join(__dirname, "..", "..", "scripts", "app.cjs");
 const CHECK = path.join(__dirname, "..", "..", "scripts", "check.cjs");
 
 /** Runs the real app command (as `npm run synth` and `cdktf synth` do) into a fresh output folder. */
-function runApp(env: Record<string, string>, outdir = fs.mkdtempSync(path.join(os.tmpdir(), "app-"))) {
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh output folder, removed after the file's tests. */
+function scratchOutdir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-"));
+  outdirs.push(dir);
+  return dir;
+}
+
+function runApp(env: Record<string, string>, outdir = scratchOutdir()) {
   const result = spawnSync(process.execPath, [APP], {
     env: { PATH: process.env.PATH ?? "", CDKTF_OUTDIR: outdir, ...env },
     encoding: "utf8",
@@ -32,47 +44,68 @@ function runApp(env: Record<string, string>, outdir = fs.mkdtempSync(path.join(o
 }
 
 describe("the app command", () => {
-  it("INFRA_ENVS=prod synthesizes only prod and its account's baseline", () => {
-    const run = runApp({ INFRA_ENVS: "prod" });
-    expect(run.status).toBe(0);
-    expect(run.stacks.length).toBeGreaterThanOrEqual(2);
-    const prodOnly = (id: string) =>
-      id === "bootstrap-prod" || id === "account-333333333333" || id.startsWith("prod-");
-    expect(run.stacks.every(prodOnly)).toBe(true);
-    expect(run.stacks).toEqual(
-      expect.arrayContaining(["account-333333333333", "bootstrap-prod", "prod-network"]),
-    );
-  });
+  /** One output folder shared by the tests below, in order: prod (+ sandbox alice), then dev. */
+  let shared: ReturnType<typeof runApp>;
 
-  it("prints the stacks written, and that there are no warnings and no waivers", () => {
-    const run = runApp({ INFRA_ENVS: "dev" });
-    expect(run.stdout).toMatch(
-      /^Synthesized 5 stack\(s\) of dev into \S*stacks\/: bootstrap-dev, dev-cluster, dev-data, dev-network, dev-platform$/m,
+  it("INFRA_ENVS=prod synthesizes only prod (plus a sandbox with INFRA_SANDBOX) and their accounts' baselines, and prints the stacks written", () => {
+    shared = runApp({ INFRA_ENVS: "prod", INFRA_SANDBOX: "alice" });
+    expect(shared.status).toBe(0);
+    const selected = selectEnvironments({ INFRA_ENVS: "prod", INFRA_SANDBOX: "alice" });
+    const baselines = [...new Set(selected.map((env) => `account-${env.accountId}`))];
+    const ownedBySelection = (id: string) =>
+      baselines.includes(id) ||
+      id === "bootstrap-prod" ||
+      id.startsWith("prod-") ||
+      id.startsWith("sandbox-alice-");
+    expect(shared.stacks.every(ownedBySelection)).toBe(true);
+    expect(shared.stacks).toEqual(
+      expect.arrayContaining([...baselines, "bootstrap-prod", "prod-network", "sandbox-alice-network"]),
     );
-    expect(run.stdout).toContain("  no warnings, no waivers");
+    const written = /^Synthesized (\d+) stack\(s\) of prod, sandbox-alice into \S*stacks\/: (.*)$/m.exec(
+      shared.stdout,
+    );
+    expect(Number(written?.[1])).toBe(shared.stacks.length);
+    expect(written?.[2].split(", ").sort()).toEqual(shared.stacks);
+    expect(shared.stdout).toContain("  no warnings, no waivers");
   });
 
   it("a synthesis of one environment keeps the other environments' folders, .terraform and manifest entries", () => {
-    const first = runApp({ INFRA_ENVS: "prod", INFRA_SANDBOX: "alice" });
-    const terraformDir = path.join(first.outdir, "stacks", "prod-data", ".terraform");
+    const killedMidway = path.join(shared.outdir, `.synth-${2 ** 22 + 4321}-1`);
+    fs.mkdirSync(path.join(killedMidway, "stacks"), { recursive: true });
+    const terraformDir = path.join(shared.outdir, "stacks", "prod-data", ".terraform");
     fs.mkdirSync(terraformDir);
     fs.writeFileSync(path.join(terraformDir, "terraform.tfstate"), "backend cache");
-    const before = fs.readFileSync(path.join(first.outdir, "stacks", "prod-data", "cdk.tf.json"), "utf8");
-    const second = runApp({ INFRA_ENVS: "dev" }, first.outdir);
+    const before = fs.readFileSync(path.join(shared.outdir, "stacks", "prod-data", "cdk.tf.json"), "utf8");
+    const second = runApp({ INFRA_ENVS: "dev" }, shared.outdir);
     expect(second.status).toBe(0);
     expect(second.stacks).toEqual(
       expect.arrayContaining(["prod-data", "sandbox-alice-network", "dev-network", "bootstrap-prod"]),
     );
     expect(fs.readFileSync(path.join(terraformDir, "terraform.tfstate"), "utf8")).toBe("backend cache");
-    expect(fs.readFileSync(path.join(first.outdir, "stacks", "prod-data", "cdk.tf.json"), "utf8")).toBe(
+    expect(fs.readFileSync(path.join(shared.outdir, "stacks", "prod-data", "cdk.tf.json"), "utf8")).toBe(
       before,
     );
     expect(Object.keys(second.manifestStacks).sort()).toEqual(second.stacks);
-    expect(fs.readdirSync(first.outdir).filter((name) => name.startsWith(".synth-"))).toEqual([]);
+    expect(fs.readdirSync(shared.outdir).filter((name) => name.startsWith(".synth-"))).toEqual([]);
+    shared = second;
+  });
+
+  it("prints every warning and every waiver with its reason", () => {
+    const run = runApp({
+      INFRA_ENVS: "dev",
+      TEST_ANNOTATIONS: "warnings",
+      NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures", "annotations.cjs")}`,
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("  warning dev-network dev-network: [TEST-002] a warning on dev-network");
+    expect(run.stdout).toContain(
+      "  waiver  dev-network dev-network: [TEST-003] waived: accepted for this test (finding: something)",
+    );
+    expect(run.stdout).toContain("  2 warning(s) and waiver(s) above");
   });
 
   it("two environments synthesized side by side into one folder both land, with one manifest holding both", async () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "app-"));
+    const outdir = scratchOutdir();
     const [dev, prod] = await Promise.all(
       ["dev", "prod"].map(
         (env) =>
@@ -99,8 +132,7 @@ describe("the app command", () => {
     ],
     [{ INFRA_SANDBOX: "Bad_Name" }, 'INFRA_SANDBOX: "Bad_Name" is not a valid sandbox name'],
   ])("%j fails with a clear message and changes nothing", (env, message) => {
-    const previous = runApp({ INFRA_ENVS: "dev" });
-    expect(previous.manifest).toBe(true);
+    const previous = shared;
     const run = runApp(env, previous.outdir);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(message);
@@ -109,13 +141,14 @@ describe("the app command", () => {
   });
 
   it("a failed synthesis of an environment removes that environment's configuration and manifest entries only", () => {
-    const previous = runApp({ INFRA_ENVS: "dev,prod" });
+    const previous = shared;
     // The policy pack turned off from outside: ignored, so the policy error still fails the synthesis.
     const run = runApp(
       {
         INFRA_ENVS: "prod",
         CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true",
-        NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures", "error-annotation.cjs")}`,
+        TEST_ANNOTATIONS: "error",
+        NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures", "annotations.cjs")}`,
       },
       previous.outdir,
     );
