@@ -91,18 +91,43 @@ export interface EnvironmentInventory {
   readonly hasComputedClusterName: boolean;
 }
 
+/** How Terraform treats the state lock (every operation). */
+export interface Locking {
+  /** How long plan and apply wait for a held state lock (Terraform duration, e.g. "10m"). @default fail at once */
+  readonly lockTimeout?: string;
+}
+
 /** What the user asked for. */
-export type Operation =
-  | { readonly kind: "plan"; readonly stack?: string }
-  | { readonly kind: "apply"; readonly confirm?: string; readonly allowDestroy?: readonly string[] }
-  | { readonly kind: "deploy"; readonly confirm?: string; readonly allowDestroy?: readonly string[] }
-  | { readonly kind: "destroy"; readonly skipKubernetesCleanup?: boolean }
-  | {
-      readonly kind: "bootstrap";
-      readonly migrate?: boolean;
-      readonly confirm?: string;
-      readonly allowDestroy?: readonly string[];
-    };
+export type Operation = Locking &
+  (
+    | {
+        readonly kind: "plan";
+        readonly stack?: string;
+        /** Plan without taking the state lock (`-lock=false`): speculative plans (pull requests). */
+        readonly noLock?: boolean;
+      }
+    | { readonly kind: "apply"; readonly confirm?: string; readonly allowDestroy?: readonly string[] }
+    | { readonly kind: "deploy"; readonly confirm?: string; readonly allowDestroy?: readonly string[] }
+    | { readonly kind: "destroy"; readonly skipKubernetesCleanup?: boolean }
+    | {
+        readonly kind: "bootstrap";
+        readonly migrate?: boolean;
+        readonly confirm?: string;
+        readonly allowDestroy?: readonly string[];
+      }
+  );
+
+/** The lock arguments of `terraform plan` and `terraform apply` for an operation. */
+interface LockArguments {
+  readonly plan: readonly string[];
+  readonly apply: readonly string[];
+}
+
+function lockArguments(operation: Operation): LockArguments {
+  const timeout = operation.lockTimeout ? [`-lock-timeout=${operation.lockTimeout}`] : [];
+  const noLock = operation.kind === "plan" && operation.noLock === true;
+  return { plan: noLock ? ["-lock=false"] : timeout, apply: timeout };
+}
 
 /** Runs one command; a non-zero exit fails the stack. */
 export interface RunStep {
@@ -341,21 +366,28 @@ export function planOperation(
   interactive = false,
 ): OperationPlan {
   checkAllowed(inventory.name, inventory.sandbox, operation, interactive);
+  const locks = lockArguments(operation);
   switch (operation.kind) {
     case "plan":
-      return planPlan(inventory, operation.stack);
+      return planPlan(inventory, operation.stack, locks);
     case "apply":
-      return planApply(inventory, operation.allowDestroy ?? [], confirmationFor(inventory, operation));
+      return planApply(inventory, operation.allowDestroy ?? [], confirmationFor(inventory, operation), locks);
     case "deploy":
-      return planDeploy(inventory, operation.allowDestroy ?? [], confirmationFor(inventory, operation));
+      return planDeploy(
+        inventory,
+        operation.allowDestroy ?? [],
+        confirmationFor(inventory, operation),
+        locks,
+      );
     case "destroy":
-      return planDestroy(inventory, operation.skipKubernetesCleanup ?? false);
+      return planDestroy(inventory, operation.skipKubernetesCleanup ?? false, locks);
     case "bootstrap":
       return planBootstrap(
         inventory,
         operation.migrate ?? false,
         operation.allowDestroy ?? [],
         confirmationFor(inventory, operation),
+        locks,
       );
   }
 }
@@ -410,7 +442,7 @@ function count(stacks: readonly unknown[]): string {
 }
 
 /** Init, plan to a fresh file, summarize: the start of `plan`, `deploy` and a teardown. */
-function planSteps(environment: string, stack: string, destroy: boolean): Step[] {
+function planSteps(environment: string, stack: string, destroy: boolean, locks: LockArguments): Step[] {
   const files = planFiles(environment, stack, destroy ? ".destroy" : "");
   return [
     { kind: "run", argv: terraform(stack, "init", "-input=false") },
@@ -421,6 +453,7 @@ function planSteps(environment: string, stack: string, destroy: boolean): Step[]
         "plan",
         ...(destroy ? ["-destroy"] : []),
         "-input=false",
+        ...locks.plan,
         `-out=${files.planFromStack}`,
       ),
       planFile: files.plan,
@@ -437,9 +470,12 @@ function planSteps(environment: string, stack: string, destroy: boolean): Step[]
   ];
 }
 
-function applyStep(environment: string, stack: string, destroy = false): RunStep {
+function applyStep(environment: string, stack: string, locks: LockArguments, destroy = false): RunStep {
   const files = planFiles(environment, stack, destroy ? ".destroy" : "");
-  return { kind: "run", argv: terraform(stack, "apply", "-input=false", files.planFromStack) };
+  return {
+    kind: "run",
+    argv: terraform(stack, "apply", "-input=false", ...locks.apply, files.planFromStack),
+  };
 }
 
 function gateStep(
@@ -473,7 +509,11 @@ function stackRuns(
   }));
 }
 
-function planPlan(inventory: EnvironmentInventory, only: string | undefined): OperationPlan {
+function planPlan(
+  inventory: EnvironmentInventory,
+  only: string | undefined,
+  locks: LockArguments,
+): OperationPlan {
   const ordered = dependencyOrder(inventory.stacks);
   const selected = only === undefined ? ordered : ordered.filter((stack) => stack.id === only);
   if (selected.length === 0) {
@@ -494,7 +534,7 @@ function planPlan(inventory: EnvironmentInventory, only: string | undefined): Op
       selected,
       (stack) => stack.dependencies.filter((id) => ids.has(id)),
       (stack) => [
-        ...planSteps(env, stack.id, false),
+        ...planSteps(env, stack.id, false, locks),
         { kind: "copy", from: planFiles(env, stack.id).stackLockFile, to: planFiles(env, stack.id).lockFile },
       ],
     ),
@@ -518,6 +558,7 @@ function planApply(
   inventory: EnvironmentInventory,
   allowDestroy: readonly string[],
   confirm: string | undefined,
+  locks: LockArguments,
 ): OperationPlan {
   const ordered = dependencyOrder(inventory.stacks);
   const env = inventory.name;
@@ -544,7 +585,7 @@ function planApply(
             replan: `npm run infra -- plan ${env}`,
           },
           gateStep(inventory, stack.id, allowDestroy, confirm),
-          applyStep(env, stack.id),
+          applyStep(env, stack.id, locks),
         ];
       },
     ),
@@ -557,6 +598,7 @@ function planDeploy(
   inventory: EnvironmentInventory,
   allowDestroy: readonly string[],
   confirm: string | undefined,
+  locks: LockArguments,
 ): OperationPlan {
   const ordered = dependencyOrder(inventory.stacks);
   const env = inventory.name;
@@ -570,9 +612,9 @@ function planDeploy(
       ordered,
       (stack) => stack.dependencies,
       (stack) => [
-        ...planSteps(env, stack.id, false),
+        ...planSteps(env, stack.id, false, locks),
         gateStep(inventory, stack.id, allowDestroy, confirm),
-        applyStep(env, stack.id),
+        applyStep(env, stack.id, locks),
       ],
     ),
     finish: [],
@@ -580,7 +622,11 @@ function planDeploy(
   };
 }
 
-function planDestroy(inventory: EnvironmentInventory, skipKubernetesCleanup: boolean): OperationPlan {
+function planDestroy(
+  inventory: EnvironmentInventory,
+  skipKubernetesCleanup: boolean,
+  locks: LockArguments,
+): OperationPlan {
   const reversed = dependencyOrder(inventory.stacks).reverse();
   const env = inventory.name;
   const clusters = inventory.clusterNames;
@@ -607,9 +653,9 @@ function planDestroy(inventory: EnvironmentInventory, skipKubernetesCleanup: boo
         for (const cluster of clusters) steps.push(leftoverCheck(inventory.region, cluster));
       }
       steps.push(
-        ...planSteps(env, stack.id, true),
+        ...planSteps(env, stack.id, true, locks),
         gateStep(inventory, stack.id, [], undefined, ".destroy"),
-        applyStep(env, stack.id, true),
+        applyStep(env, stack.id, locks, true),
       );
       return steps;
     }),
@@ -756,6 +802,7 @@ function planBootstrap(
   migrate: boolean,
   allowDestroy: readonly string[],
   confirm: string | undefined,
+  locks: LockArguments,
 ): OperationPlan {
   const stack = inventory.bootstrapStack;
   if (!stack) throw new RefusalError(`${inventory.name} has no bootstrap stack`);
@@ -775,7 +822,7 @@ function planBootstrap(
         `"npm run infra -- bootstrap ${env} --migrate" again.`,
     );
   }
-  const [, ...planAndSummary] = planSteps(env, id, false);
+  const [, ...planAndSummary] = planSteps(env, id, false, locks);
   const steps: Step[] = [
     {
       kind: "run",
@@ -785,7 +832,7 @@ function planBootstrap(
     },
     ...planAndSummary,
   ];
-  if (!migrate) steps.push(gateStep(inventory, id, allowDestroy, confirm), applyStep(env, id));
+  if (!migrate) steps.push(gateStep(inventory, id, allowDestroy, confirm), applyStep(env, id, locks));
   const confirmFlag = env === CONFIRMED_ENVIRONMENT ? ` --confirm ${env}` : "";
   const deployNext = `npm run infra -- deploy ${env}${confirmFlag}`;
   let epilogue: string[];

@@ -532,6 +532,15 @@ describe("usage errors: usage text, exit status 2", () => {
       "--allow-destroy needs <stack>:<resource address>",
     ],
     [["deploy", "dev", "--parallel", "0"], '--parallel must be a whole number from 1 to 99, got "0".'],
+    [
+      ["apply", "dev", "--lock-timeout", "ten"],
+      '--lock-timeout must be a duration such as 30s, 10m or 1h, got "ten".',
+    ],
+    [
+      ["plan", "dev", "--no-lock", "--lock-timeout", "5m"],
+      "--no-lock and --lock-timeout exclude each other.",
+    ],
+    [["deploy", "dev", "--no-lock"], 'Unknown option(s) for "deploy": --no-lock.'],
   ])("infra %j", async (argv, message) => {
     const run = await infra(...argv);
     expect(run.status).toBe(2);

@@ -236,6 +236,27 @@ describe("deploy", () => {
   });
 });
 
+describe("state locks", () => {
+  it("--no-lock plans without the state lock (pull requests), and nothing else changes", () => {
+    const plan = planOperation(inventory("dev"), { kind: "plan", noLock: true });
+    expect(commands(plan)).toContain(
+      tf("dev-data", "plan", "-input=false", "-lock=false", "-out=../../../plans/dev/dev-data.tfplan"),
+    );
+    expect(commands(plan).filter((line) => line.includes("-lock"))).toHaveLength(4);
+  });
+
+  it("--lock-timeout makes every plan and apply wait for a held lock", () => {
+    const plan = planOperation(inventory("dev"), { kind: "deploy", lockTimeout: "10m" });
+    const planAndApply = commands(plan).filter((line) => / (plan|apply) /.test(line));
+    expect(planAndApply).toHaveLength(8);
+    for (const line of planAndApply) expect(line).toContain(" -lock-timeout=10m ");
+    const applied = planOperation(inventory("prod"), { kind: "apply", confirm: "prod", lockTimeout: "5m" });
+    expect(commands(applied)).toContain(
+      tf("prod-data", "apply", "-input=false", "-lock-timeout=5m", "../../../plans/prod/prod-data.tfplan"),
+    );
+  });
+});
+
 describe("apply", () => {
   const plan = planOperation(inventory("dev"), { kind: "apply" });
 
