@@ -24,6 +24,7 @@ interface WorkflowJob {
   readonly environment?: string | { name: string };
   readonly permissions?: Record<string, string>;
   readonly strategy?: { matrix?: unknown; "max-parallel"?: number; "fail-fast"?: boolean };
+  readonly concurrency?: { group: string; "cancel-in-progress": boolean };
   readonly outputs?: Record<string, string>;
   readonly steps: WorkflowStep[];
 }
@@ -52,6 +53,22 @@ const awsCredentials = (job: WorkflowJob) =>
 const environmentOf = (job: WorkflowJob) =>
   typeof job.environment === "string" ? job.environment : job.environment?.name;
 
+/** The commit each pinned action's release tag points to (read from the actions' repositories). */
+const PINNED: Record<string, string> = {
+  "actions/checkout": "11d5960a326750d5838078e36cf38b85af677262 # v4.4.0",
+  "actions/setup-node": "49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0",
+  "hashicorp/setup-terraform": "b9cd54a3c349d3f38e8881555d616ced269862dd # v3.1.2",
+  "aws-actions/configure-aws-credentials": "61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1",
+  "actions/upload-artifact": "ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2",
+  "actions/download-artifact": "d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0",
+};
+
+const stepRunning = (job: WorkflowJob, command: string) => {
+  const step = job.steps.find((s) => s.run?.includes(command));
+  if (!step) throw new Error(`no step runs ${command}`);
+  return step;
+};
+
 describe("every workflow file", () => {
   it.each(allFiles)("%s stores no AWS keys and reads no secrets", (file) => {
     const text = read(file);
@@ -61,12 +78,16 @@ describe("every workflow file", () => {
   });
 
   it.each(allFiles)(
-    "%s pins every action to a release (a version tag or a commit), never a branch",
+    "%s pins every third-party action to a full commit SHA, with its release as a comment",
     (file) => {
-      const uses = [...read(file).matchAll(/uses:\s*([^\s#]+)/g)].map((m) => m[1]);
+      const uses = [...read(file).matchAll(/uses:\s*([^\s#]+)(\s*#.*)?/g)].map((m) => [
+        m[1],
+        (m[2] ?? "").trim(),
+      ]);
       expect(uses.length).toBeGreaterThan(0);
-      for (const ref of uses.filter((u) => !u.startsWith("./"))) {
-        expect(ref).toMatch(/@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+      for (const [ref, comment] of uses.filter(([u]) => !u.startsWith("./"))) {
+        const [action, sha] = ref.split("@");
+        expect(`${sha} ${comment}`).toBe(PINNED[action]);
       }
     },
   );
@@ -127,8 +148,12 @@ describe("every job's toolchain", () => {
 describe("pull-request workflow", () => {
   const { jobs } = pullRequest;
 
-  it("runs on pull requests to main", () => {
+  it("runs on pull requests to main; a newer push waits instead of cancelling a plan halfway", () => {
     expect(pullRequest.on).toEqual({ pull_request: { branches: ["main"] } });
+    expect(pullRequest.concurrency).toEqual({
+      group: "pull-request-${{ github.event.pull_request.number }}",
+      "cancel-in-progress": false,
+    });
   });
 
   it("runs npm test", () => {
@@ -150,24 +175,20 @@ describe("pull-request workflow", () => {
     expect(jobs.stacks.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
   });
 
-  it("plans each stack with its environment's role, and shows the plan in the job summary", () => {
+  it("plans each stack without the state lock, with its environment's role, and shows summary and plan", () => {
     const [credentials] = awsCredentials(jobs.plan);
     expect(credentials.with?.["role-to-assume"]).toBe(
       "${{ fromJSON(vars.AWS_PLAN_ROLE_ARNS)[matrix.environment] }}",
     );
     expect(credentials.with?.["aws-region"]).toBe("${{ matrix.region }}");
-    const planStep = jobs.plan.steps.find((s) => s.run?.includes("npm run infra -- plan"));
-    expect(planStep?.run).toBe('npm run infra -- plan "$ENVIRONMENT" --stack "$STACK"');
-    expect(jobs.plan.steps.indexOf(credentials)).toBeLessThan(
-      jobs.plan.steps.indexOf(planStep as WorkflowStep),
+    const planStep = stepRunning(jobs.plan, "npm run infra -- plan");
+    expect(planStep.run).toBe('npm run infra -- plan "$ENVIRONMENT" --stack "$STACK" --no-lock');
+    expect(jobs.plan.steps.indexOf(credentials)).toBeLessThan(jobs.plan.steps.indexOf(planStep));
+    expect(runs(jobs.plan)).toContain('cat "plans/$ENVIRONMENT/summary.md"');
+    expect(runs(jobs.plan)).toContain(
+      'terraform -chdir="cdktf.out/stacks/$STACK" show -no-color "../../../plans/$ENVIRONMENT/$STACK.tfplan"',
     );
-    expect(runs(jobs.plan)).toMatch(/terraform -chdir="cdktf\.out\/stacks\/\$STACK" show -no-color/);
     expect(runs(jobs.plan)).toContain('>> "$GITHUB_STEP_SUMMARY"');
-  });
-
-  it("plans without state locks (the plan roles cannot write lock files)", () => {
-    const planStep = jobs.plan.steps.find((s) => s.run?.includes("npm run infra -- plan"));
-    expect(planStep?.env?.TF_CLI_ARGS_plan).toBe("-lock=false");
   });
 
   it("runs each stack's plan on the runner the matrix names (the environment's runner for cluster stacks)", () => {
@@ -175,18 +196,18 @@ describe("pull-request workflow", () => {
     for (const id of ["test", "stacks"]) expect(jobs[id]["runs-on"]).toBe("ubuntu-latest");
   });
 
-  it("never applies or deploys", () => {
+  it("never applies, deploys or uploads plan files", () => {
     const text = read("workflows/pull-request.yml");
-    expect(text).not.toMatch(/\bapply\b|infra -- deploy|environment:/);
+    expect(text).not.toMatch(/\bapply\b|infra -- deploy|environment:|upload-artifact/);
   });
 });
 
 describe("deploy workflow", () => {
   const { jobs } = deploy;
 
-  it("runs on pushes to main (and by hand), one deployment at a time, never cancelled midway", () => {
+  it("runs on pushes to main (and by hand), with no workflow-wide concurrency group (one per environment instead)", () => {
     expect(deploy.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: {} });
-    expect(deploy.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
+    expect(deploy.concurrency).toBeUndefined();
   });
 
   it("tests first, then deploys every registered environment, one at a time, in promotion order", () => {
@@ -226,7 +247,7 @@ describe("deploy workflow", () => {
     }
   });
 
-  it("deploy-environment runs in the protected GitHub environment of its input, with that environment's role", () => {
+  it("deploy-environment takes the environment and its region", () => {
     expect(deployEnvironment.on).toEqual({
       workflow_call: {
         inputs: {
@@ -236,17 +257,65 @@ describe("deploy workflow", () => {
         },
       },
     });
-    const job = deployEnvironment.jobs.deploy;
+    expect(Object.keys(deployEnvironment.jobs)).toEqual(["plan", "apply"]);
+  });
+
+  it("plan and apply of an environment share one concurrency group, never cancelled", () => {
+    for (const job of Object.values(deployEnvironment.jobs)) {
+      expect(job.concurrency).toEqual({
+        group: "deploy-${{ inputs.environment }}",
+        "cancel-in-progress": false,
+      });
+    }
+  });
+
+  it("plan: with the plan role, outside the protected environment; uploads the plans and shows their summary", () => {
+    const job = deployEnvironment.jobs.plan;
+    expect(job.environment).toBeUndefined();
+    const [credentials] = awsCredentials(job);
+    expect(credentials.with?.["role-to-assume"]).toBe(
+      "${{ fromJSON(vars.AWS_PLAN_ROLE_ARNS)[inputs.environment] }}",
+    );
+    expect(credentials.with?.["aws-region"]).toBe("${{ inputs.region }}");
     expect(job["runs-on"]).toBe("${{ inputs.runner }}");
+    const planStep = stepRunning(job, "npm run infra -- plan");
+    // The plan role cannot write lock files; Terraform refuses to apply a saved plan whose state changed.
+    expect(planStep.run).toBe('npm run infra -- plan "$ENVIRONMENT" --no-lock');
+    expect(planStep.env).toEqual({ ENVIRONMENT: "${{ inputs.environment }}" });
+    expect(runs(job)).toContain('cat "plans/$ENVIRONMENT/summary.md" >> "$GITHUB_STEP_SUMMARY"');
+    const upload = job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(upload?.with).toEqual({
+      name: "plans-${{ inputs.environment }}",
+      path: "plans/${{ inputs.environment }}/",
+      "retention-days": 1,
+      "if-no-files-found": "error",
+    });
+    expect(job.steps.indexOf(credentials)).toBeLessThan(job.steps.indexOf(planStep));
+    expect(job.steps.indexOf(planStep)).toBeLessThan(job.steps.indexOf(upload as WorkflowStep));
+  });
+
+  it("apply: after the plan, in the protected environment with its deploy role, applies exactly the uploaded plans", () => {
+    const job = deployEnvironment.jobs.apply;
+    expect(job["runs-on"]).toBe("${{ inputs.runner }}");
+    expect(needsOf(job)).toEqual(["plan"]);
     expect(environmentOf(job)).toBe("${{ inputs.environment }}");
     expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     const [credentials] = awsCredentials(job);
     expect(credentials.with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     expect(credentials.with?.["aws-region"]).toBe("${{ inputs.region }}");
-    const deployStep = job.steps.find((s) => s.run?.includes("infra -- deploy"));
-    expect(deployStep?.run).toBe('npm run infra -- deploy "$ENVIRONMENT" --confirm "$ENVIRONMENT"');
-    expect(deployStep?.env).toEqual({ ENVIRONMENT: "${{ inputs.environment }}" });
-    expect(job.steps.indexOf(credentials)).toBeLessThan(job.steps.indexOf(deployStep as WorkflowStep));
+    const download = job.steps.find((s) => s.uses?.startsWith("actions/download-artifact@"));
+    expect(download?.with).toEqual({
+      name: "plans-${{ inputs.environment }}",
+      path: "plans/${{ inputs.environment }}",
+    });
+    const applyStep = stepRunning(job, "npm run infra -- apply");
+    expect(applyStep.run).toBe(
+      'npm run infra -- apply "$ENVIRONMENT" --confirm "$ENVIRONMENT" --lock-timeout 10m',
+    );
+    expect(applyStep.env).toEqual({ ENVIRONMENT: "${{ inputs.environment }}" });
+    const order = [download, credentials, applyStep].map((s) => job.steps.indexOf(s as WorkflowStep));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(runs(job)).not.toMatch(/infra -- (plan|deploy)/);
   });
 });
 
