@@ -27,6 +27,7 @@ try {
   } catch (error) {
     const explained = error instanceof Error && /Error$/.test(error.name) && error.name !== "Error";
     process.stderr.write(`\nSynthesis failed:\n${explained ? error.message : error.stack}\n`);
+    fs.rmSync(outdir, { recursive: true, force: true });
     process.exit(1);
   }
 
