@@ -125,12 +125,20 @@ for (const id of Object.keys(staged.stacks)) {
   const from = path.join(staging, "stacks", id);
   const to = path.join(stacksDir, id);
   fs.mkdirSync(to, { recursive: true });
-  const produced = fs.readdirSync(from);
-  for (const name of produced) {
-    fs.rmSync(path.join(to, name), { recursive: true, force: true });
-    fs.renameSync(path.join(from, name), path.join(to, name));
+  const existing = new Set(fs.readdirSync(to));
+  const produced = fs.readdirSync(from, { withFileTypes: true });
+  for (const entry of produced) {
+    // A file is replaced atomically by the rename; a folder (assets) has to go first.
+    if (entry.isDirectory() && existing.has(entry.name)) {
+      fs.rmSync(path.join(to, entry.name), { recursive: true, force: true });
+    }
+    fs.renameSync(path.join(from, entry.name), path.join(to, entry.name));
   }
-  removeSynthesizedFiles(id, produced);
+  for (const name of SYNTHESIZED_FILES) {
+    if (existing.has(name) && !produced.some((entry) => entry.name === name)) {
+      fs.rmSync(path.join(to, name), { force: true });
+    }
+  }
 }
 updateManifest((stacks) => {
   const kept = Object.entries(stacks).filter(
