@@ -47,6 +47,15 @@ function readJson(file) {
   }
 }
 
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
 function sleep(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -109,6 +118,13 @@ try {
 const owned = (id) => selected.some((env) => id === `bootstrap-${env}` || id.startsWith(`${env}-`));
 
 fs.mkdirSync(stacksDir, { recursive: true });
+// Staging folders of syntheses that were killed midway (their process is gone) are removed.
+for (const name of fs.readdirSync(outdir)) {
+  const pid = Number(/^\.synth-(\d+)-/.exec(name)?.[1]);
+  if (pid && pid !== process.pid && !alive(pid)) {
+    fs.rmSync(path.join(outdir, name), { recursive: true, force: true });
+  }
+}
 process.env.CDKTF_OUTDIR = staging;
 try {
   require("../main.ts");

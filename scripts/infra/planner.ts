@@ -282,11 +282,6 @@ export function isSandboxEnvironment(name: string): boolean {
   return SANDBOX_ENVIRONMENT.test(name);
 }
 
-/** Whether the operation applies changes (and so needs the confirmation against prod). */
-export function applies(operation: Operation): boolean {
-  return operation.kind === "apply" || operation.kind === "deploy" || operation.kind === "bootstrap";
-}
-
 /** The environment whose applies need a confirmation. */
 export const CONFIRMED_ENVIRONMENT = "prod";
 
