@@ -22,7 +22,7 @@ import {
   stateKeyAliasName,
 } from "../stacks/deploy-identity";
 import { buildApp, stackIds } from "../stacks/environment-app";
-import { main as cli } from "./infra/cli";
+import { listing as cli } from "./infra/cli";
 import { EnvironmentInventory } from "./infra/planner";
 
 /** The links of the deploy path, each checked on its own. */

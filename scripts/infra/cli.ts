@@ -212,6 +212,27 @@ export async function main(argv: readonly string[], deps: CliDependencies): Prom
   }
 }
 
+/**
+ * `stacks` and `environments` at once, without a promise: they only synthesize in-process, and the
+ * deployability check computes the workflows' matrices with them synchronously.
+ */
+export function listing(argv: readonly string[], deps: CliDependencies): number {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: false,
+    });
+    checkEnvironmentVariables(deps.env ?? process.env, "infra");
+    if (positionals[0] === "stacks") return listStacks(positionals.slice(1), values, deps);
+    if (positionals[0] === "environments") return listEnvironments(positionals.slice(1), values, deps);
+    throw new UsageError(`"${positionals[0] ?? ""}" is not a listing command (stacks, environments).`);
+  } catch (error) {
+    return report(error, deps.io);
+  }
+}
+
 /** The environment of the commands the CLI runs. */
 function childEnvironment(env: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = { ...env };

@@ -9,15 +9,16 @@ import { removeScratchCopies, scratchCopy } from "../scratch-copy";
 
 afterAll(removeScratchCopies);
 
-function envNew(root: string, ...args: string[]) {
+async function envNew(root: string, ...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const status = main(["env", "new", ...args], {
+  const status = await main(["env", "new", ...args], {
     io: { out: (line) => out.push(line), err: (line) => err.push(line) },
     root,
     runner: () => {
       throw new Error("env new runs no command");
     },
+    env: {},
   });
   return { status, out: out.join("\n"), err: err.join("\n") };
 }
@@ -36,8 +37,8 @@ describe("infra env new (in a scratch copy)", () => {
     fs.cpSync(pristine, path.join(root, "environments"), { recursive: true });
   });
 
-  it("writes a copy of the source with its own identity, and registers it after the source", () => {
-    const run = envNew(
+  it("writes a copy of the source with its own identity, and registers it after the source", async () => {
+    const run = await envNew(
       root,
       ...QA,
       "--domain",
@@ -70,18 +71,19 @@ describe("infra env new (in a scratch copy)", () => {
     expect(registry).toContain(`export const ENVIRONMENTS = { ${order.join(", ")} };`);
   });
 
-  it("does not make a copy of the sandboxes' host a second host", () => {
+  it("does not make a copy of the sandboxes' host a second host", async () => {
     const host = ENVIRONMENT_NAMES.find((name) => ENVIRONMENTS[name].ci.hostsSandboxes) as string;
     expect(
-      envNew(root, "qa", "--from", host, "--account", "444444444444", "--cidr", "10.40.0.0/16").status,
+      (await envNew(root, "qa", "--from", host, "--account", "444444444444", "--cidr", "10.40.0.0/16"))
+        .status,
     ).toBe(0);
     const written = read(root, "environments/qa.ts");
     expect(written).toContain("hostsSandboxes: false");
     expect(written).toContain(`githubEnvironment: "qa"`);
   });
 
-  it("writes files prettier accepts as they are", () => {
-    expect(envNew(root, ...QA).status).toBe(0);
+  it("writes files prettier accepts as they are", async () => {
+    expect((await envNew(root, ...QA)).status).toBe(0);
     const prettier = require.resolve("prettier/bin/prettier.cjs");
     const check = spawnSync(
       process.execPath,
@@ -92,18 +94,18 @@ describe("infra env new (in a scratch copy)", () => {
     expect(check.status).toBe(0);
   });
 
-  it("drops the source's domain (its hosted zone belongs to the source's account) unless --domain is given", () => {
-    expect(envNew(root, ...QA).status).toBe(0);
+  it("drops the source's domain (its hosted zone belongs to the source's account) unless --domain is given", async () => {
+    expect((await envNew(root, ...QA)).status).toBe(0);
     expect(read(root, "environments/qa.ts")).not.toMatch(/domain:/);
   });
 
-  it("places the new environment after --after", () => {
-    expect(envNew(root, ...QA, "--after", "dev").status).toBe(0);
+  it("places the new environment after --after", async () => {
+    expect((await envNew(root, ...QA, "--after", "dev")).status).toBe(0);
     expect(read(root, "environments/registry.ts")).toMatch(/ENVIRONMENTS = \{ dev, qa, /);
   });
 
-  it("leaves a hosted zone it cannot know as a placeholder that fails validation, and says so", () => {
-    const run = envNew(root, ...QA, "--domain", "qa.platform.example.com");
+  it("leaves a hosted zone it cannot know as a placeholder that fails validation, and says so", async () => {
+    const run = await envNew(root, ...QA, "--domain", "qa.platform.example.com");
     expect(run.status).toBe(0);
     expect(run.out).toContain("platform.domain.hostedZoneId");
     expect(read(root, "environments/qa.ts")).toContain(`hostedZoneId: "${HOSTED_ZONE_PLACEHOLDER}"`);
@@ -118,9 +120,9 @@ describe("infra env new (in a scratch copy)", () => {
     );
   });
 
-  it("--dry-run prints the files and writes nothing", () => {
+  it("--dry-run prints the files and writes nothing", async () => {
     const before = read(root, "environments/registry.ts");
-    const run = envNew(root, ...QA, "--dry-run");
+    const run = await envNew(root, ...QA, "--dry-run");
     expect(run.status).toBe(0);
     expect(run.out).toContain("would write environments/qa.ts:");
     expect(run.out).toContain('name: "qa"');
@@ -169,27 +171,27 @@ describe("infra env new (in a scratch copy)", () => {
       ["qa", "--from", "stage", "--account", "444444444444", "--cidr", "8.8.0.0/16"],
       "'network.cidr' must be a private /16–/20 IPv4 block",
     ],
-  ])("refuses %s and writes nothing", (_case, args, message) => {
+  ])("refuses %s and writes nothing", async (_case, args, message) => {
     const before = read(root, "environments/registry.ts");
     const files = fs.readdirSync(path.join(root, "environments")).sort();
-    const run = envNew(root, ...args);
+    const run = await envNew(root, ...args);
     expect(run.status).toBe(2);
     expect(run.err).toContain(message);
     expect(fs.readdirSync(path.join(root, "environments")).sort()).toEqual(files);
     expect(read(root, "environments/registry.ts")).toBe(before);
   });
 
-  it.each([["--from"], ["--account"], ["--cidr"]])("needs %s", (option) => {
+  it.each([["--from"], ["--account"], ["--cidr"]])("needs %s", async (option) => {
     const args = [...QA];
     args.splice(args.indexOf(option), 2);
-    const run = envNew(root, ...args);
+    const run = await envNew(root, ...args);
     expect(run.status).toBe(2);
     expect(run.err).toContain(`env new needs ${option}.`);
   });
 });
 
 describe("a new environment needs no other edit", () => {
-  it("after env new, the environment tests and the stack tests pass in the copy, with only new snapshots", () => {
+  it("after env new, the environment tests and the stack tests pass in the copy, with only new snapshots", async () => {
     const root = scratchCopy();
     const created = spawnSync(
       process.execPath,
