@@ -314,6 +314,14 @@ export function checkAllowed(
       `Refusing to ${verb} ${environment}: --confirm must name the environment ("${environment}"), got "${operation.confirm}".`,
     );
   }
+  // A migration moves the state before any plan exists, so there is no summary to confirm after.
+  const migrating = operation.kind === "bootstrap" && operation.migrate === true;
+  if (environment === CONFIRMED_ENVIRONMENT && operation.confirm === undefined && migrating) {
+    throw new RefusalError(
+      `Refusing to migrate the state of ${environment} without confirmation: add --confirm ${environment} ` +
+        "(the state moves before any plan exists, so it is not asked for after a summary).",
+    );
+  }
   if (environment === CONFIRMED_ENVIRONMENT && operation.confirm === undefined && !interactive) {
     throw new RefusalError(
       `Refusing to ${verb} ${environment} without confirmation: not at a terminal, so add --confirm ${environment} ` +

@@ -548,6 +548,27 @@ describe("bootstrap", () => {
     });
   });
 
+  it("prod --migrate needs --confirm prod even at a terminal: the state moves before any plan exists", () => {
+    const inProdBucket: Partial<EnvironmentInventory> = {
+      bootstrapBackend: {
+        type: "s3",
+        config: { bucket: "acme-tfstate-prod", key: "prod/bootstrap-prod.tfstate" },
+      },
+    };
+    expect(
+      refusal(() =>
+        planOperation(inventory("prod", inProdBucket), { kind: "bootstrap", migrate: true }, true),
+      ),
+    ).toContain("Refusing to migrate the state of prod without confirmation: add --confirm prod");
+    expect(
+      planOperation(
+        inventory("prod", inProdBucket),
+        { kind: "bootstrap", migrate: true, confirm: "prod" },
+        true,
+      ).title,
+    ).toContain("migrating its local state");
+  });
+
   it("is refused for sandboxes, which use the dev bucket", () => {
     expect(refusal(() => planOperation(inventory("sandbox-alice"), { kind: "bootstrap" }))).toContain(
       'run "bootstrap dev"',
