@@ -197,4 +197,16 @@ describe("the plain cdktf CLI after switching the selection", () => {
     expect(fs.readFileSync(path.join(prodCache, "terraform.tfstate"), "utf8")).toBe("prod backend cache");
     expect(fs.existsSync(path.join(project, "cdktf.out", "stacks", "prod-data", "cdk.tf.json"))).toBe(true);
   });
+
+  it("npx cdktf plan refuses TF_CLI_ARGS_plan: the app it runs first refuses it, so Terraform never starts", () => {
+    fs.rmSync(log, { force: true });
+    const cdktf = spawnSync("npx", ["cdktf", "plan", "dev-network"], {
+      cwd: project,
+      env: environment({ INFRA_ENVS: "dev", CI: "1", TF_CLI_ARGS_plan: "-destroy" }),
+      encoding: "utf8",
+    });
+    expect(cdktf.status).not.toBe(0);
+    expect(cdktf.stdout + cdktf.stderr).toContain("TF_CLI_ARGS_plan: adds arguments to Terraform commands");
+    expect(logLines().filter((line) => !/ (version|-v)$/.test(line))).toEqual([]);
+  });
 });
