@@ -1,6 +1,6 @@
 /**
  * Faults with real processes: the infra CLI, npm and the cdktf CLI run in a scratch copy of the
- * project (sources linked, scripts copied so that the project root is the copy) with fake
+ * project with fake
  * `terraform`, `aws` and `kubectl` programs first on PATH (test/tooling/fixtures/bin). They log
  * every call to $FAKE_LOG; the apply of the stack named in $FAKE_HANG runs until a signal arrives.
  */
@@ -11,6 +11,10 @@ import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..", "..");
 const BIN = path.join(__dirname, "fixtures", "bin");
+/**
+ * Linked, not copied (unlike test/scratch-copy.ts): the sources keep their real paths, so the swc
+ * transpile cache (keyed by file name) stays warm. scripts/ is copied, so the copy is the project root.
+ */
 const LINKED = [
   "node_modules",
   "constructs",
