@@ -67,9 +67,17 @@ interface Finished {
   readonly logAtExit: string[];
 }
 
-/** Starts the CLI in the background; resolves when it exits. */
-function start(args: string[], extra: Record<string, string> = {}) {
-  const child: ChildProcess = spawn(process.execPath, [...INFRA, ...args], {
+/**
+ * Starts the CLI in the background, directly (as a terminal's Ctrl-C reaches it: the whole
+ * foreground process group gets the signal) or through `npm run infra` (as a supervisor's signal
+ * reaches it: only npm gets it, and forwards it); resolves when it exits.
+ */
+function start(args: string[], extra: Record<string, string> = {}, through: "node" | "npm" = "node") {
+  const argv =
+    through === "npm"
+      ? ["npm", "run", "--silent", "infra", "--", ...args]
+      : [process.execPath, ...INFRA, ...args];
+  const child: ChildProcess = spawn(argv[0], argv.slice(1), {
     cwd: project,
     env: environment(extra),
   });
@@ -110,8 +118,8 @@ describe("a signal during an apply", () => {
     expect(result.stderr).toMatch(/not run\s+dev-platform/);
   });
 
-  it("SIGTERM: the same, exit 143; meanwhile a second run of dev is refused and a run of stage works side by side", async () => {
-    const run = start(["deploy", "dev"], { FAKE_HANG: "dev-cluster" });
+  it("SIGTERM to npm run infra (a supervisor, a container stop): the same, exit 143; meanwhile a second run of dev is refused and a run of stage works side by side", async () => {
+    const run = start(["deploy", "dev"], { FAKE_HANG: "dev-cluster" }, "npm");
     await until(() => logLines().includes("dev-cluster applying"), "the apply of dev-cluster");
 
     const second = infra(["plan", "dev"]);
