@@ -333,10 +333,18 @@ class Execution {
     this.ctx.io.out(`✓ ${label}: ${this.plan.outcome} (${seconds(status.elapsedMs)})`);
   }
 
-  /** Runs one step and prints its elapsed time. */
+  /**
+   * Runs one step and prints its elapsed time. An unexpected error (a file that cannot be written)
+   * fails the step like a failed command, so the commands running beside it are still waited for.
+   */
   private async timed(label: string, step: Step, prefix: string): Promise<StepOutcome> {
     const started = this.ctx.clock();
-    const outcome = await this.executeStep(step, label, prefix);
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.executeStep(step, label, prefix);
+    } catch (error) {
+      outcome = { failure: error instanceof Error ? error.message : String(error) };
+    }
     if (!outcome && (step.kind === "run" || step.kind === "plan" || step.kind === "summarize")) {
       this.ctx.io.out(`${label}: done in ${seconds(this.ctx.clock() - started)}`);
     }

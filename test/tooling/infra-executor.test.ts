@@ -131,6 +131,19 @@ describe("executePlan: plans, summaries and the order of work", () => {
     expect(fake.lines().some((line) => line.includes(" apply "))).toBe(false);
   });
 
+  it("an unexpected error in one stack fails that stack only; the stack beside it still finishes", async () => {
+    const root = fakeRoot(ids(dev));
+    // dev-data's configuration is missing: its summary step throws on reading it.
+    fs.rmSync(path.join(root, "cdktf.out", "stacks", "dev-data"), { recursive: true });
+    fs.mkdirSync(path.join(root, "cdktf.out", "stacks", "dev-data", "cdk.tf.json"), { recursive: true });
+    const fake = fakeRunner(root, { delay: (line) => (line.includes("dev-cluster apply") ? 50 : 0) });
+    const io = capture();
+    expect(await executePlan(planOperation(dev, { kind: "deploy" }), context(root, fake.runner, io))).toBe(1);
+    expect(io.all()).toMatch(/failed\s+dev-data/);
+    expect(io.all()).toMatch(/applied\s+dev-cluster/);
+    expect(fake.commands.find((c) => c.line.includes("dev-cluster apply"))?.ended).toBeDefined();
+  });
+
   it("says which program is missing when a command cannot start", async () => {
     const root = fakeRoot(ids(alice));
     const fake = fakeRunner(root, {
