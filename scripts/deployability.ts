@@ -340,15 +340,17 @@ interface LocatedJob {
 const EXPRESSION = /^\$\{\{\s*(inputs|matrix)\.([\w-]+)\s*\}\}$/;
 
 /**
- * The workflow jobs that apply the environment's stacks: a job running `infra deploy <env>` (or
- * `infra deploy "$VARIABLE"`, which applies whatever environment its caller passes), or for a
- * sandbox `infra sandbox`.
+ * The workflow jobs that apply the environment's stacks: a job running `infra deploy <env>` or
+ * `infra apply <env>` (or with `"$VARIABLE"`, which applies whatever environment its caller
+ * passes, as does the plan of a whole environment before its apply), or for a sandbox
+ * `infra sandbox`.
  */
 function applyJobs(input: DeployabilityInput, environment: EnvironmentConfig): LocatedJob[] {
   const literal = environment.sandbox
     ? /npm run infra -- sandbox\b/
-    : new RegExp(`npm run infra -- deploy ${environment.name}(\\s|$)`);
-  const variable = /npm run infra -- deploy "?\$\w+"?/;
+    : new RegExp(`npm run infra -- (deploy|apply) ${environment.name}(\\s|$)`);
+  // Main's plan of a whole environment (no --stack) runs where its apply runs: same runner, same role.
+  const variable = /npm run infra -- ((deploy|apply) "?\$\w+"?|plan "?\$\w+"?(?!.*--stack))/;
   return Object.entries(input.workflows).flatMap(([file, workflow]) =>
     Object.entries(workflow.jobs ?? {})
       .filter(([, job]) =>
@@ -443,9 +445,13 @@ function planRunnerProblem(input: DeployabilityInput, environment: EnvironmentCo
   if (entry.runner !== environment.ci.runnerLabel) {
     return `the pull-request plan of ${platform} runs on ${entry.runner}, not on ${environment.ci.runnerLabel}`;
   }
+  // The pull-request matrix's plans (one stack each); main's plan of a whole environment is checked
+  // with its apply (applyJobs).
   const planJobs = Object.entries(input.workflows).flatMap(([file, workflow]) =>
     Object.entries(workflow.jobs ?? {})
-      .filter(([, job]) => (job.steps ?? []).some((step) => /npm run infra -- plan\b/.test(step.run ?? "")))
+      .filter(([, job]) =>
+        (job.steps ?? []).some((step) => /npm run infra -- plan\b.*--stack/.test(step.run ?? "")),
+      )
       .map(([name, job]) => ({ name: `${file}: ${name}`, job })),
   );
   if (planJobs.length === 0) return "no workflow job runs infra plan for the pull-request matrix";

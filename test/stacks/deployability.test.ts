@@ -226,16 +226,19 @@ describe("deployability (test tier 5)", () => {
     ]);
   });
 
-  it("follows the reusable deploy workflow: a GitHub-hosted deploy job fails every environment it deploys", () => {
-    const problems = deployabilityProblems(
-      broken(({ workflows: w }) => {
-        w["deploy-environment.yml"].jobs.deploy["runs-on"] = "ubuntu-latest";
-      }),
-    );
-    expect(problems.map((p) => `${p.environment} ${p.link}`)).toEqual(
-      environments.filter((env) => !env.sandbox).map((env) => `${env.name} workflow-runner`),
-    );
-  });
+  it.each(["plan", "apply"])(
+    "follows the reusable deploy workflow: a GitHub-hosted %s job fails every environment it deploys",
+    (jobId) => {
+      const problems = deployabilityProblems(
+        broken(({ workflows: w }) => {
+          w["deploy-environment.yml"].jobs[jobId]["runs-on"] = "ubuntu-latest";
+        }),
+      );
+      expect(problems.map((p) => `${p.environment} ${p.link}`)).toEqual(
+        environments.filter((env) => !env.sandbox).map((env) => `${env.name} workflow-runner`),
+      );
+    },
+  );
 });
 
 describe("account baselines", () => {

@@ -269,18 +269,15 @@ describe("deploy workflow", () => {
     }
   });
 
-  it("plan: with the plan role, outside the protected environment; uploads the plans and shows their summary", () => {
+  it("plan: in the environment with its deploy role (the only role main may plan with), on its runner; uploads the plans and shows their summary", () => {
     const job = deployEnvironment.jobs.plan;
-    expect(job.environment).toBeUndefined();
-    const [credentials] = awsCredentials(job);
-    expect(credentials.with?.["role-to-assume"]).toBe(
-      "${{ fromJSON(vars.AWS_PLAN_ROLE_ARNS)[inputs.environment] }}",
-    );
-    expect(credentials.with?.["aws-region"]).toBe("${{ inputs.region }}");
+    expect(environmentOf(job)).toBe("${{ inputs.environment }}");
     expect(job["runs-on"]).toBe("${{ inputs.runner }}");
+    const [credentials] = awsCredentials(job);
+    expect(credentials.with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+    expect(credentials.with?.["aws-region"]).toBe("${{ inputs.region }}");
     const planStep = stepRunning(job, "npm run infra -- plan");
-    // The plan role cannot write lock files; Terraform refuses to apply a saved plan whose state changed.
-    expect(planStep.run).toBe('npm run infra -- plan "$ENVIRONMENT" --no-lock');
+    expect(planStep.run).toBe('npm run infra -- plan "$ENVIRONMENT" --lock-timeout 10m');
     expect(planStep.env).toEqual({ ENVIRONMENT: "${{ inputs.environment }}" });
     expect(runs(job)).toContain('cat "plans/$ENVIRONMENT/summary.md" >> "$GITHUB_STEP_SUMMARY"');
     const upload = job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
@@ -292,6 +289,7 @@ describe("deploy workflow", () => {
     });
     expect(job.steps.indexOf(credentials)).toBeLessThan(job.steps.indexOf(planStep));
     expect(job.steps.indexOf(planStep)).toBeLessThan(job.steps.indexOf(upload as WorkflowStep));
+    expect(runs(job)).not.toMatch(/infra -- (apply|deploy)/);
   });
 
   it("apply: after the plan, in the protected environment with its deploy role, applies exactly the uploaded plans", () => {
