@@ -102,20 +102,33 @@ function fail(message, status = 1) {
 
 require("./register.cjs");
 const { checkEnvironmentVariables } = require("./infra/environment-guard.ts");
-const { selectEnvironments } = require("../environments");
 
-let selected;
 try {
   checkEnvironmentVariables(process.env, "synth");
-  selected = selectEnvironments({
-    INFRA_ENVS: process.env.INFRA_ENVS,
-    INFRA_SANDBOX: process.env.INFRA_SANDBOX,
-  }).map((environment) => environment.name);
 } catch (error) {
   fail(explain(error));
 }
-/** Whether a stack id belongs to one of the selected environments. */
-const owned = (id) => selected.some((env) => id === `bootstrap-${env}` || id.startsWith(`${env}-`));
+
+/**
+ * The selected environments (names and accounts), or undefined when the selection itself cannot be
+ * read: then nothing is known to belong to this synthesis, and nothing is removed.
+ */
+function selection() {
+  try {
+    return require("../environments")
+      .selectEnvironments({ INFRA_ENVS: process.env.INFRA_ENVS, INFRA_SANDBOX: process.env.INFRA_SANDBOX })
+      .map((environment) => ({ name: environment.name, accountId: environment.accountId }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a stack id belongs to one of `selected`: its stacks, its bootstrap, its account's baseline. */
+const ownedBy = (selected) => (id) =>
+  selected.some(
+    (env) =>
+      id === `bootstrap-${env.name}` || id.startsWith(`${env.name}-`) || id === `account-${env.accountId}`,
+  );
 
 fs.mkdirSync(stacksDir, { recursive: true });
 // Staging folders of syntheses that were killed midway (their process is gone) are removed.
@@ -130,10 +143,17 @@ try {
   require("../main.ts");
 } catch (error) {
   // Nothing of the selected environments may look valid after a failed synthesis.
-  updateManifest((stacks) => Object.fromEntries(Object.entries(stacks).filter(([id]) => !owned(id))));
-  for (const id of fs.readdirSync(stacksDir)) if (owned(id)) removeSynthesizedFiles(id);
+  const selected = selection();
+  if (selected) {
+    const owned = ownedBy(selected);
+    updateManifest((stacks) => Object.fromEntries(Object.entries(stacks).filter(([id]) => !owned(id))));
+    for (const id of fs.readdirSync(stacksDir)) if (owned(id)) removeSynthesizedFiles(id);
+  }
   fail(explain(error));
 }
+
+const selected = selection() ?? [];
+const owned = ownedBy(selected);
 
 const staged = readJson(path.join(staging, "manifest.json"));
 if (!staged) fail(`the app wrote no manifest into ${staging}`);
@@ -172,7 +192,7 @@ fs.rmSync(staging, { recursive: true, force: true });
 const where = path.relative(process.cwd(), stacksDir) || stacksDir;
 const ids = Object.keys(staged.stacks);
 const lines = [
-  `Synthesized ${ids.length} stack(s) of ${selected.join(", ")} into ${where}/: ${ids.join(", ")}`,
+  `Synthesized ${ids.length} stack(s) of ${selected.map((env) => env.name).join(", ")} into ${where}/: ${ids.join(", ")}`,
 ];
 for (const [id, entry] of Object.entries(staged.stacks)) {
   for (const annotation of entry.annotations || []) {

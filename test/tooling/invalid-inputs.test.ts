@@ -603,7 +603,14 @@ describe("a syntax error in an environment file", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "syntax-error-"));
     fs.mkdirSync(path.join(dir, "scripts"));
     fs.mkdirSync(path.join(dir, "environments"));
-    for (const file of ["app.cjs", "register.cjs", "swc-options.cjs"]) {
+    for (const file of [
+      "app.cjs",
+      "register.cjs",
+      "swc-options.cjs",
+      "infra/environment-guard.ts",
+      "infra/errors.ts",
+    ]) {
+      fs.mkdirSync(path.dirname(path.join(dir, "scripts", file)), { recursive: true });
       fs.copyFileSync(path.join(ROOT, "scripts", file), path.join(dir, "scripts", file));
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
