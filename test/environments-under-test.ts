@@ -1,4 +1,10 @@
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { ENVIRONMENTS, EnvironmentConfig, selectEnvironments } from "../environments";
+import { buildApp } from "../stacks/environment-app";
+import { synthAppWithAnnotations } from "./helpers";
 
 /**
  * The environments the stack tests synthesize: every registered environment (environments/registry.ts)
@@ -25,4 +31,49 @@ export function unregisteredEnvironmentName(): string {
     const name = `unknown${n === 0 ? "" : n}`;
     if (!Object.hasOwn(ENVIRONMENTS, name)) return name;
   }
+}
+
+const ROOT = path.join(__dirname, "..");
+/** What a synthesis of the environments depends on: the sources and the installed package versions. */
+const INPUTS = ["constructs", "stacks", "environments", "package-lock.json"];
+
+function contentHash(): string {
+  const hash = crypto.createHash("sha256");
+  const visit = (entry: string) => {
+    const full = path.join(ROOT, entry);
+    if (fs.statSync(full).isDirectory()) {
+      for (const child of fs.readdirSync(full).sort()) {
+        if (!["dist", "node_modules"].includes(child)) visit(path.join(entry, child));
+      }
+    } else {
+      hash.update(entry).update("\0").update(fs.readFileSync(full)).update("\0");
+    }
+  };
+  INPUTS.forEach(visit);
+  return hash.digest("hex").slice(0, 32);
+}
+
+/**
+ * The environments under test synthesized as `main.ts` synthesizes them (stack JSON and manifest
+ * annotations by stack id). Several test files read the same synthesis, so it is made once and kept
+ * in the temporary folder under a hash of everything it depends on; any change of a source makes a
+ * new one. The synthesis is deterministic, so a kept one is the one a new run would make.
+ */
+export function synthesizedEnvironments(): ReturnType<typeof synthAppWithAnnotations> {
+  const file = path.join(os.tmpdir(), `environments-under-test-${contentHash()}.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
+  const synthesized = synthAppWithAnnotations((app) => buildApp(app, ENVIRONMENTS_UNDER_TEST));
+  fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(synthesized));
+  fs.renameSync(`${file}.${process.pid}`, file);
+  // Syntheses of sources older than a day are of no further use (other checkouts may read newer ones).
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const full = path.join(os.tmpdir(), name);
+    if (!/^environments-under-test-[0-9a-f]{32}\.json$/.test(name)) continue;
+    try {
+      if (Date.now() - fs.statSync(full).mtimeMs > 86_400_000) fs.rmSync(full, { force: true });
+    } catch {
+      // Removed meanwhile by another run.
+    }
+  }
+  return synthesized;
 }

@@ -7,6 +7,7 @@ const ROOT = path.join(__dirname, "..");
 const FOLDERS = ["environments", "constructs", "stacks", "scripts", "test", ".github"];
 const FILES = [
   "package.json",
+  "package-lock.json",
   "tsconfig.json",
   "jest.config.js",
   "cdktf.json",

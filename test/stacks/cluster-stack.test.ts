@@ -4,11 +4,11 @@ import { selectEnvironments } from "../../environments";
 import { eksExecAuth } from "../../constructs/eks/kubernetes-auth";
 import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../constructs/versions";
 import { buildApp } from "../../stacks/environment-app";
-import { ENVIRONMENTS_UNDER_TEST, ENVIRONMENT_NAMES_UNDER_TEST, configOf } from "../environments-under-test";
+import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
 import { TerraformJson, onlyResource, resourceAt, resourcesOf, synthApp } from "../helpers";
 
 // Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
-const stacks = synthApp((app) => buildApp(app, ENVIRONMENTS_UNDER_TEST));
+const { stacks } = synthesizedEnvironments();
 const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const cluster = (env: string): TerraformJson => stacks[`${env}-cluster`];
 const eks = (env: string) => onlyResource(cluster(env), "aws_eks_cluster");

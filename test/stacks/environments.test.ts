@@ -1,12 +1,12 @@
 import * as os from "node:os";
-import { ENVIRONMENT_NAMES, EnvironmentConfig, selectEnvironments } from "../../environments";
+import { ENVIRONMENT_NAMES, EnvironmentConfig } from "../../environments";
 import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/environment-stack";
-import { buildApp } from "../../stacks/environment-app";
-import { TerraformJson, onlyResource, resourcesOf, synthAppWithAnnotations } from "../helpers";
+import { ENVIRONMENTS_UNDER_TEST, synthesizedEnvironments } from "../environments-under-test";
+import { TerraformJson, onlyResource, resourcesOf } from "../helpers";
 
 // Every registered environment plus one sandbox, synthesized once, exactly as main.ts does it.
-const environments = selectEnvironments({ INFRA_SANDBOX: "alice" });
-const { stacks, annotations } = synthAppWithAnnotations((app) => buildApp(app, environments));
+const environments = ENVIRONMENTS_UNDER_TEST;
+const { stacks, annotations } = synthesizedEnvironments();
 const stackIds = Object.keys(stacks);
 const layerStacks = stackIds.filter((id) => !id.startsWith("bootstrap-"));
 const envOf = (stackId: string) => stackId.replace(/^bootstrap-/, "").replace(/-[a-z]+$/, "");

@@ -1,13 +1,13 @@
 import { KUBERNETES_OBJECTS_CHART } from "../../constructs/ingress/cluster-ingress";
 import { HELM_CHARTS } from "../../constructs/versions";
 import { ENVIRONMENTS, loadEnvironment } from "../../environments";
-import { buildApp, buildEnvironment } from "../../stacks/environment-app";
-import { ENVIRONMENTS_UNDER_TEST, ENVIRONMENT_NAMES_UNDER_TEST, configOf } from "../environments-under-test";
-import { TerraformJson, resourcesOf, synthApp, synthAppWithAnnotations, withChanges } from "../helpers";
+import { buildEnvironment } from "../../stacks/environment-app";
+import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
+import { TerraformJson, resourcesOf, synthApp, withChanges } from "../helpers";
 import { addressesOf, releasesOf } from "../platform-helpers";
 
 // Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
-const { stacks, annotations } = synthAppWithAnnotations((app) => buildApp(app, ENVIRONMENTS_UNDER_TEST));
+const { stacks, annotations } = synthesizedEnvironments();
 const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
 const remote = (env: string, stack: string) =>

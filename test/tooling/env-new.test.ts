@@ -206,7 +206,7 @@ describe("a new environment needs no other edit", () => {
         require.resolve("jest/bin/jest"),
         "--ci=false",
         "--runInBand",
-        "test/environments",
+        "test/environments/environments.test.ts",
         "test/stacks/environments.test.ts",
       ],
       { cwd: root, encoding: "utf8", env: { ...process.env, CI: "" } },

@@ -171,19 +171,7 @@ describe("infra diff on a change (a scratch repository)", () => {
     expect(run.status).toBe(1);
   });
 
-  it("--json carries the same findings for machines; without --fail-on-stateful it exits 0", () => {
-    edit("stacks/data-stack.ts", 'new PostgresDatabase(this, "Database"', 'new PostgresDatabase(this, "Db"');
-    const json = infra("dev", "--json");
-    expect(json.status).toBe(0);
-    const result = JSON.parse(json.stdout);
-    expect(result.base).toBe("the merge base with main");
-    const data = result.stacks.find((s: { stack: string }) => s.stack === "dev-data");
-    expect(data.stateful).toEqual(
-      expect.arrayContaining([expect.objectContaining({ kind: "database", action: "destroy" })]),
-    );
-  });
-
-  it("a changed database identifier: a stateful replacement", () => {
+  it("a changed database identifier: a stateful replacement; --json carries it for machines, exit 0 without --fail-on-stateful", () => {
     edit("stacks/data-stack.ts", "identifier: `${name}-postgres`", "identifier: `${name}-pg`");
     const run = infra("dev", "--fail-on-stateful");
     expect(run.stdout).toMatch(
@@ -191,6 +179,14 @@ describe("infra diff on a change (a scratch repository)", () => {
     );
     expect(run.stdout).toContain('identifier: "dev-postgres" → "dev-pg"');
     expect(run.status).toBe(1);
+    const json = infra("dev", "--json");
+    expect(json.status).toBe(0);
+    const result = JSON.parse(json.stdout);
+    expect(result.base).toBe("the merge base with main");
+    const data = result.stacks.find((s: { stack: string }) => s.stack === "dev-data");
+    expect(data.stateful).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: "database", action: "replace" })]),
+    );
   });
 
   it("a tag value: an in-place change of every stack's provider, nothing stateful", () => {
