@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ENVIRONMENTS, EnvironmentConfig, selectEnvironments } from "../environments";
+import { ENVIRONMENTS, EnvironmentConfig, longLivedEnvironments, selectEnvironments } from "../environments";
 import { buildApp } from "../stacks/environment-app";
 import { synthAppWithAnnotations } from "./helpers";
 
@@ -54,21 +54,31 @@ function contentHash(): string {
 }
 
 /**
- * The environments under test synthesized as `main.ts` synthesizes them (stack JSON and manifest
+ * The environments under test synthesized as `main.ts` synthesizes them (with their accounts'
+ * baselines when asked) (stack JSON and manifest
  * annotations by stack id). Several test files read the same synthesis, so it is made once and kept
  * in the temporary folder under a hash of everything it depends on; any change of a source makes a
  * new one. The synthesis is deterministic, so a kept one is the one a new run would make.
  */
-export function synthesizedEnvironments(): ReturnType<typeof synthAppWithAnnotations> {
-  const file = path.join(os.tmpdir(), `environments-under-test-${contentHash()}.json`);
+export function synthesizedEnvironments(
+  options: { readonly accountBaselines?: boolean } = {},
+): ReturnType<typeof synthAppWithAnnotations> {
+  const variant = options.accountBaselines ? "b" : "";
+  const file = path.join(os.tmpdir(), `environments-under-test-${contentHash()}${variant}.json`);
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
-  const synthesized = synthAppWithAnnotations((app) => buildApp(app, ENVIRONMENTS_UNDER_TEST));
+  const synthesized = synthAppWithAnnotations((app) =>
+    buildApp(
+      app,
+      ENVIRONMENTS_UNDER_TEST,
+      options.accountBaselines ? { accountBaselines: longLivedEnvironments() } : {},
+    ),
+  );
   fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(synthesized));
   fs.renameSync(`${file}.${process.pid}`, file);
   // Syntheses of sources older than a day are of no further use (other checkouts may read newer ones).
   for (const name of fs.readdirSync(os.tmpdir())) {
     const full = path.join(os.tmpdir(), name);
-    if (!/^environments-under-test-[0-9a-f]{32}\.json$/.test(name)) continue;
+    if (!/^environments-under-test-[0-9a-f]{32}b?\.json$/.test(name)) continue;
     try {
       if (Date.now() - fs.statSync(full).mtimeMs > 86_400_000) fs.rmSync(full, { force: true });
     } catch {

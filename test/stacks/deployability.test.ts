@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { EnvironmentConfig, longLivedEnvironments } from "../../environments";
+import { EnvironmentConfig } from "../../environments";
 import {
   DEPLOY_LINKS,
   DeployLink,
@@ -12,15 +12,12 @@ import {
   workflowMatrix,
 } from "../../scripts/deployability";
 import { ciRoles, stateKeyAliasArn } from "../../stacks/deploy-identity";
-import { buildApp } from "../../stacks/environment-app";
-import { ENVIRONMENTS_UNDER_TEST, configOf } from "../environments-under-test";
-import { resourcesOf, synthAppWithAnnotations } from "../helpers";
+import { ENVIRONMENTS_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
+import { resourcesOf } from "../helpers";
 
 // Every registered environment, one sandbox and their account baselines, synthesized once as main.ts does.
 const environments = ENVIRONMENTS_UNDER_TEST;
-const { stacks, annotations } = synthAppWithAnnotations((app) =>
-  buildApp(app, environments, { accountBaselines: longLivedEnvironments() }),
-);
+const { stacks, annotations } = synthesizedEnvironments({ accountBaselines: true });
 
 const workflows = readWorkflows(path.join(__dirname, "..", "..", ".github", "workflows"));
 // The matrices exactly as the workflows compute them (`infra stacks --json`, `infra environments --json`).

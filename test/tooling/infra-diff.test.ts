@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { main } from "../../scripts/infra/cli";
 import { diffStack, diffTrees, renderDiff } from "../../scripts/infra/diff";
 import { gitIn, removeScratchCopies, scratchCopy } from "../scratch-copy";
 
@@ -142,11 +143,22 @@ describe("diffStack", () => {
 
 describe("infra diff on a change (a scratch repository)", () => {
   const root = scratchCopy({ git: true });
-  const infra = (...args: string[]) =>
+  /** `npm run infra -- diff ...` as a user runs it, in the scratch repository. */
+  const infraProcess = (...args: string[]) =>
     spawnSync(process.execPath, ["-r", "./scripts/register.cjs", "scripts/infra.ts", "diff", ...args], {
       cwd: root,
       encoding: "utf8",
     });
+  /** The same command through the CLI's entry point in this process (the scratch repository as root). */
+  const infra = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = await main(["diff", ...args], {
+      io: { out: (line) => out.push(line), err: (line) => err.push(line) },
+      root,
+    });
+    return { status, stdout: out.join("\n"), stderr: err.join("\n") };
+  };
   const edit = (file: string, from: string, to: string) => {
     const full = path.join(root, file);
     const text = fs.readFileSync(full, "utf8");
@@ -156,30 +168,30 @@ describe("infra diff on a change (a scratch repository)", () => {
   afterEach(() => gitIn(root, "checkout", "--quiet", "--", "."));
 
   it("with no change, reports none and exits 0", () => {
-    const run = infra("dev", "--fail-on-stateful");
+    const run = infraProcess("dev", "--fail-on-stateful");
     expect(run.stderr).toBe("");
     expect(run.stdout).toContain("No change to any synthesized stack against the merge base with main");
     expect(run.status).toBe(0);
   });
 
-  it("a renamed database construct id: a stateful destroy, exit 1 with --fail-on-stateful", () => {
+  it("a renamed database construct id: a stateful destroy, exit 1 with --fail-on-stateful", async () => {
     edit("stacks/data-stack.ts", 'new PostgresDatabase(this, "Database"', 'new PostgresDatabase(this, "Db"');
-    const run = infra("dev", "--fail-on-stateful");
+    const run = await infra("dev", "--fail-on-stateful");
     expect(run.stderr).toBe("");
     expect(run.stdout).toMatch(/- aws_db_instance\.Database_Instance_\w+ +!! STATEFUL DESTROY: database/);
     expect(run.stdout).toMatch(/!! {3}dev-data: destroy database aws_db_instance\.Database_Instance_\w+/);
     expect(run.status).toBe(1);
   });
 
-  it("a changed database identifier: a stateful replacement; --json carries it for machines, exit 0 without --fail-on-stateful", () => {
+  it("a changed database identifier: a stateful replacement; --json carries it for machines, exit 0 without --fail-on-stateful", async () => {
     edit("stacks/data-stack.ts", "identifier: `${name}-postgres`", "identifier: `${name}-pg`");
-    const run = infra("dev", "--fail-on-stateful");
+    const run = await infra("dev", "--fail-on-stateful");
     expect(run.stdout).toMatch(
       /~ aws_db_instance\.Database_Instance_\w+ \(replaced\) +!! STATEFUL REPLACE: database; identifier/,
     );
     expect(run.stdout).toContain('identifier: "dev-postgres" → "dev-pg"');
     expect(run.status).toBe(1);
-    const json = infra("dev", "--json");
+    const json = await infra("dev", "--json");
     expect(json.status).toBe(0);
     const result = JSON.parse(json.stdout);
     expect(result.base).toBe("the merge base with main");
@@ -189,9 +201,9 @@ describe("infra diff on a change (a scratch repository)", () => {
     );
   });
 
-  it("a tag value: an in-place change of every stack's provider, nothing stateful", () => {
+  it("a tag value: an in-place change of every stack's provider, nothing stateful", async () => {
     edit("environments/base.ts", 'owner: "platform-team"', 'owner: "payments-team"');
-    const run = infra("dev", "--fail-on-stateful");
+    const run = await infra("dev", "--fail-on-stateful");
     expect(run.stdout).toContain('default_tags[0].tags.owner: "platform-team" → "payments-team"');
     expect(run.stdout).not.toContain("STATEFUL");
     expect(run.status).toBe(0);
