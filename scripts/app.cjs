@@ -94,9 +94,30 @@ function removeSynthesizedFiles(id, keep = []) {
   }
 }
 
+/** What existed before this run: a failed run removes what it created itself (folders, an empty manifest). */
+const existedBefore = {
+  outdir: fs.existsSync(outdir),
+  stacksDir: fs.existsSync(stacksDir),
+  manifest: fs.existsSync(manifestPath),
+};
+
+function removeIfEmpty(dir) {
+  try {
+    if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+  } catch {
+    // Already gone, or not empty.
+  }
+}
+
 function fail(message, status = 1) {
   process.stderr.write(`\nSynthesis failed:\n${message}\n`);
   fs.rmSync(staging, { recursive: true, force: true });
+  // Nothing from a failed run stays: not the manifest it started, nor the folders it made.
+  if (!existedBefore.manifest && Object.keys(readJson(manifestPath)?.stacks ?? {}).length === 0) {
+    fs.rmSync(manifestPath, { force: true });
+  }
+  if (!existedBefore.stacksDir) removeIfEmpty(stacksDir);
+  if (!existedBefore.outdir) removeIfEmpty(outdir);
   process.exit(status);
 }
 

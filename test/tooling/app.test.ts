@@ -159,6 +159,28 @@ describe("the app command", () => {
     expect(fs.existsSync(path.join(run.outdir, "stacks", "dev-data", "cdk.tf.json"))).toBe(true);
   });
 
+  it.each<[string, Record<string, string>]>([
+    ["a configuration error", { INFRA_ENVS: UNKNOWN }],
+    [
+      "a policy-pack error (with the escape hatch set, which is ignored)",
+      {
+        INFRA_ENVS: "prod",
+        CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true",
+        TEST_ANNOTATIONS: "error",
+        NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures", "annotations.cjs")}`,
+      },
+    ],
+    ["a refused variable", { INFRA_ENVS: "dev", TF_WORKSPACE: "other" }],
+  ])(
+    "%s into a new output folder leaves nothing behind: no stack folder, chart asset or manifest",
+    (_case, env) => {
+      const outdir = path.join(scratchOutdir(), "out");
+      const run = runApp(env, outdir);
+      expect(run.status).toBe(1);
+      expect(fs.existsSync(outdir) ? fs.readdirSync(outdir, { recursive: true }) : []).toEqual([]);
+    },
+  );
+
   it.each([
     ["TF_CLI_ARGS_plan", "-destroy"],
     ["TF_WORKSPACE", "other"],
