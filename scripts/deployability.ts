@@ -23,7 +23,7 @@ import {
 } from "../stacks/deploy-identity";
 import { buildApp, stackIds } from "../stacks/environment-app";
 import { listing as cli } from "./infra/cli";
-import { EnvironmentInventory } from "./infra/planner";
+import { EnvironmentInventory, needsConfirmation } from "./infra/planner";
 
 /** The links of the deploy path, each checked on its own. */
 export const DEPLOY_LINKS = [
@@ -475,6 +475,7 @@ export function inventoryFromSynthesis(
   return {
     name: environment.name,
     sandbox: environment.sandbox,
+    confirmationRequired: needsConfirmation(environment),
     region: environment.region,
     stacks: Object.entries(stacks)
       .filter(([id]) => id.startsWith(`${environment.name}-`))

@@ -19,7 +19,14 @@ import { checkEnvironmentVariables } from "./environment-guard";
 import { EXIT_FAILED, EXIT_REFUSED, RefusalError, UsageError } from "./errors";
 import { Io, Runner, SignalSource, executePlan, renderPlan, spawnRunner } from "./executor";
 import { KNOWN_ENVIRONMENTS, checkSandboxName, environmentInventory, resolveEnvironment } from "./inventory";
-import { EnvironmentInventory, Operation, checkAllowed, dependencyOrder, planOperation } from "./planner";
+import {
+  EnvironmentInventory,
+  Operation,
+  checkAllowed,
+  dependencyOrder,
+  planOperation,
+  needsConfirmation,
+} from "./planner";
 import { runnerLabel } from "../../stacks/deploy-identity";
 import { lockEnvironment } from "./run-lock";
 
@@ -173,7 +180,13 @@ export async function main(argv: readonly string[], deps: CliDependencies): Prom
     const npmDryRun = values["dry-run"] !== true && env.npm_config_dry_run === "true";
     const request = parseRequest(positionals, npmDryRun ? { ...values, "dry-run": true } : values);
     const environment = resolveEnvironment(request.environment);
-    checkAllowed(environment.name, environment.sandbox, request.operation, interactive);
+    checkAllowed(
+      environment.name,
+      environment.sandbox,
+      request.operation,
+      interactive,
+      needsConfirmation(environment),
+    );
     if (request.dryRun) {
       const plan = planOperation(
         (deps.inventory ?? environmentInventory)(environment),

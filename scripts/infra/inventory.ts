@@ -19,7 +19,7 @@ import {
 } from "../../environments";
 import { buildApp, stackIds } from "../../stacks/environment-app";
 import { RefusalError } from "./errors";
-import { EnvironmentInventory, StackInfo, StateBackend } from "./planner";
+import { EnvironmentInventory, StackInfo, StateBackend, needsConfirmation } from "./planner";
 
 export { SANDBOX_NAME_RULE };
 
@@ -139,6 +139,7 @@ function readInventory(environment: EnvironmentConfig, outdir: string): Environm
   return {
     name: environment.name,
     sandbox: environment.sandbox,
+    confirmationRequired: needsConfirmation(environment),
     region: environment.region,
     deployRoleArn: environment.deployRoleArn,
     stacks,

@@ -73,6 +73,11 @@ export interface EnvironmentInventory {
   readonly name: string;
   /** Whether it is a sandbox (the only kind that may be torn down). */
   readonly sandbox: boolean;
+  /**
+   * Whether its applies need a confirmation (`--confirm <env>`, or typed after the summary): every
+   * environment on the `production` policy profile (prod, and any environment made from it).
+   */
+  readonly confirmationRequired: boolean;
   /** AWS region of the environment. */
   readonly region: string;
   /** Role the stacks' AWS provider assumes, if any (kubectl uses it too). */
@@ -282,8 +287,10 @@ export function isSandboxEnvironment(name: string): boolean {
   return SANDBOX_ENVIRONMENT.test(name);
 }
 
-/** The environment whose applies need a confirmation. */
-export const CONFIRMED_ENVIRONMENT = "prod";
+/** Whether an environment's applies need a confirmation: those on the production policy profile. */
+export function needsConfirmation(environment: { readonly compliance: string }): boolean {
+  return environment.compliance === "production";
+}
 
 /**
  * Refuses what must never run, before anything is built: teardown of anything but a sandbox
@@ -295,6 +302,7 @@ export function checkAllowed(
   sandbox: boolean,
   operation: Operation,
   interactive = false,
+  confirmationRequired = false,
 ): void {
   if (operation.kind === "destroy" && !(sandbox && isSandboxEnvironment(environment))) {
     throw new RefusalError(
@@ -316,13 +324,13 @@ export function checkAllowed(
   }
   // A migration moves the state before any plan exists, so there is no summary to confirm after.
   const migrating = operation.kind === "bootstrap" && operation.migrate === true;
-  if (environment === CONFIRMED_ENVIRONMENT && operation.confirm === undefined && migrating) {
+  if (confirmationRequired && operation.confirm === undefined && migrating) {
     throw new RefusalError(
       `Refusing to migrate the state of ${environment} without confirmation: add --confirm ${environment} ` +
         "(the state moves before any plan exists, so it is not asked for after a summary).",
     );
   }
-  if (environment === CONFIRMED_ENVIRONMENT && operation.confirm === undefined && !interactive) {
+  if (confirmationRequired && operation.confirm === undefined && !interactive) {
     throw new RefusalError(
       `Refusing to ${verb} ${environment} without confirmation: not at a terminal, so add --confirm ${environment} ` +
         "(at a terminal you type it after reading the plan summary).",
@@ -368,7 +376,7 @@ export function planOperation(
   operation: Operation,
   interactive = false,
 ): OperationPlan {
-  checkAllowed(inventory.name, inventory.sandbox, operation, interactive);
+  checkAllowed(inventory.name, inventory.sandbox, operation, interactive, inventory.confirmationRequired);
   const locks = lockArguments(operation);
   switch (operation.kind) {
     case "plan":
@@ -397,7 +405,7 @@ export function planOperation(
 
 /** The environment an apply must be confirmed for, if any. */
 function confirmationFor(inventory: EnvironmentInventory, operation: Operation): string | undefined {
-  return operation.kind !== "plan" && inventory.name === CONFIRMED_ENVIRONMENT ? inventory.name : undefined;
+  return operation.kind !== "plan" && inventory.confirmationRequired ? inventory.name : undefined;
 }
 
 /** `env INFRA_ENVS=<env> INFRA_SANDBOX= node scripts/app.cjs`: synthesizes exactly that environment. */
@@ -551,7 +559,7 @@ function planPlan(
     ],
     epilogue: [
       `Plans saved for review in ${PLANS_DIR}/${env}/ (summary: ${summaryFile(env)}).`,
-      `Apply exactly these plans: npm run infra -- apply ${env}${env === CONFIRMED_ENVIRONMENT ? ` --confirm ${env}` : ""}`,
+      `Apply exactly these plans: npm run infra -- apply ${env}${inventory.confirmationRequired ? ` --confirm ${env}` : ""}`,
       `Show one: terraform -chdir=${STACKS_DIR}/<stack> show ${ROOT_FROM_STACK}/${PLANS_DIR}/${env}/<stack>.tfplan`,
     ],
   };
@@ -836,7 +844,7 @@ function planBootstrap(
     ...planAndSummary,
   ];
   if (!migrate) steps.push(gateStep(inventory, id, allowDestroy, confirm), applyStep(env, id, locks));
-  const confirmFlag = env === CONFIRMED_ENVIRONMENT ? ` --confirm ${env}` : "";
+  const confirmFlag = inventory.confirmationRequired ? ` --confirm ${env}` : "";
   const deployNext = `npm run infra -- deploy ${env}${confirmFlag}`;
   let epilogue: string[];
   if (remote === undefined) {

@@ -14,6 +14,8 @@ function environment(name: string, sandbox = name.startsWith("sandbox-")): Envir
   return {
     name,
     sandbox,
+    // As the shipped configuration has it: prod is on the production policy profile.
+    confirmationRequired: name === "prod",
     region: "eu-west-1",
     stacks: [
       stack(`${name}-network`, [], { declaresVpc: true }),

@@ -6,8 +6,10 @@ import {
   OperationPlan,
   StackInfo,
   dependencyOrder,
+  needsConfirmation,
   planOperation,
 } from "../../scripts/infra/planner";
+import { ENVIRONMENTS } from "../../environments";
 import { expectErrorContaining } from "../helpers";
 
 function stack(id: string, dependencies: string[] = [], extra: Partial<StackInfo> = {}): StackInfo {
@@ -19,6 +21,8 @@ function inventory(name: string, overrides: Partial<EnvironmentInventory> = {}):
   return {
     name,
     sandbox: name.startsWith("sandbox-"),
+    // As the shipped configuration has it: prod is on the production policy profile.
+    confirmationRequired: name === "prod",
     region: "eu-west-1",
     // Construction order deliberately not the dependency order.
     stacks: [
@@ -224,6 +228,20 @@ describe("deploy", () => {
     expect(commands(plan)).toContain(
       tf("prod-network", "apply", "-input=false", "../../../plans/prod/prod-network.tfplan"),
     );
+  });
+
+  it("the confirmation follows the production policy profile, not the name: an environment made from prod needs it", () => {
+    const dr = inventory("dr", { confirmationRequired: true });
+    expect(refusal(() => planOperation(dr, { kind: "deploy" }))).toContain("add --confirm dr");
+    expect(commands(planOperation(dr, { kind: "deploy", confirm: "dr" })).length).toBeGreaterThan(0);
+    expect(() => planOperation(inventory("stage"), { kind: "deploy" })).not.toThrow();
+  });
+
+  it("the shipped environments: prod needs the confirmation, stage and dev do not", () => {
+    const shipped = Object.fromEntries(
+      Object.values(ENVIRONMENTS).map((env) => [env.name, needsConfirmation(env)]),
+    );
+    expect(shipped).toMatchObject({ dev: false, stage: false, prod: true });
   });
 
   it("passes every --allow-destroy address to the gates", () => {
