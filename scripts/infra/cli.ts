@@ -13,7 +13,8 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import { parseArgs } from "node:util";
 import { ConfigurationError, ENVIRONMENT_NAMES, EnvironmentConfig } from "../../environments";
-import { renderDiff, runDiff } from "./diff";
+import { renderDiff, runDiff, waitsFor } from "./diff";
+import { checkPromotion, gitHubApiFromEnvironment } from "./promotion";
 import { createEnvironment } from "./env-new";
 import { checkEnvironmentVariables } from "./environment-guard";
 import { EXIT_FAILED, EXIT_REFUSED, RefusalError, UsageError } from "./errors";
@@ -55,6 +56,12 @@ Commands (every one accepts --dry-run: print the exact commands, in order, and e
                                 every registered environment) against <git-ref> (default: the merge base with main);
                                 flags every destroyed or replaced database, bucket, KMS key, cluster and log group
                                 (--fail-on-stateful: exit 1 when there is one)
+  waits-for <env> <stack> [--base <git-ref>]
+                                the upstream stacks whose outputs the change adds and <stack> reads (CI: a plan
+                                that fails for them waits for those applies; it is not an error)
+  promotion-check <env> --sha <commit>
+                                refuse unless the environment before <env> in promotion order deployed <commit>
+                                successfully (GitHub deployment records; GITHUB_REPOSITORY and GITHUB_TOKEN)
   environments [--json]         list the registered environments in promotion order (--json: a GitHub Actions matrix)
   stacks [<env>...] [--json]    list the stacks of each <env> (default: every registered environment, in promotion
                                 order) in dependency order (--json: a GitHub Actions matrix)
@@ -122,6 +129,7 @@ const OPTIONS = {
   after: { type: "string" },
   base: { type: "string" },
   "fail-on-stateful": { type: "boolean" },
+  sha: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -140,6 +148,8 @@ const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
   stacks: ["json"],
   environments: ["json"],
   diff: ["base", "json", "fail-on-stateful"],
+  "waits-for": ["base"],
+  "promotion-check": ["sha"],
   "env new": ["from", "account", "cidr", "domain", "hosted-zone-id", "after"],
 };
 
@@ -173,6 +183,9 @@ export async function main(argv: readonly string[], deps: CliDependencies): Prom
     checkEnvironmentVariables(env, "infra");
     if (positionals[0] === "stacks") return listStacks(positionals.slice(1), values, deps);
     if (positionals[0] === "diff") return diffCommand(positionals.slice(1), values, deps);
+    if (positionals[0] === "waits-for") return waitsForCommand(positionals.slice(1), values, deps);
+    if (positionals[0] === "promotion-check")
+      return await promotionCommand(positionals.slice(1), values, deps);
     if (positionals[0] === "environments") return listEnvironments(positionals.slice(1), values, deps);
     if (positionals[0] === "env") return newEnvironment(positionals.slice(1), values, deps);
     // `npm run infra plan dev --dry-run` (no `--`): npm takes --dry-run for itself and only sets
@@ -430,6 +443,55 @@ function diffCommand(positionals: readonly string[], values: Values, deps: CliDe
   else for (const line of renderDiff(result.stacks, label)) deps.io.out(line);
   const stateful = result.stacks.some((d) => d.stateful.length > 0);
   return values["fail-on-stateful"] === true && stateful ? EXIT_FAILED : 0;
+}
+
+/**
+ * `waits-for <env> <stack> [--base <ref>]`: the upstream stacks whose outputs the change adds and
+ * `<stack>` reads, one per line (none: nothing to wait for). CI asks it when a plan fails.
+ */
+function waitsForCommand(positionals: readonly string[], values: Values, deps: CliDependencies): number {
+  const [environment, stack, ...extra] = positionals;
+  if (environment === undefined || stack === undefined)
+    throw new UsageError("Usage: waits-for <env> <stack> [--base <git-ref>].");
+  if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(" ")}.`);
+  checkOptions("waits-for", { ...values, "dry-run": undefined });
+  resolveEnvironment(environment);
+  const result = runDiff({
+    root: deps.root ?? PROJECT_ROOT,
+    environment,
+    base: optionalString(values, "base"),
+  });
+  for (const upstream of waitsFor(result.stacks, stack, result.after[stack])) deps.io.out(upstream);
+  return 0;
+}
+
+/**
+ * `promotion-check <env> --sha <commit>`: refuses (exit 2) unless the environment before `<env>` in
+ * promotion order deployed that commit successfully (GitHub's deployment records).
+ */
+async function promotionCommand(
+  positionals: readonly string[],
+  values: Values,
+  deps: CliDependencies,
+): Promise<number> {
+  const [environment, ...extra] = positionals;
+  if (environment === undefined) throw new UsageError("Usage: promotion-check <env> --sha <commit>.");
+  if (extra.length > 0) throw new UsageError(`Unexpected argument(s): ${extra.join(" ")}.`);
+  checkOptions("promotion-check", { ...values, "dry-run": undefined });
+  const sha = optionalString(values, "sha");
+  if (sha === undefined) throw new UsageError("promotion-check needs --sha <commit>.");
+  const result = await checkPromotion(environment, sha, gitHubApiFromEnvironment(deps.env ?? process.env));
+  if (!result.deployed) {
+    throw new RefusalError(
+      `Refusing to promote ${sha} to ${environment}: ${result.from} has not deployed it successfully (promotion order: environments/registry.ts).`,
+    );
+  }
+  deps.io.out(
+    result.from === undefined
+      ? `${environment} is first in promotion order: nothing to check.`
+      : `${sha} was deployed successfully to ${result.from}: ${environment} may deploy it.`,
+  );
+  return 0;
 }
 
 /** `environments`: the registered environments in promotion order, as lines or as a GitHub Actions matrix. */

@@ -344,6 +344,8 @@ export interface DiffResult {
   readonly base: string;
   readonly baseCommit: string;
   readonly stacks: readonly StackDiff[];
+  /** The working tree's synthesized stacks (by id) that were compared. */
+  readonly after: Readonly<Record<string, Json>>;
 }
 
 function git(root: string, args: readonly string[]): string {
@@ -460,8 +462,21 @@ export function runDiff(request: DiffRequest): DiffResult {
     const after = pick(
       synthesize(root, selection(environment), path.join(work, "after"), "the working tree"),
     );
-    return { base, baseCommit, stacks: diffTrees(before, after) };
+    return { base, baseCommit, stacks: diffTrees(before, after), after };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The upstream stacks a stack waits for: those whose outputs the change adds (so they exist only
+ * once that upstream is applied) while `stack` reads one of them through its remote state. A plan
+ * of `stack` fails until then ("Unsupported attribute"), which is an order to apply in, not an error.
+ */
+export function waitsFor(diffs: readonly StackDiff[], stack: string, stackJson: Json | undefined): string[] {
+  const text = JSON.stringify(stackJson ?? {});
+  return diffs
+    .filter((d) => d.stack !== stack)
+    .filter((d) => d.outputsAdded.some((output) => text.includes(`.outputs.${output}`)))
+    .map((d) => d.stack);
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { main } from "../../scripts/infra/cli";
-import { diffStack, diffTrees, renderDiff } from "../../scripts/infra/diff";
+import { diffStack, diffTrees, renderDiff, waitsFor } from "../../scripts/infra/diff";
 import { gitIn, removeScratchCopies, scratchCopy } from "../scratch-copy";
 
 afterAll(removeScratchCopies);
@@ -138,6 +138,39 @@ describe("diffStack", () => {
     expect(renderDiff([d], "main").join("\n")).toContain(
       "~ provider.aws (provider: every resource it manages sees the change)",
     );
+  });
+});
+
+describe("waitsFor", () => {
+  const network = (outputs: string[]) => ({
+    output: Object.fromEntries(outputs.map((o) => [o, { value: 1 }])),
+  });
+  const reader = {
+    data: {
+      terraform_remote_state: {
+        net: { backend: "s3" },
+      },
+    },
+    resource: {
+      aws_instance: { x: { subnet_id: "${data.terraform_remote_state.net.outputs.runner_subnet_id}" } },
+    },
+  };
+
+  it("names the upstream whose new output the stack reads: its plan waits for that apply", () => {
+    const diffs = diffTrees(
+      { "dev-network": network(["vpc_id"]) },
+      { "dev-network": network(["vpc_id", "runner_subnet_id"]) },
+    );
+    expect(waitsFor(diffs, "dev-cluster", reader)).toEqual(["dev-network"]);
+  });
+
+  it("names nothing when the stack reads none of the new outputs, or nothing was added", () => {
+    const diffs = diffTrees(
+      { "dev-network": network(["vpc_id"]) },
+      { "dev-network": network(["vpc_id", "other"]) },
+    );
+    expect(waitsFor(diffs, "dev-cluster", reader)).toEqual([]);
+    expect(waitsFor([], "dev-cluster", reader)).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import { ENVIRONMENT_NAMES } from "../../environments";
+import { main } from "../../scripts/infra/cli";
 import { checkPromotion, gitHubApiFromEnvironment, promotedFrom } from "../../scripts/infra/promotion";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -131,5 +132,32 @@ describe("promotion check against GitHub's deployment records", () => {
     expect(() => gitHubApiFromEnvironment({ GITHUB_REPOSITORY: "acme/aws-platform" })).toThrow(
       "GITHUB_TOKEN must be set",
     );
+  });
+});
+
+describe("infra promotion-check", () => {
+  const run = async (argv: string[], env: Record<string, string>) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = await main(argv, { io: { out: (l) => out.push(l), err: (l) => err.push(l) }, env });
+    return { status, out: out.join("\n"), err: err.join("\n") };
+  };
+
+  it("exits 0 when the previous environment deployed the commit, 2 with the reason when it did not", async () => {
+    const github = await fakeGitHub({ stage: [{ id: 1, statuses: ["success"] }] });
+    const env = { GITHUB_API_URL: github.api.url, GITHUB_REPOSITORY: "acme/aws-platform", GITHUB_TOKEN: "t" };
+    try {
+      await expect(run(["promotion-check", "prod", "--sha", SHA], env)).resolves.toMatchObject({
+        status: 0,
+        out: `${SHA} was deployed successfully to stage: prod may deploy it.`,
+      });
+      const refused = await run(["promotion-check", "stage", "--sha", SHA], env);
+      expect(refused.status).toBe(2);
+      expect(refused.err).toContain(
+        `Refusing to promote ${SHA} to stage: dev has not deployed it successfully`,
+      );
+    } finally {
+      github.close();
+    }
   });
 });

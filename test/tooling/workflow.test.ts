@@ -45,6 +45,7 @@ const stepWorkflows = [pullRequest, deploy, deployEnvironment, sandbox];
 const stepJobs = (workflow: Workflow) =>
   Object.entries(workflow.jobs).filter(([, job]) => job.uses === undefined);
 const allFiles = fs.readdirSync(path.join(GITHUB, "workflows")).map((file) => `workflows/${file}`);
+const allWorkflows = allFiles.map((file) => parse(read(file)) as Workflow);
 
 const needsOf = (job: WorkflowJob) => [job.needs ?? []].flat();
 const runs = (job: WorkflowJob) => job.steps.map((step) => step.run ?? "").join("\n");
@@ -121,24 +122,41 @@ describe("every workflow file", () => {
 describe("every job's toolchain", () => {
   const jobs = stepWorkflows.flatMap(stepJobs);
 
-  it.each(jobs)(
-    "%s installs a supported Node LTS, Terraform 1.1x without the wrapper, and exactly the lockfile",
-    (_id, job) => {
-      const node = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
-      const terraform = job.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform@"));
-      expect(job.steps[0].uses).toMatch(/^actions\/checkout@/);
-      expect(["22", "24"]).toContain(node?.with?.["node-version"]);
-      expect(String(terraform?.with?.terraform_version)).toMatch(/^1\.1[0-9]\.\d+$/);
-      expect(terraform?.with?.terraform_wrapper).toBe(false);
-      expect(job.steps.some((s) => s.run === "npm ci --no-audit --no-fund")).toBe(true);
-      expect(job.steps.some((s) => s.run?.includes("npm install"))).toBe(false);
-    },
+  /** Jobs that run the project's code (npm scripts); the record job only tags a commit. */
+  const nodeJobs = jobs.filter(([, job]) => job.steps.some((s) => s.run?.includes("npm ")));
+  /** Jobs that run Terraform: the tests (HCL check), plans and applies. */
+  const terraformJobs = nodeJobs.filter(([, job]) =>
+    job.steps.some((s) =>
+      /npm test|infra -- (plan|apply|deploy|destroy|sandbox|bootstrap)|\$ACTION/.test(s.run ?? ""),
+    ),
   );
+
+  it.each(nodeJobs)("%s installs a supported Node LTS and exactly the lockfile", (_id, job) => {
+    const node = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(job.steps[0].uses).toMatch(/^actions\/checkout@/);
+    expect(["22", "24"]).toContain(node?.with?.["node-version"]);
+    expect(job.steps.some((s) => s.run === "npm ci --no-audit --no-fund")).toBe(true);
+    expect(job.steps.some((s) => s.run?.includes("npm install"))).toBe(false);
+  });
+
+  it.each(terraformJobs)("%s installs Terraform 1.1x without the wrapper", (_id, job) => {
+    const terraform = job.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform@"));
+    expect(String(terraform?.with?.terraform_version)).toMatch(/^1\.1[0-9]\.\d+$/);
+    expect(terraform?.with?.terraform_wrapper).toBe(false);
+  });
+
+  it("the jobs that need Terraform are the ones that have it", () => {
+    expect(terraformJobs.map(([id]) => id).sort()).toEqual(
+      expect.arrayContaining(
+        ["apply", "deploy", "plan", "test"].filter((id) => jobs.some(([j]) => j === id)),
+      ),
+    );
+  });
 
   it("the Node version of the workflows satisfies package.json's engines", () => {
     const engines = JSON.parse(fs.readFileSync(path.join(GITHUB, "..", "package.json"), "utf8")).engines.node;
     const minimum = /^>=(\d+)/.exec(engines)?.[1];
-    for (const [, job] of jobs) {
+    for (const [, job] of nodeJobs) {
       const node = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
       expect(Number(node?.with?.["node-version"])).toBeGreaterThanOrEqual(Number(minimum));
     }
@@ -182,13 +200,41 @@ describe("pull-request workflow", () => {
     );
     expect(credentials.with?.["aws-region"]).toBe("${{ matrix.region }}");
     const planStep = stepRunning(jobs.plan, "npm run infra -- plan");
-    expect(planStep.run).toBe('npm run infra -- plan "$ENVIRONMENT" --stack "$STACK" --no-lock');
+    expect(planStep.run).toContain(
+      'if npm run infra -- plan "$ENVIRONMENT" --stack "$STACK" --no-lock; then exit 0; fi',
+    );
     expect(jobs.plan.steps.indexOf(credentials)).toBeLessThan(jobs.plan.steps.indexOf(planStep));
     expect(runs(jobs.plan)).toContain('cat "plans/$ENVIRONMENT/summary.md"');
     expect(runs(jobs.plan)).toContain(
       'terraform -chdir="cdktf.out/stacks/$STACK" show -no-color "../../../plans/$ENVIRONMENT/$STACK.tfplan"',
     );
     expect(runs(jobs.plan)).toContain('>> "$GITHUB_STEP_SUMMARY"');
+  });
+
+  it("a failed plan that only waits for an upstream's new output is reported as waiting, not failed", () => {
+    const planStep = stepRunning(jobs.plan, "npm run infra -- plan");
+    expect(planStep.run).toContain(
+      'npm run --silent infra -- waits-for "$ENVIRONMENT" "$STACK" --base "$BASE"',
+    );
+    expect(planStep.run).toMatch(/if \[ -z "\$waits" \]; then exit 1; fi/);
+    expect(planStep.env?.BASE).toBe("origin/${{ github.base_ref }}");
+    expect(jobs.plan.steps[0].with?.["fetch-depth"]).toBe(0);
+  });
+
+  it("shows the offline diff of every environment, without credentials, failing on stateful changes unless labelled", () => {
+    const job = jobs.diff;
+    expect(needsOf(job)).toEqual([]);
+    expect(job.permissions).toBeUndefined();
+    expect(awsCredentials(job)).toEqual([]);
+    expect(job.steps[0].with?.["fetch-depth"]).toBe(0);
+    const step = stepRunning(job, "infra -- diff");
+    expect(step.run).toContain(
+      'npm run --silent infra -- diff --base "$BASE" $flag | tee -a "$GITHUB_STEP_SUMMARY"',
+    );
+    expect(step.run).toContain('flag="--fail-on-stateful"');
+    expect(step.env?.FAIL_ON_STATEFUL).toBe(
+      "${{ !contains(github.event.pull_request.labels.*.name, 'stateful-change-reviewed') }}",
+    );
   });
 
   it("runs each stack's plan on the runner the matrix names (the environment's runner for cluster stacks)", () => {
@@ -257,11 +303,33 @@ describe("deploy workflow", () => {
         },
       },
     });
-    expect(Object.keys(deployEnvironment.jobs)).toEqual(["plan", "apply"]);
+    expect(Object.keys(deployEnvironment.jobs)).toEqual(["promotion", "plan", "apply", "record"]);
+  });
+
+  it("promotion: the plan waits for the check that the previous environment deployed this commit", () => {
+    const job = deployEnvironment.jobs.promotion;
+    expect(needsOf(deployEnvironment.jobs.plan)).toEqual(["promotion"]);
+    expect(job.permissions).toEqual({ contents: "read", deployments: "read" });
+    const step = stepRunning(job, "promotion-check");
+    expect(step.run).toBe('npm run infra -- promotion-check "$ENVIRONMENT" --sha "$GITHUB_SHA"');
+    expect(step.env).toEqual({
+      ENVIRONMENT: "${{ inputs.environment }}",
+      GITHUB_TOKEN: "${{ github.token }}",
+    });
+  });
+
+  it("record: after the apply, tags the applied commit deployed/<env> and writes it to the job summary", () => {
+    const job = deployEnvironment.jobs.record;
+    expect(needsOf(job)).toEqual(["apply"]);
+    expect(job.permissions).toEqual({ contents: "write" });
+    expect(awsCredentials(job)).toEqual([]);
+    expect(runs(job)).toContain('git tag --force "deployed/$ENVIRONMENT" "$GITHUB_SHA"');
+    expect(runs(job)).toContain('git push --force origin "refs/tags/deployed/$ENVIRONMENT"');
+    expect(runs(job)).toContain('>> "$GITHUB_STEP_SUMMARY"');
   });
 
   it("plan and apply of an environment share one concurrency group, never cancelled", () => {
-    for (const job of Object.values(deployEnvironment.jobs)) {
+    for (const job of [deployEnvironment.jobs.plan, deployEnvironment.jobs.apply]) {
       expect(job.concurrency).toEqual({
         group: "deploy-${{ inputs.environment }}",
         "cancel-in-progress": false,
@@ -342,11 +410,15 @@ describe("sandbox workflow", () => {
 
 describe("the CLI commands in the workflows", () => {
   /** Every `npm run [--silent] infra -- ...` invocation, with the plan job's variables filled in. */
-  const invocations = allFiles
-    .map(read)
-    .flatMap((text) =>
-      [...text.matchAll(/npm run (?:--silent )?infra -- ([^\n|)]+)/g)].map((m) => m[1].trim()),
+  const invocations = allWorkflows
+    .flatMap((workflow) =>
+      Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).map((s) => s.run ?? "")),
     )
+    .flatMap((text) =>
+      [...text.matchAll(/npm run (?:--silent )?infra -- ([^\n|);]+)/g)].map((m) => m[1].trim()),
+    )
+    // Commands that read git or GitHub rather than plan anything are checked where they are tested.
+    .filter((args) => !/^(diff|waits-for|promotion-check)\b/.test(args))
     .flatMap((args) =>
       args.includes('"$ENVIRONMENT"')
         ? ENVIRONMENT_NAMES.map((env) =>
