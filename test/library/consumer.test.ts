@@ -10,16 +10,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EXAMPLES_DIR, PACKAGE_NAME } from "../../scripts/lib-docs";
+import { PEERS, installPackedLibrary } from "./packed-library";
 import { TerraformJson, onlyResource, resourcesOf } from "../helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
-const PEERS = [
-  "cdktf",
-  "constructs",
-  "@cdktf/provider-aws",
-  "@cdktf/provider-kubernetes",
-  "@cdktf/provider-helm",
-];
 const STACK_ID = "orders-data-prod";
 const LIBRARY_VERSION: string = JSON.parse(
   fs.readFileSync(path.join(ROOT, "constructs", "package.json"), "utf8"),
@@ -63,14 +57,7 @@ beforeAll(() => {
   pack = (JSON.parse(packed) as PackResult[])[0];
 
   // 2. A fresh project: the tarball unpacked as its dependency, the peers reused from this repo.
-  const packageDir = path.join(consumerDir, "node_modules", ...PACKAGE_NAME.split("/"));
-  fs.mkdirSync(packageDir, { recursive: true });
-  run("tar", ["-xzf", path.join(workDir, pack.filename), "-C", packageDir, "--strip-components=1"], workDir);
-  for (const peer of PEERS) {
-    const link = path.join(consumerDir, "node_modules", peer);
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules", peer), link, "dir");
-  }
+  installPackedLibrary(path.join(workDir, pack.filename), consumerDir);
   fs.writeFileSync(
     path.join(consumerDir, "package.json"),
     JSON.stringify({

@@ -6,24 +6,17 @@
  * consumer's next plan: the test fails unless the current version's CHANGELOG entry declares it
  * under "Moved or replaced stateful resources", with what to do about it.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import * as current from "@acme/aws-platform-constructs";
 import { StatefulFinding, diffStack } from "../../scripts/infra/diff";
+import { installPackedLibrary } from "./packed-library";
 import { buildConsumerApp } from "./upgrade/consumer-app";
 
 const ROOT = path.join(__dirname, "..", "..");
 const RELEASES = path.join(ROOT, "test", "fixtures", "releases");
-const PEERS = [
-  "cdktf",
-  "constructs",
-  "@cdktf/provider-aws",
-  "@cdktf/provider-kubernetes",
-  "@cdktf/provider-helm",
-];
 const CURRENT_VERSION: string = JSON.parse(
   fs.readFileSync(path.join(ROOT, "constructs", "package.json"), "utf8"),
 ).version;
@@ -48,17 +41,7 @@ function previousRelease(): { version: string; tarball: string } {
 
 /** The previous release unpacked as a consumer installs it (peers: this repository's packages). */
 function loadRelease(tarball: string, into: string): typeof current {
-  const packageDir = path.join(into, "node_modules", "@acme", "aws-platform-constructs");
-  fs.mkdirSync(packageDir, { recursive: true });
-  const tar = spawnSync("tar", ["-xzf", tarball, "-C", packageDir, "--strip-components=1"], {
-    encoding: "utf8",
-  });
-  if (tar.status !== 0) throw new Error(`tar: ${tar.stderr}`);
-  for (const peer of PEERS) {
-    const link = path.join(into, "node_modules", peer);
-    fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules", peer), link, "dir");
-  }
+  const packageDir = installPackedLibrary(tarball, into);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package unpacked at run time
   return require(path.join(packageDir, "dist", "index.js"));
 }
