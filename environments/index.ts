@@ -232,7 +232,7 @@ function overlappingNetworks(environments: readonly EnvironmentInput[]): string[
   return problems;
 }
 
-/** The stack ids an environment synthesizes (DESIGN.md §1): a contract for CLI globs and state keys. */
+/** The stack ids an environment synthesizes (README, Stacks): a contract for CLI globs and state keys. */
 function stackIdsOf(name: string): string[] {
   return [`${name}-network`, `${name}-cluster`, `${name}-data`, `${name}-platform`, `bootstrap-${name}`];
 }

@@ -1,6 +1,5 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ENVIRONMENTS, EnvironmentConfig, longLivedEnvironments, selectEnvironments } from "../environments";
 import { buildApp } from "../stacks/environment-app";
@@ -57,14 +56,17 @@ function contentHash(): string {
  * The environments under test synthesized as `main.ts` synthesizes them (with their accounts'
  * baselines when asked) (stack JSON and manifest
  * annotations by stack id). Several test files read the same synthesis, so it is made once and kept
- * in the temporary folder under a hash of everything it depends on; any change of a source makes a
+ * (node_modules/.cache/environments-under-test/) under a hash of everything it depends on; any change of a source makes a
  * new one. The synthesis is deterministic, so a kept one is the one a new run would make.
  */
 export function synthesizedEnvironments(
   options: { readonly accountBaselines?: boolean } = {},
 ): ReturnType<typeof synthAppWithAnnotations> {
   const variant = options.accountBaselines ? "b" : "";
-  const file = path.join(os.tmpdir(), `environments-under-test-${contentHash()}${variant}.json`);
+  // Not in the temporary folder: test/setup.ts gives each test file its own, removed after it.
+  const cache = path.join(ROOT, "node_modules", ".cache", "environments-under-test");
+  fs.mkdirSync(cache, { recursive: true });
+  const file = path.join(cache, `${contentHash()}${variant}.json`);
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
   const synthesized = synthAppWithAnnotations((app) =>
     buildApp(
@@ -76,9 +78,9 @@ export function synthesizedEnvironments(
   fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(synthesized));
   fs.renameSync(`${file}.${process.pid}`, file);
   // Syntheses of sources older than a day are of no further use (other checkouts may read newer ones).
-  for (const name of fs.readdirSync(os.tmpdir())) {
-    const full = path.join(os.tmpdir(), name);
-    if (!/^environments-under-test-[0-9a-f]{32}b?\.json$/.test(name)) continue;
+  for (const name of fs.readdirSync(cache)) {
+    const full = path.join(cache, name);
+    if (!/^[0-9a-f]{32}b?\.json$/.test(name)) continue;
     try {
       if (Date.now() - fs.statSync(full).mtimeMs > 86_400_000) fs.rmSync(full, { force: true });
     } catch {
