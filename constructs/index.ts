@@ -53,6 +53,13 @@ export type { ObservabilityProps, ObservabilitySizing } from "./observability/ob
 export { PlatformAlarms } from "./observability/platform-alarms";
 export type { PlatformAlarmsProps } from "./observability/platform-alarms";
 export type { LokiMode, LokiSizing, ResourceRequests, ScaledRequests } from "./observability/chart-values";
+export { BURN_RATE_TIERS, burnRate, sloProblems, sloRules } from "./observability/slo";
+export type {
+  BurnRateTier,
+  PrometheusRuleEntry,
+  PrometheusRuleSpec,
+  ServiceLevelObjective,
+} from "./observability/slo";
 
 // Policy pack
 export { PolicyPack, evaluatePolicy, waivePolicy } from "./policy/policy-pack";

@@ -1,0 +1,139 @@
+/**
+ * Service level objectives as code: an objective over a window, its SLI as two PromQL rates
+ * (errors and total), rendered as the multi-window, multi-burn-rate alerts of the Google SRE
+ * workbook ("Alerting on SLOs", recommended parameters): page on 2 % of the error budget spent in
+ * 1 h or 5 % in 6 h, open a ticket on 10 % in 3 d, each confirmed by a short window of a twelfth of
+ * the long one so that an alert stops soon after the burn does. The result is the `spec` of a
+ * Prometheus Operator `PrometheusRule`: recording rules for the error ratio per window, and alerts.
+ */
+
+/** One service level objective. */
+export interface ServiceLevelObjective {
+  /** Name of the SLO, used in rule and alert names: lowercase letters, digits and '-'. */
+  readonly name: string;
+  /** The objective as a percentage of good events, e.g. 99.9. */
+  readonly objectivePercent: number;
+  /** The SLO's window in days. @default 30 */
+  readonly windowDays?: number;
+  /** PromQL for the rate of bad events over `$window` (written `[$window]`), e.g. 5xx responses. */
+  readonly errorsQuery: string;
+  /** PromQL for the rate of all events over `$window`. */
+  readonly totalQuery: string;
+  /** Labels every alert carries (team, service). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** One alerting tier of the workbook: the share of the budget spent within the long window. */
+export interface BurnRateTier {
+  readonly severity: "page" | "ticket";
+  /** Share of the error budget spent within `longWindow` that alerts. */
+  readonly budgetSpent: number;
+  readonly longWindow: string;
+  readonly shortWindow: string;
+}
+
+/** The workbook's recommended tiers (for a 30-day SLO: burn rates 14.4, 6 and 1). */
+export const BURN_RATE_TIERS: readonly BurnRateTier[] = [
+  { severity: "page", budgetSpent: 0.02, longWindow: "1h", shortWindow: "5m" },
+  { severity: "page", budgetSpent: 0.05, longWindow: "6h", shortWindow: "30m" },
+  { severity: "ticket", budgetSpent: 0.1, longWindow: "3d", shortWindow: "6h" },
+];
+
+const HOURS: Record<string, number> = { m: 1 / 60, h: 1, d: 24 };
+
+/** A Prometheus duration such as "5m", "6h" or "3d" in hours. */
+export function durationHours(duration: string): number {
+  const match = /^(\d+)([mhd])$/.exec(duration);
+  if (!match) throw new Error(`not a duration of minutes, hours or days: ${JSON.stringify(duration)}`);
+  return Number(match[1]) * HOURS[match[2]];
+}
+
+/** The burn rate at which `tier` alerts for an SLO over `windowDays`: budget share × window / long window. */
+export function burnRate(tier: BurnRateTier, windowDays: number): number {
+  return Number(((tier.budgetSpent * windowDays * 24) / durationHours(tier.longWindow)).toFixed(4));
+}
+
+/** A Prometheus rule (recording or alerting). */
+export interface PrometheusRuleEntry {
+  readonly record?: string;
+  readonly alert?: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** The `spec` of a `PrometheusRule`. */
+export interface PrometheusRuleSpec {
+  readonly groups: readonly { readonly name: string; readonly rules: readonly PrometheusRuleEntry[] }[];
+}
+
+/** What is wrong with an SLO definition, one message per problem (empty when valid). */
+export function sloProblems(slo: ServiceLevelObjective): string[] {
+  const problems: string[] = [];
+  const at = `SLO ${JSON.stringify(slo.name)}`;
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(slo.name)) {
+    problems.push(`${at}: 'name' must be 1–63 lowercase letters, digits or '-', starting with a letter`);
+  }
+  // An objective below half the events is no objective; one below 1 is a fraction meant as a percentage.
+  if (!(slo.objectivePercent >= 50 && slo.objectivePercent < 100)) {
+    problems.push(
+      `${at}: 'objectivePercent' must be a percentage from 50 to below 100 (e.g. 99.9), got ${slo.objectivePercent}` +
+        (slo.objectivePercent > 0 && slo.objectivePercent < 1
+          ? " (a fraction; write it as a percentage)"
+          : ""),
+    );
+  }
+  const days = slo.windowDays ?? 30;
+  if (!Number.isInteger(days) || days < 1 || days > 90) {
+    problems.push(`${at}: 'windowDays' must be a whole number of days from 1 to 90, got ${days}`);
+  }
+  for (const field of ["errorsQuery", "totalQuery"] as const) {
+    if (!slo[field].includes("[$window]")) {
+      problems.push(`${at}: '${field}' must take its range as [$window], got ${JSON.stringify(slo[field])}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The recording rules and multi-window, multi-burn-rate alerts of an SLO. Throws one error listing
+ * every problem of the definition.
+ */
+export function sloRules(slo: ServiceLevelObjective): PrometheusRuleSpec {
+  const problems = sloProblems(slo);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  const days = slo.windowDays ?? 30;
+  const budget = Number((1 - slo.objectivePercent / 100).toPrecision(6));
+  const metric = (window: string) => `slo:error_ratio:rate${window}`;
+  const selector = `{slo="${slo.name}"}`;
+  const windows = [...new Set(BURN_RATE_TIERS.flatMap((t) => [t.longWindow, t.shortWindow]))];
+  const recording: PrometheusRuleEntry[] = windows.map((window) => ({
+    record: metric(window),
+    expr: `(${slo.errorsQuery.replaceAll("$window", window)}) / (${slo.totalQuery.replaceAll("$window", window)})`,
+    labels: { slo: slo.name },
+  }));
+  const alerts: PrometheusRuleEntry[] = BURN_RATE_TIERS.map((tier) => {
+    const rate = burnRate(tier, days);
+    const threshold = `${rate} * ${budget}`;
+    return {
+      alert: `SLOBurnRate${tier.severity === "page" ? "Page" : "Ticket"}${tier.longWindow}`,
+      expr:
+        `${metric(tier.longWindow)}${selector} > (${threshold})` +
+        ` and ${metric(tier.shortWindow)}${selector} > (${threshold})`,
+      labels: { ...slo.labels, slo: slo.name, severity: tier.severity },
+      annotations: {
+        summary: `${slo.name}: error budget burning ${rate}× too fast`,
+        description:
+          `${slo.name} (${slo.objectivePercent} % over ${days} d) spends ${tier.budgetSpent * 100} % of its error budget ` +
+          `in ${tier.longWindow} at this rate (confirmed over ${tier.shortWindow}).`,
+      },
+    };
+  });
+  return {
+    groups: [
+      { name: `slo-${slo.name}-recording`, rules: recording },
+      { name: `slo-${slo.name}-alerts`, rules: alerts },
+    ],
+  };
+}
