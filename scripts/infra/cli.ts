@@ -181,12 +181,11 @@ export async function main(argv: readonly string[], deps: CliDependencies): Prom
       return 0;
     }
     checkEnvironmentVariables(env, "infra");
-    if (positionals[0] === "stacks") return listStacks(positionals.slice(1), values, deps);
+    if (positionals[0] === "stacks" || positionals[0] === "environments") return listing(argv, deps);
     if (positionals[0] === "diff") return diffCommand(positionals.slice(1), values, deps);
     if (positionals[0] === "waits-for") return waitsForCommand(positionals.slice(1), values, deps);
     if (positionals[0] === "promotion-check")
       return await promotionCommand(positionals.slice(1), values, deps);
-    if (positionals[0] === "environments") return listEnvironments(positionals.slice(1), values, deps);
     if (positionals[0] === "env") return newEnvironment(positionals.slice(1), values, deps);
     // `npm run infra plan dev --dry-run` (no `--`): npm takes --dry-run for itself and only sets
     // npm_config_dry_run, so the CLI would otherwise run for real.
