@@ -128,3 +128,59 @@ export function withChanges<T>(source: T, changes: Record<string, unknown>): T {
   }
   return copy as T;
 }
+
+/** A resource of a synthesized stack: its Terraform address, its construct path and its body. */
+export interface FoundResource {
+  /** `type.name`, as Terraform and the state know it. */
+  readonly address: string;
+  /** The construct path, e.g. "dev-data/Database/Instance" (the stack id first). */
+  readonly path: string;
+  /** The resource's arguments (cdktf's metadata removed). */
+  readonly body: any;
+}
+
+/**
+ * Every resource of `type` whose construct path ends with `pathSuffix` on a "/" boundary (every
+ * resource of the type when it is omitted), in the order of the document.
+ */
+export function findResources(
+  synthesized: string | TerraformJson,
+  type: string,
+  pathSuffix?: string,
+): FoundResource[] {
+  const json: TerraformJson = typeof synthesized === "string" ? JSON.parse(synthesized) : synthesized;
+  return Object.entries(json.resource?.[type] ?? {})
+    .map(([name, raw]) => {
+      const { "//": metadata, ...body } = raw as Record<string, any>;
+      return { address: `${type}.${name}`, path: String(metadata?.metadata?.path ?? name), body };
+    })
+    .filter(({ path }) => pathSuffix === undefined || path === pathSuffix || path.endsWith(`/${pathSuffix}`));
+}
+
+/** The one resource of `type` at `pathSuffix` (see {@link findResources}); fails unless exactly one matches. */
+export function findResource(
+  synthesized: string | TerraformJson,
+  type: string,
+  pathSuffix?: string,
+): FoundResource {
+  const found = findResources(synthesized, type, pathSuffix);
+  if (found.length !== 1) {
+    const where = pathSuffix === undefined ? "" : ` at a path ending in ${pathSuffix}`;
+    throw new Error(`expected one ${type}${where}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** The Terraform expression referring to an attribute of a found resource: `${type.name.attribute}`. */
+export function refTo(found: FoundResource, attribute: string): string {
+  return `\${${found.address}.${attribute}}`;
+}
+
+/** Every key of every object in a JSON value, recursively (to assert that a key is set nowhere). */
+export function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
+  }
+  return [];
+}
