@@ -133,7 +133,7 @@ export function withChanges<T>(source: T, changes: Record<string, unknown>): T {
 export interface FoundResource {
   /** `type.name`, as Terraform and the state know it. */
   readonly address: string;
-  /** The construct path, e.g. "dev-data/Database/Instance" (the stack id first). */
+  /** The construct path, e.g. "dev-data/Database/Instance" (the stack id first; without metadata, from the name). */
   readonly path: string;
   /** The resource's arguments (cdktf's metadata removed). */
   readonly body: any;
@@ -152,7 +152,9 @@ export function findResources(
   return Object.entries(json.resource?.[type] ?? {})
     .map(([name, raw]) => {
       const { "//": metadata, ...body } = raw as Record<string, any>;
-      return { address: `${type}.${name}`, path: String(metadata?.metadata?.path ?? name), body };
+      // Without metadata (Testing.synthScope), the path is read back from the name: ids joined by "_" + a hash.
+      const path = metadata?.metadata?.path ?? name.replace(/_[0-9A-F]{8}$/, "").replace(/_/g, "/");
+      return { address: `${type}.${name}`, path: String(path), body };
     })
     .filter(({ path }) => pathSuffix === undefined || path === pathSuffix || path.endsWith(`/${pathSuffix}`));
 }

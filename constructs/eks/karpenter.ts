@@ -1,8 +1,8 @@
-import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PropValidator } from "../core/validation";
 import { ChartRelease } from "../helm/chart-release";
-import { KUBERNETES_OBJECTS_CHART } from "../ingress/cluster-ingress";
+import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
 import { HELM_CHARTS } from "../versions";
 import { KARPENTER_DISCOVERY_TAG } from "./karpenter-infrastructure";
 
@@ -267,16 +267,10 @@ export class Karpenter extends Construct {
         },
       },
     };
-    const chart = new TerraformAsset(this, "KubernetesObjectsChart", {
-      path: KUBERNETES_OBJECTS_CHART.path,
-      type: AssetType.DIRECTORY,
-    });
-    this.nodePool = new ChartRelease(this, "NodePool", {
-      source: { chart: chart.path, version: KUBERNETES_OBJECTS_CHART.version },
+    this.nodePool = kubernetesObjectsRelease(this, "NodePool", {
       releaseName: "karpenter-node-pools",
       namespace,
-      timeoutSeconds: 300,
-      values: { objects: [nodeClass, nodePool] },
+      objects: [nodeClass, nodePool],
       dependsOn: [this.controller.release],
     });
   }

@@ -72,7 +72,4 @@ export interface AcmeClusterIssuer {
   };
 }
 
-/** The repository's `kubernetes-objects` chart: objects rendered one manifest each. */
-export interface KubernetesObjectsValues {
-  readonly objects: readonly object[];
-}
+export type { KubernetesObjectsValues } from "../helm/kubernetes-objects";

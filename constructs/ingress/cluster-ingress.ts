@@ -1,20 +1,20 @@
-import * as path from "node:path";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PropValidator } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { HELM_CHARTS } from "../versions";
-import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
+import { ChartRelease } from "../helm/chart-release";
+import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
+import { podIdentityRelease } from "../helm/pod-identity-release";
 import {
   AcmeClusterIssuer,
   CertManagerValues,
   ExternalDnsValues,
-  KubernetesObjectsValues,
   LoadBalancerControllerValues,
 } from "./chart-values";
 import {
@@ -66,11 +66,8 @@ export const ACME_ISSUERS = {
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
   "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory",
 } as const;
-/** The repository's own chart that renders plain Kubernetes objects (pinned by its content). */
-export const KUBERNETES_OBJECTS_CHART = {
-  path: path.join(__dirname, "charts", "kubernetes-objects"),
-  version: "1.0.0",
-} as const;
+/** The library's chart of plain Kubernetes objects (moved to constructs/helm; re-exported for existing imports). */
+export { KUBERNETES_OBJECTS_CHART } from "../helm/kubernetes-objects";
 
 const SERVICE_ACCOUNTS = {
   loadBalancerController: { namespace: "kube-system", name: "aws-load-balancer-controller" },
@@ -171,21 +168,6 @@ export class ClusterIngress extends Construct {
     const controllerDependency: ITerraformDependable[] = [];
     if (withController) {
       const account = SERVICE_ACCOUNTS.loadBalancerController;
-      roles.loadBalancerController = new PodIdentityRole(this, "LoadBalancerControllerRole", {
-        cluster: props.cluster,
-        namespace: account.namespace,
-        serviceAccount: account.name,
-        description: `AWS Load Balancer Controller of EKS cluster ${clusterName}`,
-        policies: {
-          "aws-load-balancer-controller": loadBalancerControllerPolicy({
-            clusterName,
-            vpcId: props.vpcId,
-            accountId: ctx.accountId,
-            region,
-            partition: ctx.partition,
-          }),
-        },
-      });
       const values: LoadBalancerControllerValues = {
         clusterName,
         region,
@@ -199,13 +181,26 @@ export class ClusterIngress extends Construct {
         defaultTags: { ...props.loadBalancerTags },
         serviceAccount: { create: true, name: account.name },
       };
-      this.loadBalancerController = new ChartRelease(this, "LoadBalancerController", {
+      const controller = podIdentityRelease(this, "LoadBalancerController", {
+        cluster: props.cluster,
+        serviceAccount: account.name,
+        roleDescription: `AWS Load Balancer Controller of EKS cluster ${clusterName}`,
+        policies: {
+          "aws-load-balancer-controller": loadBalancerControllerPolicy({
+            clusterName,
+            vpcId: props.vpcId,
+            accountId: ctx.accountId,
+            region,
+            partition: ctx.partition,
+          }),
+        },
         source: HELM_CHARTS.awsLoadBalancerController,
         releaseName: "aws-load-balancer-controller",
         namespace: account.namespace,
         values,
-        dependsOn: podIdentityDependencies(roles.loadBalancerController),
       });
+      roles.loadBalancerController = controller.role;
+      this.loadBalancerController = controller.release;
       this.ingressClassName = ALB_INGRESS_CLASS;
       controllerDependency.push(this.loadBalancerController.release);
     }
@@ -215,15 +210,6 @@ export class ClusterIngress extends Construct {
     if (withCertManager) {
       const account = SERVICE_ACCOUNTS.certManager;
       const namespace = this.namespace("CertManagerNamespace", account.namespace);
-      if (zoneArn !== undefined) {
-        roles.certManager = new PodIdentityRole(this, "CertManagerRole", {
-          cluster: props.cluster,
-          namespace: account.namespace,
-          serviceAccount: account.name,
-          description: `cert-manager DNS-01 challenges in hosted zone ${zoneId} (EKS cluster ${clusterName})`,
-          policies: { "route53-dns01": certManagerDnsPolicy(zoneArn, ctx.partition) },
-        });
-      }
       const values: CertManagerValues = {
         crds: { enabled: true, keep: true },
         replicaCount: 2,
@@ -231,13 +217,23 @@ export class ClusterIngress extends Construct {
         webhook: { replicaCount: 2, podDisruptionBudget: { enabled: true, maxUnavailable: 1 } },
         serviceAccount: { create: true, name: account.name },
       };
-      this.certManager = new ChartRelease(this, "CertManager", {
+      const certManager = podIdentityRelease(this, "CertManager", {
+        cluster: props.cluster,
+        serviceAccount: account.name,
+        roleDescription: `cert-manager DNS-01 challenges in hosted zone ${zoneId} (EKS cluster ${clusterName})`,
+        // DNS-01 needs Route 53 only where there is a hosted zone.
+        policies:
+          zoneArn !== undefined
+            ? { "route53-dns01": certManagerDnsPolicy(zoneArn, ctx.partition) }
+            : undefined,
         source: HELM_CHARTS.certManager,
         releaseName: "cert-manager",
         namespace: account.namespace,
         values,
-        dependsOn: [namespace, ...controllerDependency, ...podIdentityDependencies(roles.certManager)],
+        dependsOn: [namespace, ...controllerDependency],
       });
+      roles.certManager = certManager.role;
+      this.certManager = certManager.release;
 
       if (domain !== undefined && zoneId !== undefined && props.acmeEmail !== undefined) {
         const issuers = Object.entries(ACME_ISSUERS).map(([name, server]): AcmeClusterIssuer => ({
@@ -259,17 +255,10 @@ export class ClusterIngress extends Construct {
         // A release of its own, installed once cert-manager (CRDs and webhook) is ready: Helm cannot
         // map a custom resource whose CRD arrives in the same release, and kubernetes_manifest would
         // need the CRD at plan time, so a fresh cluster could never be planned in one go.
-        const chart = new TerraformAsset(this, "KubernetesObjectsChart", {
-          path: KUBERNETES_OBJECTS_CHART.path,
-          type: AssetType.DIRECTORY,
-        });
-        const issuerValues: KubernetesObjectsValues = { objects: issuers };
-        this.clusterIssuers = new ChartRelease(this, "ClusterIssuers", {
-          source: { chart: chart.path, version: KUBERNETES_OBJECTS_CHART.version },
+        this.clusterIssuers = kubernetesObjectsRelease(this, "ClusterIssuers", {
           releaseName: "cluster-issuers",
           namespace: account.namespace,
-          values: issuerValues,
-          timeoutSeconds: 300,
+          objects: issuers,
           dependsOn: [this.certManager.release],
         });
       }
@@ -285,13 +274,6 @@ export class ClusterIngress extends Construct {
     ) {
       const account = SERVICE_ACCOUNTS.externalDns;
       const namespace = this.namespace("ExternalDnsNamespace", account.namespace);
-      roles.externalDns = new PodIdentityRole(this, "ExternalDnsRole", {
-        cluster: props.cluster,
-        namespace: account.namespace,
-        serviceAccount: account.name,
-        description: `external-dns records in hosted zone ${zoneId} (EKS cluster ${clusterName})`,
-        policies: { "route53-records": externalDnsPolicy(zoneArn) },
-      });
       const values: ExternalDnsValues = {
         provider: { name: "aws" },
         policy: externalDnsMode,
@@ -303,14 +285,20 @@ export class ClusterIngress extends Construct {
         extraArgs: [`--zone-id-filter=${zoneId}`],
         serviceAccount: { create: true, name: account.name },
       };
-      this.externalDns = new ChartRelease(this, "ExternalDns", {
+      const externalDns = podIdentityRelease(this, "ExternalDns", {
+        cluster: props.cluster,
+        serviceAccount: account.name,
+        roleDescription: `external-dns records in hosted zone ${zoneId} (EKS cluster ${clusterName})`,
+        policies: { "route53-records": externalDnsPolicy(zoneArn) },
         source: HELM_CHARTS.externalDns,
         releaseName: "external-dns",
         namespace: account.namespace,
         values,
         timeoutSeconds: 300,
-        dependsOn: [namespace, ...controllerDependency, ...podIdentityDependencies(roles.externalDns)],
+        dependsOn: [namespace, ...controllerDependency],
       });
+      roles.externalDns = externalDns.role;
+      this.externalDns = externalDns.release;
     }
     this.roles = roles;
 
