@@ -42,6 +42,10 @@ export * from "./eks";
 export { ACME_ISSUERS, ALB_INGRESS_CLASS, ClusterIngress } from "./ingress/cluster-ingress";
 export type { ClusterIngressProps, ExternalDnsPolicy } from "./ingress/cluster-ingress";
 export type { ChartRelease, ChartReleaseProps, ChartSource } from "./helm/chart-release";
+export { KUBERNETES_OBJECTS_CHART, kubernetesObjectsRelease } from "./helm/kubernetes-objects";
+export type { KubernetesObjectsReleaseProps, KubernetesObjectsValues } from "./helm/kubernetes-objects";
+export { podIdentityRelease } from "./helm/pod-identity-release";
+export type { PodIdentityReleaseParts, PodIdentityReleaseProps } from "./helm/pod-identity-release";
 export { releaseCapacityProblems } from "./helm/release-capacity";
 export type { BaselineNodeGroup, WorkloadDemand } from "./helm/release-capacity";
 export {
