@@ -112,6 +112,14 @@ export const base = {
       logShipper: { cpuMillis: 50, memoryMiB: 128 },
       otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
     },
+    // The platform's own SLOs over 30 days (constructs/observability/platform-slos.ts defaults).
+    slos: {
+      windowDays: 30,
+      coreDnsPercent: 99.9,
+      lokiWritePercent: 99.5,
+      tempoWritePercent: 99.5,
+      loadBalancerPercent: 99.9,
+    },
     alarmEmails: ["platform-oncall@example.com"],
   },
   // The deploy model (docs/operations.md, Identities and network paths): the account baseline's roles

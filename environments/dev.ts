@@ -59,6 +59,8 @@ export const dev: EnvironmentInput = {
     prometheusRetentionDays: 7,
     prometheusStorageGiB: 20,
     lokiRetentionDays: 14,
+    // Spot nodes and experiments: lower objectives, so dev pages on real outages only.
+    slos: { ...base.platform.slos, coreDnsPercent: 99.5, lokiWritePercent: 99, loadBalancerPercent: 99.5 },
   },
   // Public endpoint limited to the dev runner's static egress (placeholder documentation range), so the
   // runner needs no VPC; the dev deploy role also applies the sandboxes that live in this account.

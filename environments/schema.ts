@@ -371,6 +371,25 @@ const sizingSchema = z.strictObject({
   otlpGateway: scaledSchema,
 });
 
+/** An SLO's objective: a percentage of good events, from 50 to below 100 (a fraction is refused). */
+const OBJECTIVE_RULE = "must be a percentage from 50 to below 100 (e.g. 99.9)";
+const objectivePercent = z
+  .number({ error: OBJECTIVE_RULE })
+  .min(50, { error: OBJECTIVE_RULE })
+  .lt(100, { error: OBJECTIVE_RULE });
+
+/**
+ * Objectives of the platform's own SLOs (constructs/observability/platform-slos.ts): CoreDNS, Loki's
+ * and Tempo's write paths and the cluster's ALBs, over one window.
+ */
+const slosSchema = z.strictObject({
+  windowDays: wholeNumber(1, 90, "days"),
+  coreDnsPercent: objectivePercent,
+  lokiWritePercent: objectivePercent,
+  tempoWritePercent: objectivePercent,
+  loadBalancerPercent: objectivePercent,
+});
+
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const onOff = z.boolean({ error: "must be true or false" });
 
@@ -404,6 +423,7 @@ const platformSchema = z.strictObject({
   }),
   lokiRetentionDays: wholeNumber(1, 3650, "days"),
   sizing: sizingSchema,
+  slos: slosSchema,
   alarmEmails: z.array(z.email({ error: "must be email addresses" })),
 });
 

@@ -128,6 +128,7 @@ export class PlatformStack extends EnvironmentStack {
         otlpGateway: sizing.otlpGateway,
       },
       tracing: components.tracing,
+      sloObjectives: platform.slos,
       alarmName: name,
       alarmEmails: platform.alarmEmails,
       // The database alarms go to the database's own topic: the same people receive them.

@@ -21,6 +21,15 @@ import {
   otlpGatewayValues,
 } from "./chart-values";
 import { PlatformAlarms } from "./platform-alarms";
+import { PlatformDashboards } from "./dashboards/platform-dashboards";
+import { LoadBalancerSloAlarms } from "./load-balancer-slo-alarms";
+import {
+  DEFAULT_PLATFORM_SLO_OBJECTIVES,
+  PlatformSloObjectives,
+  platformServiceLevelObjectives,
+  validatePlatformSloObjectives,
+} from "./platform-slos";
+import { ServiceLevelObjectives } from "./slo-rules";
 import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 
 /** Props of {@link Observability}. */
@@ -73,6 +82,14 @@ export interface ObservabilityProps {
   readonly databaseInstanceIdentifiers?: readonly string[];
   /** Alarms on the Application Load Balancers this cluster's load balancer controller creates. @default true */
   readonly loadBalancerAlarms?: boolean;
+  /**
+   * Objectives of the platform's SLOs: CoreDNS, Loki's and Tempo's write paths (PrometheusRules,
+   * with monitoring, each with its component) and the cluster's ALBs (CloudWatch burn-rate alarms,
+   * with `loadBalancerAlarms`). @default DEFAULT_PLATFORM_SLO_OBJECTIVES
+   */
+  readonly sloObjectives?: PlatformSloObjectives;
+  /** Provisions the platform dashboards for Grafana's sidecar (with monitoring). @default true */
+  readonly dashboards?: boolean;
   /** Replicas and resource requests of every release (what the capacity check counts). @default DEFAULT_OBSERVABILITY_SIZING */
   readonly sizing?: ObservabilitySizing;
 }
@@ -148,6 +165,12 @@ export class Observability extends Construct {
   readonly alarmTopicArn: string;
   /** The namespace of the releases. */
   readonly namespace: string;
+  /** The platform SLOs' PrometheusRules, when monitoring is on. */
+  readonly serviceLevelObjectives?: ServiceLevelObjectives;
+  /** The ALB SLO's burn-rate alarms, when load balancer alarms are on. */
+  readonly loadBalancerSloAlarms?: LoadBalancerSloAlarms;
+  /** The platform dashboards, when monitoring and dashboards are on. */
+  readonly dashboards?: PlatformDashboards;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -162,6 +185,8 @@ export class Observability extends Construct {
     const grafanaAdminSecretName = props.grafanaAdminSecretName;
     const alertmanagerConfigSecretName = props.alertmanagerConfigSecretName ?? "alertmanager-config";
     const sizing = props.sizing ?? DEFAULT_OBSERVABILITY_SIZING;
+    const sloObjectives = props.sloObjectives ?? DEFAULT_PLATFORM_SLO_OBJECTIVES;
+    const alarmName = props.alarmName ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 
     const v = new PropValidator("Observability", this);
     v.check(
@@ -207,6 +232,7 @@ export class Observability extends Construct {
       );
     }
     validateSizing(v, sizing);
+    validatePlatformSloObjectives(v, "sloObjectives", sloObjectives);
     v.check(
       "logBucket",
       props.logBucket,
@@ -219,7 +245,7 @@ export class Observability extends Construct {
     const region = props.region ?? ctx.region;
     this.namespace = namespaceName;
     this.alarms = new PlatformAlarms(this, "Alarms", {
-      name: props.alarmName ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-"),
+      name: alarmName,
       emails: props.alarmEmails,
       subscribeToTopicArns: props.alarmSubscribeToTopicArns,
       natGatewayIds: props.natGatewayIds,
@@ -229,6 +255,15 @@ export class Observability extends Construct {
       loadBalancerClusterName: props.cluster.clusterName,
     });
     this.alarmTopicArn = this.alarms.topicArn;
+    if (props.loadBalancerAlarms ?? true) {
+      this.loadBalancerSloAlarms = new LoadBalancerSloAlarms(this, "LoadBalancerSlo", {
+        name: alarmName,
+        clusterName: props.cluster.clusterName,
+        topicArn: this.alarmTopicArn,
+        objectivePercent: sloObjectives.loadBalancerPercent,
+        windowDays: sloObjectives.windowDays,
+      });
+    }
     if (!withMonitoring && !withLogging && !withTracing) return;
 
     const namespace = new NamespaceV1(this, "Namespace", {
@@ -360,6 +395,28 @@ export class Observability extends Construct {
         ],
       });
       this.otlpEndpoint = `${serviceUrl(OTLP_GATEWAY_NAME)}:4318`;
+    }
+
+    // ---- SLOs of the running components, and the dashboards (Prometheus's CRDs and Grafana first)
+    if (this.monitoring) {
+      this.serviceLevelObjectives = new ServiceLevelObjectives(this, "Slos", {
+        namespace: namespaceName,
+        releaseName: "platform-slos",
+        objectives: platformServiceLevelObjectives(
+          sloObjectives,
+          { coreDns: true, lokiWrite: withLogging, tempoWrite: withTracing },
+          namespaceName,
+        ),
+        dependsOn: [this.monitoring.release],
+      });
+      if (props.dashboards ?? true) {
+        this.dashboards = new PlatformDashboards(this, "Dashboards", {
+          namespace: namespaceName,
+          logging: withLogging,
+          tracing: withTracing,
+          dependsOn: [namespace],
+        });
+      }
     }
   }
 }

@@ -68,32 +68,58 @@ export interface PrometheusRuleSpec {
   readonly groups: readonly { readonly name: string; readonly rules: readonly PrometheusRuleEntry[] }[];
 }
 
-/** What is wrong with an SLO definition, one message per problem (empty when valid). */
-export function sloProblems(slo: ServiceLevelObjective): string[] {
-  const problems: string[] = [];
-  const at = `SLO ${JSON.stringify(slo.name)}`;
+/** One problem of an SLO definition: the field, its value and what is allowed. */
+export interface SloFieldProblem {
+  readonly field: keyof ServiceLevelObjective;
+  readonly value: unknown;
+  readonly allowed: string;
+  /** Said after the value, e.g. what the value looks like it was meant to be. */
+  readonly hint?: string;
+}
+
+/** What is wrong with an SLO definition, field by field (empty when valid). */
+export function sloFieldProblems(slo: ServiceLevelObjective): SloFieldProblem[] {
+  const problems: SloFieldProblem[] = [];
   if (!/^[a-z][a-z0-9-]{0,62}$/.test(slo.name)) {
-    problems.push(`${at}: 'name' must be 1–63 lowercase letters, digits or '-', starting with a letter`);
+    problems.push({
+      field: "name",
+      value: slo.name,
+      allowed: "must be 1–63 lowercase letters, digits or '-', starting with a letter",
+    });
   }
   // An objective below half the events is no objective; one below 1 is a fraction meant as a percentage.
   if (!(slo.objectivePercent >= 50 && slo.objectivePercent < 100)) {
-    problems.push(
-      `${at}: 'objectivePercent' must be a percentage from 50 to below 100 (e.g. 99.9), got ${slo.objectivePercent}` +
-        (slo.objectivePercent > 0 && slo.objectivePercent < 1
-          ? " (a fraction; write it as a percentage)"
-          : ""),
-    );
+    problems.push({
+      field: "objectivePercent",
+      value: slo.objectivePercent,
+      allowed: "must be a percentage from 50 to below 100 (e.g. 99.9)",
+      ...(slo.objectivePercent > 0 && slo.objectivePercent < 1
+        ? { hint: " (a fraction; write it as a percentage)" }
+        : {}),
+    });
   }
   const days = slo.windowDays ?? 30;
   if (!Number.isInteger(days) || days < 1 || days > 90) {
-    problems.push(`${at}: 'windowDays' must be a whole number of days from 1 to 90, got ${days}`);
+    problems.push({
+      field: "windowDays",
+      value: days,
+      allowed: "must be a whole number of days from 1 to 90",
+    });
   }
   for (const field of ["errorsQuery", "totalQuery"] as const) {
     if (!slo[field].includes("[$window]")) {
-      problems.push(`${at}: '${field}' must take its range as [$window], got ${JSON.stringify(slo[field])}`);
+      problems.push({ field, value: slo[field], allowed: "must take its range as [$window]" });
     }
   }
   return problems;
+}
+
+/** What is wrong with an SLO definition, one message per problem (empty when valid). */
+export function sloProblems(slo: ServiceLevelObjective): string[] {
+  return sloFieldProblems(slo).map(
+    (p) =>
+      `SLO ${JSON.stringify(slo.name)}: '${p.field}' ${p.allowed}, got ${typeof p.value === "number" ? p.value : JSON.stringify(p.value)}${p.hint ?? ""}`,
+  );
 }
 
 /**
@@ -130,10 +156,89 @@ export function sloRules(slo: ServiceLevelObjective): PrometheusRuleSpec {
       },
     };
   });
+  // What dashboards read: the objective, the budget and the error ratio over the whole SLO window
+  // (the mean of the 5-minute ratio, cheap to evaluate), all labelled with the SLO.
+  const budgetRules: PrometheusRuleEntry[] = [
+    {
+      record: "slo:objective:ratio",
+      expr: `vector(${Number((slo.objectivePercent / 100).toPrecision(6))})`,
+      labels: { slo: slo.name },
+    },
+    { record: "slo:error_budget:ratio", expr: `vector(${budget})`, labels: { slo: slo.name } },
+    {
+      record: "slo:error_ratio:window",
+      expr: `avg_over_time(${metric("5m")}${selector}[${days}d])`,
+      labels: { slo: slo.name, window: `${days}d` },
+    },
+  ];
   return {
     groups: [
       { name: `slo-${slo.name}-recording`, rules: recording },
       { name: `slo-${slo.name}-alerts`, rules: alerts },
+      { name: `slo-${slo.name}-budget`, rules: budgetRules },
     ],
   };
+}
+
+/** The recording rules every SLO writes (what the SLO dashboard reads; a test checks them against sloRules). */
+export const SLO_RECORDED_METRICS = [
+  "slo:error_ratio:rate1h",
+  "slo:error_ratio:rate5m",
+  "slo:error_ratio:rate6h",
+  "slo:error_ratio:rate30m",
+  "slo:error_ratio:rate3d",
+  "slo:objective:ratio",
+  "slo:error_budget:ratio",
+  "slo:error_ratio:window",
+] as const;
+
+/** A label matcher: an exact value, or a regular expression (`=~`). */
+export type LabelMatch = string | { readonly regex: string };
+
+/** One counter of an SLI and the labels that pick its series. */
+export interface CounterSelection {
+  /** The counter's name, e.g. `coredns_dns_responses_total`. */
+  readonly metric: string;
+  /** Label matchers besides the service selector, e.g. `{ rcode: "SERVFAIL" }`. @default - none */
+  readonly matchers?: Readonly<Record<string, LabelMatch>>;
+}
+
+/** An SLI as ratios of counters: bad events over all events of the selected service. */
+export interface CounterSli {
+  /** The service selector: label matchers every counter of the SLI is filtered by (job, namespace). */
+  readonly selector: Readonly<Record<string, LabelMatch>>;
+  /** Counters of bad events, summed (e.g. 5xx responses). */
+  readonly errors: readonly CounterSelection[];
+  /** Counters of all events, summed (e.g. every response, or accepted plus refused). */
+  readonly total: readonly CounterSelection[];
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A PromQL series selector: `name{label="value",other=~"regex"}`. */
+export function seriesSelector(metric: string, matchers: Readonly<Record<string, LabelMatch>> = {}): string {
+  if (!METRIC_NAME.test(metric)) throw new Error(`not a Prometheus metric name: ${JSON.stringify(metric)}`);
+  const parts = Object.entries(matchers).map(([label, match]) => {
+    if (!LABEL_NAME.test(label)) throw new Error(`not a Prometheus label name: ${JSON.stringify(label)}`);
+    return typeof match === "string"
+      ? `${label}=${JSON.stringify(match)}`
+      : `${label}=~${JSON.stringify(match.regex)}`;
+  });
+  return `${metric}{${parts.join(",")}}`;
+}
+
+/**
+ * The `errorsQuery` and `totalQuery` of an SLO from counters: the sum of each counter's rate over
+ * `$window`, filtered by the service selector and the counter's own matchers.
+ */
+export function counterSli(sli: CounterSli): Pick<ServiceLevelObjective, "errorsQuery" | "totalQuery"> {
+  if (sli.errors.length === 0 || sli.total.length === 0) {
+    throw new Error("a counter SLI needs at least one error counter and one total counter");
+  }
+  const sum = (counters: readonly CounterSelection[]) =>
+    counters
+      .map((c) => `sum(rate(${seriesSelector(c.metric, { ...sli.selector, ...c.matchers })}[$window]))`)
+      .join(" + ");
+  return { errorsQuery: sum(sli.errors), totalQuery: sum(sli.total) };
 }

@@ -234,6 +234,7 @@ describe("<env>-platform stacks", () => {
       "log-shipper",
       "loki",
       "metrics-server",
+      "platform-slos",
     ]);
     expect(resourcesOf(platform("sandbox-alice"), "aws_acm_certificate")).toEqual({});
     expect(Object.keys(platform("sandbox-alice").output ?? {}).sort()).toEqual([
@@ -294,8 +295,8 @@ describe("<env>-platform: turning a component off in an environment removes exac
 
   it.each([
     ["externalDns", /\.Ingress_ExternalDns/],
-    ["tracing", /\.Observability_OtlpGateway/],
-    ["logging", /\.Observability_(Loki|LogShipper)/],
+    ["tracing", /\.Observability_(OtlpGateway|Dashboards_platform-tempo_)/],
+    ["logging", /\.Observability_(Loki|LogShipper|Dashboards_platform-loki_)/],
   ] as const)("platform.components.%s = false", (component, owned) => {
     const without = addressesOf(devPlatform({ [`platform.components.${component}`]: false }));
     const removed = all.filter((a) => !without.includes(a));

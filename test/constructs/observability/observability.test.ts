@@ -277,9 +277,9 @@ describe("Observability: OTLP gateway", () => {
 describe("Observability: turning a component off removes exactly its resources", () => {
   const all = addressesOf(full);
   it.each([
-    ["monitoring", /\.Observability_KubePrometheusStack_/],
-    ["logging", /\.Observability_(Loki|LogShipper)/],
-    ["tracing", /\.Observability_OtlpGateway/],
+    ["monitoring", /\.Observability_(KubePrometheusStack|Slos|Dashboards)_/],
+    ["logging", /\.Observability_(Loki|LogShipper|Dashboards_platform-loki_)/],
+    ["tracing", /\.Observability_(OtlpGateway|Dashboards_platform-tempo_)/],
   ] as const)("%s: false", (component, owned) => {
     const without = addressesOf(
       synth({
