@@ -57,13 +57,33 @@ export type { ObservabilityProps, ObservabilitySizing } from "./observability/ob
 export { PlatformAlarms } from "./observability/platform-alarms";
 export type { PlatformAlarmsProps } from "./observability/platform-alarms";
 export type { LokiMode, LokiSizing, ResourceRequests, ScaledRequests } from "./observability/chart-values";
-export { BURN_RATE_TIERS, burnRate, sloProblems, sloRules } from "./observability/slo";
+export {
+  BURN_RATE_TIERS,
+  SLO_RECORDED_METRICS,
+  burnRate,
+  counterSli,
+  seriesSelector,
+  sloFieldProblems,
+  sloProblems,
+  sloRules,
+} from "./observability/slo";
 export type {
   BurnRateTier,
+  CounterSelection,
+  CounterSli,
+  LabelMatch,
   PrometheusRuleEntry,
   PrometheusRuleSpec,
   ServiceLevelObjective,
+  SloFieldProblem,
 } from "./observability/slo";
+export { SLO_RULE_LABELS, ServiceLevelObjectives } from "./observability/slo-rules";
+export type { PrometheusRuleObject, ServiceLevelObjectivesProps } from "./observability/slo-rules";
+export { DEFAULT_PLATFORM_SLO_OBJECTIVES, PLATFORM_SLO_NAMES } from "./observability/platform-slos";
+export type { PlatformSloObjectives } from "./observability/platform-slos";
+export { PLATFORM_METRICS } from "./observability/platform-metrics";
+export { GRAFANA_DASHBOARD_LABEL, platformDashboards } from "./observability/dashboards/platform-dashboards";
+export type { GrafanaDashboard } from "./observability/dashboards/grafana-dashboard";
 
 // Policy pack
 export { PolicyPack, evaluatePolicy, waivePolicy } from "./policy/policy-pack";

@@ -10,6 +10,8 @@ import {
   Observability,
   PlatformAlarms,
   PostgresDatabase,
+  ServiceLevelObjectives,
+  counterSli,
   eksExecAuth,
 } from "@acme/aws-platform-constructs";
 
@@ -114,4 +116,29 @@ export function minimalPlatformAlarms(scope: Construct, database: PostgresDataba
   });
   // #endregion
   return alarms;
+}
+
+/** A service's own SLO, installed next to the platform's once kube-prometheus-stack (its CRDs) is. */
+export function serviceSlos(scope: Construct, observability: Observability): ServiceLevelObjectives {
+  // #region slo
+  const slos = new ServiceLevelObjectives(scope, "OrdersSlos", {
+    namespace: "orders",
+    objectives: [
+      {
+        name: "orders-api-availability",
+        objectivePercent: 99.9,
+        windowDays: 30,
+        labels: { team: "orders" },
+        // Bad events: 5xx responses of the orders API; all events: every response.
+        ...counterSli({
+          selector: { namespace: "orders", job: "orders-api" },
+          errors: [{ metric: "http_server_requests_seconds_count", matchers: { status: { regex: "5.." } } }],
+          total: [{ metric: "http_server_requests_seconds_count" }],
+        }),
+      },
+    ],
+    dependsOn: observability.monitoring ? [observability.monitoring.release] : [],
+  });
+  // #endregion
+  return slos;
 }

@@ -35,7 +35,8 @@ const DAY_SECONDS = 86400;
  * composite alarm `ALARM(long) AND ALARM(short)` that notifies the topic. Only the composite alarms
  * have actions.
  *
- * CloudWatch periods go up to a day: a window of a day or less is one period; a longer one (the
+ * Periods are kept to at most a day (CloudWatch bounds an alarm's evaluation range by days: 7 in
+ * total, 1 for periods under an hour): a window of a day or less is one period; a longer one (the
  * ticket tier's 3 days) is that many one-day periods that must all breach, slightly stricter than the
  * ratio over the whole window.
  */

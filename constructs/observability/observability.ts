@@ -141,7 +141,10 @@ export const OBSERVABILITY_SERVICE_ACCOUNTS = {
  *   that bucket (and its key), with schema v13 and compactor retention;
  * - a log shipper (OpenTelemetry collector DaemonSet) sending container logs to Loki over OTLP;
  * - an OTLP gateway (OpenTelemetry collector): traces to AWS X-Ray, metrics to Prometheus, logs to Loki;
- * - CloudWatch alarms (NAT, RDS, ALB) to the environment's encrypted SNS topic ({@link PlatformAlarms}).
+ * - CloudWatch alarms (NAT, RDS, ALB) to the environment's encrypted SNS topic ({@link PlatformAlarms});
+ * - the platform's SLOs: CoreDNS and the Loki and Tempo write paths as PrometheusRules
+ *   ({@link ServiceLevelObjectives}), the ALBs' as CloudWatch burn-rate alarms ({@link LoadBalancerSloAlarms});
+ * - the platform dashboards as ConfigMaps for Grafana's sidecar ({@link PlatformDashboards}).
  *
  * Releases are installed after `dependsOn` (the load balancer controller, whose webhook admits the
  * Services they create) and in dependency order among themselves; destroy runs in reverse.

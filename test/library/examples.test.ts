@@ -29,6 +29,7 @@ import {
   minimalPlatformAlarms,
   productionClusterIngress,
   productionObservability,
+  serviceSlos,
 } from "../../constructs/examples/platform";
 import { renamedObjectStorage } from "../../constructs/examples/rename";
 import { ObjectStorage } from "../../constructs/object-storage/object-storage";
@@ -196,7 +197,7 @@ describe("platform examples (Helm releases)", () => {
     const network = minimalNetwork(s);
     const database = minimalPostgresDatabase(s, network, CLIENT_SG);
     const ingress = productionClusterIngress(s, cluster, network);
-    productionObservability(s, cluster, ingress, database);
+    serviceSlos(s, productionObservability(s, cluster, ingress, database));
   });
   const alarmsOnly = synthStack((s) =>
     minimalPlatformAlarms(s, minimalPostgresDatabase(s, minimalNetwork(s), CLIENT_SG)),
@@ -224,6 +225,26 @@ describe("platform examples (Helm releases)", () => {
     expect(onlyResource(production, "aws_acm_certificate").domain_name).toBe("orders.example.com");
     const subscriptions = Object.values(resourcesOf(production, "aws_sns_topic_subscription"));
     expect(subscriptions.map((s) => s.endpoint)).toContain("orders-oncall@example.com");
+  });
+
+  it("slo: the service's SLO as a PrometheusRule in its namespace, after kube-prometheus-stack", () => {
+    const release = Object.values(resourcesOf(production, "helm_release")).find(
+      (r) => r.name === "ordersslos",
+    );
+    const [rule] = JSON.parse(release.values[0]).objects;
+    expect([rule.kind, rule.metadata.name, rule.metadata.namespace]).toEqual([
+      "PrometheusRule",
+      "slo-orders-api-availability",
+      "orders",
+    ]);
+    expect(rule.spec.groups[1].rules.map((r: any) => r.alert)).toEqual([
+      "SLOBurnRatePage1h",
+      "SLOBurnRatePage6h",
+      "SLOBurnRateTicket3d",
+    ]);
+    expect(release.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.Observability_KubePrometheusStack_/),
+    ]);
   });
 
   it("alarms: a topic with the on-call subscription, without Kubernetes", () => {

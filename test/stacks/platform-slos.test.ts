@@ -65,7 +65,7 @@ describe("<env>-platform SLOs", () => {
           expect.stringMatching(/^\$\{aws_sns_topic\.Observability_Alarms_Topic_/),
         ]);
       }
-      const lbs = Object.values(platform(env).data.aws_lbs) as any[];
+      const lbs = Object.values(platform(env).data?.aws_lbs ?? {}) as any[];
       // The same selection as the environment's ALB alarms: this cluster's controller's load balancers.
       expect(lbs).toHaveLength(2);
       expect(new Set(lbs.map((l) => JSON.stringify(l.tags))).size).toBe(1);
