@@ -393,21 +393,24 @@ describe("review findings", () => {
     (name) => {
       const platform = stacks[`${name}-platform`];
       const lookups = Object.values(platform.data?.aws_lbs ?? {}) as any[];
-      // The cluster's name, from the environment's own cluster stack.
-      expect(lookups.map((l) => l.tags["elbv2.k8s.aws/cluster"])).toEqual([
-        expect.stringMatching(
-          new RegExp(
-            `^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-cluster\\.outputs\\..*aws_eks_cluster.*name\\}$`,
-          ),
+      // The cluster's name, from the environment's own cluster stack (the ALB alarms' lookup and
+      // the ALB SLO's burn-rate alarms' lookup).
+      const clusterName = expect.stringMatching(
+        new RegExp(
+          `^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-cluster\\.outputs\\..*aws_eks_cluster.*name\\}$`,
         ),
-      ]);
+      );
+      expect(lookups.map((l) => l.tags["elbv2.k8s.aws/cluster"])).toEqual([clusterName, clusterName]);
       const albAlarms = Object.values(resourcesOf(platform, "aws_cloudwatch_metric_alarm")).filter(
         (a) =>
           a.namespace === "AWS/ApplicationELB" ||
           JSON.stringify(a.metric_query ?? "").includes("ApplicationELB"),
       );
-      expect(albAlarms).toHaveLength(3);
-      for (const alarm of albAlarms) expect(alarm.for_each).toMatch(/data\.aws_lbs\./);
+      // Three threshold alarms, and the SLO's long and short window alarm of each of three tiers.
+      expect(albAlarms).toHaveLength(3 + 6);
+      const composites = Object.values(resourcesOf(platform, "aws_cloudwatch_composite_alarm"));
+      expect(composites).toHaveLength(3);
+      for (const alarm of [...albAlarms, ...composites]) expect(alarm.for_each).toMatch(/data\.aws_lbs\./);
     },
   );
 
