@@ -16,6 +16,14 @@ export interface PlatformSloObjectives {
   readonly loadBalancerPercent: number;
 }
 
+/** The objectives of {@link PlatformSloObjectives} (every key but the window). */
+export const PLATFORM_SLO_PERCENT_KEYS = [
+  "coreDnsPercent",
+  "lokiWritePercent",
+  "tempoWritePercent",
+  "loadBalancerPercent",
+] as const satisfies readonly (keyof PlatformSloObjectives)[];
+
 /** The platform's objectives unless an environment sets its own. */
 export const DEFAULT_PLATFORM_SLO_OBJECTIVES: PlatformSloObjectives = {
   windowDays: 30,
@@ -113,12 +121,7 @@ export function validatePlatformSloObjectives(
   objectives: PlatformSloObjectives,
 ): void {
   const probe = { name: "probe", errorsQuery: "[$window]", totalQuery: "[$window]" };
-  for (const key of [
-    "coreDnsPercent",
-    "lokiWritePercent",
-    "tempoWritePercent",
-    "loadBalancerPercent",
-  ] as const) {
+  for (const key of PLATFORM_SLO_PERCENT_KEYS) {
     for (const p of sloFieldProblems({ ...probe, objectivePercent: objectives[key] })) {
       v.fail(`${prop}.${key}`, p.value, p.allowed);
     }

@@ -1,9 +1,9 @@
-import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 import { PropValidator, nameFromId } from "../core/validation";
 import { ChartRelease } from "../helm/chart-release";
-import { KUBERNETES_OBJECTS_CHART } from "../ingress/cluster-ingress";
+import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
 import { PrometheusRuleSpec, ServiceLevelObjective, sloFieldProblems, sloRules } from "./slo";
 
 /**
@@ -99,16 +99,10 @@ export class ServiceLevelObjectives extends Construct {
       metadata: { name: `slo-${slo.name}`, namespace: props.namespace, labels },
       spec: sloRules(slo),
     }));
-    const chart = new TerraformAsset(this, "KubernetesObjectsChart", {
-      path: KUBERNETES_OBJECTS_CHART.path,
-      type: AssetType.DIRECTORY,
-    });
-    this.release = new ChartRelease(this, "Rules", {
-      source: { chart: chart.path, version: KUBERNETES_OBJECTS_CHART.version },
+    this.release = kubernetesObjectsRelease(this, "Rules", {
       releaseName,
       namespace: props.namespace,
-      timeoutSeconds: 300,
-      values: { objects: this.rules },
+      objects: this.rules,
       dependsOn: props.dependsOn,
     });
   }

@@ -132,7 +132,8 @@ export function sloRules(slo: ServiceLevelObjective): PrometheusRuleSpec {
   const days = slo.windowDays ?? 30;
   const budget = Number((1 - slo.objectivePercent / 100).toPrecision(6));
   const metric = (window: string) => `slo:error_ratio:rate${window}`;
-  const selector = `{slo="${slo.name}"}`;
+  // Single-quoted PromQL strings (see seriesSelector).
+  const selector = `{slo='${slo.name}'}`;
   const windows = [...new Set(BURN_RATE_TIERS.flatMap((t) => [t.longWindow, t.shortWindow]))];
   const recording: PrometheusRuleEntry[] = windows.map((window) => ({
     record: metric(window),
@@ -216,14 +217,23 @@ export interface CounterSli {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** A PromQL series selector: `name{label="value",other=~"regex"}`. */
+/**
+ * A PromQL string literal in single quotes (PromQL accepts single, double or back quotes, with Go's
+ * escapes). Single quotes keep double quotes, and so backslashes, out of the JSON the rules and
+ * dashboards are carried in: cdktf's HCL renderer (`npm run synth:hcl`) mangles backslashes.
+ */
+function promString(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/** A PromQL series selector: `name{label='value',other=~'regex'}`. */
 export function seriesSelector(metric: string, matchers: Readonly<Record<string, LabelMatch>> = {}): string {
   if (!METRIC_NAME.test(metric)) throw new Error(`not a Prometheus metric name: ${JSON.stringify(metric)}`);
   const parts = Object.entries(matchers).map(([label, match]) => {
     if (!LABEL_NAME.test(label)) throw new Error(`not a Prometheus label name: ${JSON.stringify(label)}`);
     return typeof match === "string"
-      ? `${label}=${JSON.stringify(match)}`
-      : `${label}=~${JSON.stringify(match.regex)}`;
+      ? `${label}=${promString(match)}`
+      : `${label}=~${promString(match.regex)}`;
   });
   return `${metric}{${parts.join(",")}}`;
 }

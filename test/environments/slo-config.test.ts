@@ -1,5 +1,8 @@
 import { ENVIRONMENTS, environmentProblems, loadEnvironment } from "../../environments";
-import { DEFAULT_PLATFORM_SLO_OBJECTIVES } from "../../constructs/observability/platform-slos";
+import {
+  DEFAULT_PLATFORM_SLO_OBJECTIVES,
+  PLATFORM_SLO_PERCENT_KEYS,
+} from "../../constructs/observability/platform-slos";
 import { withChanges } from "../helpers";
 
 const [dev, stage, prod] = (["dev", "stage", "prod"] as const).map(
@@ -17,12 +20,7 @@ describe("platform SLO objectives of the shipped environments", () => {
   it("are lower in dev (spot nodes, experiments), never higher", () => {
     expect(dev.coreDnsPercent).toBeLessThan(prod.coreDnsPercent);
     expect(dev.loadBalancerPercent).toBeLessThan(prod.loadBalancerPercent);
-    for (const key of [
-      "coreDnsPercent",
-      "lokiWritePercent",
-      "tempoWritePercent",
-      "loadBalancerPercent",
-    ] as const) {
+    for (const key of PLATFORM_SLO_PERCENT_KEYS) {
       expect(dev[key]).toBeLessThanOrEqual(prod[key]);
     }
   });

@@ -27,8 +27,8 @@ describe("platform SLOs", () => {
   it("measure CoreDNS by SERVFAIL responses of the coredns job kube-prometheus-stack scrapes", () => {
     expect(byName[PLATFORM_SLO_NAMES.coreDns]).toMatchObject({
       objectivePercent: 99.9,
-      errorsQuery: 'sum(rate(coredns_dns_responses_total{job="coredns",rcode="SERVFAIL"}[$window]))',
-      totalQuery: 'sum(rate(coredns_dns_responses_total{job="coredns"}[$window]))',
+      errorsQuery: "sum(rate(coredns_dns_responses_total{job='coredns',rcode='SERVFAIL'}[$window]))",
+      totalQuery: "sum(rate(coredns_dns_responses_total{job='coredns'}[$window]))",
     });
   });
 
@@ -36,17 +36,17 @@ describe("platform SLOs", () => {
     expect(byName[PLATFORM_SLO_NAMES.lokiWrite]).toMatchObject({
       objectivePercent: 99.5,
       errorsQuery:
-        'sum(rate(loki_request_duration_seconds_count{namespace="observability",route=~"api_prom_push|loki_api_v1_push|otlp_v1_logs",status_code=~"5.."}[$window]))',
+        "sum(rate(loki_request_duration_seconds_count{namespace='observability',route=~'api_prom_push|loki_api_v1_push|otlp_v1_logs',status_code=~'5..'}[$window]))",
       totalQuery:
-        'sum(rate(loki_request_duration_seconds_count{namespace="observability",route=~"api_prom_push|loki_api_v1_push|otlp_v1_logs"}[$window]))',
+        "sum(rate(loki_request_duration_seconds_count{namespace='observability',route=~'api_prom_push|loki_api_v1_push|otlp_v1_logs'}[$window]))",
     });
   });
 
   it("measure Tempo's write path by spans its receivers refuse, over accepted plus refused", () => {
     expect(byName[PLATFORM_SLO_NAMES.tempoWrite]).toMatchObject({
-      errorsQuery: 'sum(rate(tempo_receiver_refused_spans{namespace="observability"}[$window]))',
+      errorsQuery: "sum(rate(tempo_receiver_refused_spans{namespace='observability'}[$window]))",
       totalQuery:
-        'sum(rate(tempo_receiver_accepted_spans{namespace="observability"}[$window])) + sum(rate(tempo_receiver_refused_spans{namespace="observability"}[$window]))',
+        "sum(rate(tempo_receiver_accepted_spans{namespace='observability'}[$window])) + sum(rate(tempo_receiver_refused_spans{namespace='observability'}[$window]))",
     });
   });
 

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ChartRelease } from "../../../constructs/helm/chart-release";
 import { releaseDemand } from "../../../constructs/helm/release-capacity";
-import { KUBERNETES_OBJECTS_CHART } from "../../../constructs/ingress/cluster-ingress";
+import { KUBERNETES_OBJECTS_CHART } from "../../../constructs/helm/kubernetes-objects";
 import { kubePrometheusStackValues } from "../../../constructs/observability/chart-values";
 import {
   SLO_RECORDED_METRICS,
@@ -58,11 +58,20 @@ describe("counterSli", () => {
         total: [{ metric: "accepted" }, { metric: "refused" }],
       }),
     ).toEqual({
-      errorsQuery: 'sum(rate(refused{job="tempo"}[$window]))',
-      totalQuery: 'sum(rate(accepted{job="tempo"}[$window])) + sum(rate(refused{job="tempo"}[$window]))',
+      errorsQuery: "sum(rate(refused{job='tempo'}[$window]))",
+      totalQuery: "sum(rate(accepted{job='tempo'}[$window])) + sum(rate(refused{job='tempo'}[$window]))",
     });
     expect(checkout.errorsQuery).toBe(
-      'sum(rate(http_requests_total{namespace="checkout",job="checkout",code=~"5.."}[$window]))',
+      "sum(rate(http_requests_total{namespace='checkout',job='checkout',code=~'5..'}[$window]))",
+    );
+  });
+
+  it("writes label values as single-quoted PromQL strings (no double quotes or backslashes to carry through JSON)", () => {
+    expect(seriesSelector("up", { job: "api", path: { regex: "/v1/.*" } })).toBe(
+      "up{job='api',path=~'/v1/.*'}",
+    );
+    expect(seriesSelector("up", { note: "it's", re: { regex: "a\\.b" } })).toBe(
+      "up{note='it\\'s',re=~'a\\\\.b'}",
     );
   });
 
@@ -86,7 +95,7 @@ describe("sloRules budget group (what dashboards read)", () => {
       { record: "slo:error_budget:ratio", expr: "vector(0.001)", labels: { slo: "checkout-availability" } },
       {
         record: "slo:error_ratio:window",
-        expr: 'avg_over_time(slo:error_ratio:rate5m{slo="checkout-availability"}[30d])',
+        expr: "avg_over_time(slo:error_ratio:rate5m{slo='checkout-availability'}[30d])",
         labels: { slo: "checkout-availability", window: "30d" },
       },
     ]);

@@ -58,17 +58,17 @@ describe("sloRules for 99.9 % over 30 days", () => {
       [
         "SLOBurnRatePage1h",
         "page",
-        'slo:error_ratio:rate1h{slo="ingress-availability"} > (14.4 * 0.001) and slo:error_ratio:rate5m{slo="ingress-availability"} > (14.4 * 0.001)',
+        "slo:error_ratio:rate1h{slo='ingress-availability'} > (14.4 * 0.001) and slo:error_ratio:rate5m{slo='ingress-availability'} > (14.4 * 0.001)",
       ],
       [
         "SLOBurnRatePage6h",
         "page",
-        'slo:error_ratio:rate6h{slo="ingress-availability"} > (6 * 0.001) and slo:error_ratio:rate30m{slo="ingress-availability"} > (6 * 0.001)',
+        "slo:error_ratio:rate6h{slo='ingress-availability'} > (6 * 0.001) and slo:error_ratio:rate30m{slo='ingress-availability'} > (6 * 0.001)",
       ],
       [
         "SLOBurnRateTicket3d",
         "ticket",
-        'slo:error_ratio:rate3d{slo="ingress-availability"} > (1 * 0.001) and slo:error_ratio:rate6h{slo="ingress-availability"} > (1 * 0.001)',
+        "slo:error_ratio:rate3d{slo='ingress-availability'} > (1 * 0.001) and slo:error_ratio:rate6h{slo='ingress-availability'} > (1 * 0.001)",
       ],
     ]);
     expect(alerts.rules[0].labels).toEqual({

@@ -103,7 +103,7 @@ describe("platform dashboards", () => {
       query: "label_values(slo:objective:ratio{}, slo)",
     });
     expect(promExprs(slo)[0]).toBe(
-      '1 - (slo:error_ratio:window{slo=~"$slo"} / on (slo) group_left slo:error_budget:ratio{slo=~"$slo"})',
+      "1 - (slo:error_ratio:window{slo=~'$slo'} / on (slo) group_left slo:error_budget:ratio{slo=~'$slo'})",
     );
   });
 
