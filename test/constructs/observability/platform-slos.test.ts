@@ -9,7 +9,9 @@ import {
 import { PLATFORM_METRIC_NAMES } from "../../../constructs/observability/platform-metrics";
 import { sloProblems } from "../../../constructs/observability/slo";
 import { expectErrorContaining } from "../../helpers";
-import { synthPlatformScope } from "../../platform-helpers";
+import { synthPlatformScope, valuesOf } from "../../platform-helpers";
+import { chartFixture } from "../../charts/chart-fixtures";
+import { HELM_CHARTS } from "../../../constructs/versions";
 
 const ALL = { coreDns: true, lokiWrite: true, tempoWrite: true };
 const slos = platformServiceLevelObjectives(DEFAULT_PLATFORM_SLO_OBJECTIVES, ALL, "observability");
@@ -30,6 +32,25 @@ describe("platform SLOs", () => {
       errorsQuery: "sum(rate(coredns_dns_responses_total{job='coredns',rcode='SERVFAIL'}[$window]))",
       totalQuery: "sum(rate(coredns_dns_responses_total{job='coredns'}[$window]))",
     });
+  });
+
+  it("select CoreDNS as the pinned kube-prometheus-stack scrapes it (job from the Service's jobLabel, coredns)", () => {
+    const values = chartFixture("kube-prometheus-stack", HELM_CHARTS.kubePrometheusStack.version)
+      .values as any;
+    expect([values.coreDns.enabled, values.coreDns.serviceMonitor.enabled]).toEqual([true, true]);
+    // The chart's coredns Service carries `jobLabel: coredns`; its ServiceMonitor names the job after it.
+    expect(values.coreDns.serviceMonitor.jobLabel).toBe("jobLabel");
+    const platformValues = valuesOf(
+      synthPlatformScope((scope: Construct) => {
+        new Observability(scope, "Observability", {
+          cluster: { clusterName: "test" },
+          region: "eu-west-1",
+          logging: false,
+        });
+      }),
+      "kube-prometheus-stack",
+    );
+    expect(platformValues.coreDns).toBeUndefined();
   });
 
   it("measure Loki's write path by 5xx on its push and OTLP routes, in its namespace", () => {
