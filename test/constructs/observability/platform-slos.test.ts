@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Observability } from "../../../constructs/observability/observability";
+import { Observability, ObservabilityProps } from "../../../constructs/observability/observability";
 import {
   DEFAULT_PLATFORM_SLO_OBJECTIVES,
   PLATFORM_SLO_NAMES,
@@ -8,8 +8,8 @@ import {
 } from "../../../constructs/observability/platform-slos";
 import { PLATFORM_METRIC_NAMES } from "../../../constructs/observability/platform-metrics";
 import { sloProblems } from "../../../constructs/observability/slo";
-import { expectErrorContaining } from "../../helpers";
-import { synthPlatformScope, valuesOf } from "../../platform-helpers";
+import { expectErrorContaining, resourcesOf } from "../../helpers";
+import { releasesOf, synthPlatformScope, valuesOf } from "../../platform-helpers";
 import { chartFixture } from "../../charts/chart-fixtures";
 import { HELM_CHARTS } from "../../../constructs/versions";
 
@@ -133,5 +133,29 @@ describe("Observability sloObjectives validation", () => {
       build({ [key]: value }),
       `Observability 'stack/Observability': 'sloObjectives.${key}' ${message}`,
     );
+  });
+});
+
+describe("Observability switches", () => {
+  const synth = (props: Partial<ObservabilityProps>) =>
+    synthPlatformScope((scope: Construct) => {
+      new Observability(scope, "Observability", {
+        cluster: { clusterName: "test" },
+        region: "eu-west-1",
+        logging: false,
+        ...props,
+      });
+    });
+
+  it("dashboards: false keeps the SLOs and drops the dashboard ConfigMaps", () => {
+    const json = synth({ dashboards: false });
+    expect(Object.keys(releasesOf(json))).toContain("platform-slos");
+    expect(resourcesOf(json, "kubernetes_config_map_v1")).toEqual({});
+  });
+
+  it("loadBalancerAlarms: false drops the ALB SLO's alarms with the other ALB alarms", () => {
+    const json = synth({ loadBalancerAlarms: false, monitoring: false, tracing: false });
+    expect(resourcesOf(json, "aws_cloudwatch_composite_alarm")).toEqual({});
+    expect(json.data?.aws_lbs).toBeUndefined();
   });
 });
