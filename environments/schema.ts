@@ -369,6 +369,7 @@ const sizingSchema = z.strictObject({
   lokiResultsCacheMiB: wholeNumber(64, 65536, "MiB"),
   logShipper: requestsSchema,
   otlpGateway: scaledSchema,
+  tempo: requestsSchema,
 });
 
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -403,6 +404,8 @@ const platformSchema = z.strictObject({
     error: "must be 'singleBinary' or 'simpleScalable'",
   }),
   lokiRetentionDays: wholeNumber(1, 3650, "days"),
+  /** Days Tempo keeps traces (with the `tracing` component). */
+  tempoRetentionDays: wholeNumber(1, 3650, "days"),
   sizing: sizingSchema,
   alarmEmails: z.array(z.email({ error: "must be email addresses" })),
 });
@@ -612,6 +615,16 @@ export const environmentSchema = z
         path: ["platform", "lokiRetentionDays"],
         input: lokiDays,
         message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire logs Loki still indexes`,
+      });
+    }
+    // Likewise for Tempo: the trace bucket expires objects after the same backstop.
+    const tempoDays = env.platform?.tempoRetentionDays ?? 0;
+    if (tempoDays > bucketDays) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["platform", "tempoRetentionDays"],
+        input: tempoDays,
+        message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire traces Tempo still indexes`,
       });
     }
     const ci = env.ci;

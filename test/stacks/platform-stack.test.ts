@@ -294,7 +294,7 @@ describe("<env>-platform: turning a component off in an environment removes exac
 
   it.each([
     ["externalDns", /\.Ingress_ExternalDns/],
-    ["tracing", /\.Observability_OtlpGateway/],
+    ["tracing", /\.Observability_(OtlpGateway|Tempo)/],
     ["logging", /\.Observability_(Loki|LogShipper)/],
   ] as const)("platform.components.%s = false", (component, owned) => {
     const without = addressesOf(devPlatform({ [`platform.components.${component}`]: false }));
