@@ -7,6 +7,7 @@ import { policyDocument } from "../core/iam";
 import { PropValidator } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
+import { podIdentityRelease } from "../helm/pod-identity-release";
 import { ObjectStorage } from "../object-storage/object-storage";
 import { HELM_CHARTS } from "../versions";
 import {
@@ -383,14 +384,11 @@ export class Observability extends Construct {
 
     // ---- traces: Tempo on the trace bucket
     if (withTempo && props.traceBucket !== undefined) {
-      this.tempoRole = new PodIdentityRole(this, "TempoRole", {
+      const tempo = podIdentityRelease(this, "Tempo", {
         cluster: props.cluster,
-        namespace: namespaceName,
         serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.tempo,
-        description: `Tempo of EKS cluster ${props.cluster.clusterName}: its trace bucket only`,
+        roleDescription: `Tempo of EKS cluster ${props.cluster.clusterName}: its trace bucket only`,
         policies: { "trace-bucket": props.traceBucket.grantReadWrite() },
-      });
-      this.tempo = new ChartRelease(this, "Tempo", {
         source: HELM_CHARTS.tempo,
         releaseName: TEMPO_NAME,
         namespace: namespaceName,
@@ -405,36 +403,35 @@ export class Observability extends Construct {
           serviceMonitor: withMonitoring,
           requests: tempoRequests,
         }),
-        dependsOn: [...afterMonitoring, ...podIdentityDependencies(this.tempoRole)],
+        dependsOn: afterMonitoring,
       });
+      this.tempo = tempo.release;
+      this.tempoRole = tempo.role;
     }
 
     // ---- the OTLP gateway: traces, and OTLP metrics and logs
     if (withTracing) {
-      if (withXray) {
-        this.xrayRole = new PodIdentityRole(this, "OtlpGatewayRole", {
-          cluster: props.cluster,
-          namespace: namespaceName,
-          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
-          description: `OTLP gateway of EKS cluster ${props.cluster.clusterName}: sends traces to X-Ray`,
-          policies: {
-            // X-Ray's trace and sampling APIs support no resource-level permissions.
-            "xray-write": policyDocument({
-              Sid: "WriteTraces",
-              Effect: "Allow",
-              Action: [
-                "xray:PutTraceSegments",
-                "xray:PutTelemetryRecords",
-                "xray:GetSamplingRules",
-                "xray:GetSamplingTargets",
-                "xray:GetSamplingStatisticSummaries",
-              ],
-              Resource: "*",
-            }),
-          },
-        });
-      }
-      this.otlpGateway = new ChartRelease(this, "OtlpGateway", {
+      const gateway = podIdentityRelease(this, "OtlpGateway", {
+        cluster: props.cluster,
+        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
+        roleDescription: `OTLP gateway of EKS cluster ${props.cluster.clusterName}: sends traces to X-Ray`,
+        // X-Ray's trace and sampling APIs support no resource-level permissions.
+        policies: withXray
+          ? {
+              "xray-write": policyDocument({
+                Sid: "WriteTraces",
+                Effect: "Allow",
+                Action: [
+                  "xray:PutTraceSegments",
+                  "xray:PutTelemetryRecords",
+                  "xray:GetSamplingRules",
+                  "xray:GetSamplingTargets",
+                  "xray:GetSamplingStatisticSummaries",
+                ],
+                Resource: "*",
+              }),
+            }
+          : undefined,
         source: HELM_CHARTS.openTelemetryCollector,
         releaseName: "otel-collector",
         namespace: namespaceName,
@@ -451,9 +448,10 @@ export class Observability extends Construct {
           ...afterMonitoring,
           ...(this.loki ? [this.loki.release] : []),
           ...(this.tempo ? [this.tempo.release] : []),
-          ...podIdentityDependencies(this.xrayRole),
         ],
       });
+      this.otlpGateway = gateway.release;
+      this.xrayRole = gateway.role;
       this.otlpEndpoint = `${serviceUrl(OTLP_GATEWAY_NAME)}:4318`;
     }
   }
