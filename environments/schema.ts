@@ -606,26 +606,22 @@ export const environmentSchema = z
         message: "must be false outside sandboxes (the final snapshot is the last copy of the data)",
       });
     }
-    // Loki deletes logs itself; the log bucket's expiration is only the backstop, so it must not come first.
-    const lokiDays = env.platform?.lokiRetentionDays ?? 0;
+    // Loki and Tempo delete old data themselves; their buckets' expiration is only the backstop, so it
+    // must not come first.
     const bucketDays = env.data?.buckets?.logExpirationDays ?? Infinity;
-    if (lokiDays > bucketDays) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["platform", "lokiRetentionDays"],
-        input: lokiDays,
-        message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire logs Loki still indexes`,
-      });
-    }
-    // Likewise for Tempo: the trace bucket expires objects after the same backstop.
-    const tempoDays = env.platform?.tempoRetentionDays ?? 0;
-    if (tempoDays > bucketDays) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["platform", "tempoRetentionDays"],
-        input: tempoDays,
-        message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire traces Tempo still indexes`,
-      });
+    for (const [field, kept] of [
+      ["lokiRetentionDays", "logs Loki"],
+      ["tempoRetentionDays", "traces Tempo"],
+    ] as const) {
+      const days = env.platform?.[field] ?? 0;
+      if (days > bucketDays) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["platform", field],
+          input: days,
+          message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire ${kept} still indexes`,
+        });
+      }
     }
     const ci = env.ci;
     if (ci?.apiAccess === "publicEndpoint") {
