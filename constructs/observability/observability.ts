@@ -107,6 +107,9 @@ export interface ObservabilitySizing {
   readonly tempo?: ResourceRequests;
 }
 
+/** Tempo's requests when the sizing names none (sizing from before Tempo). */
+const DEFAULT_TEMPO_REQUESTS: ResourceRequests = { cpuMillis: 100, memoryMiB: 512 };
+
 /** A small cluster's sizing (fits two 2-vCPU/8-GiB nodes next to the rest of the platform). */
 export const DEFAULT_OBSERVABILITY_SIZING: ObservabilitySizing = {
   prometheus: { cpuMillis: 200, memoryMiB: 1024 },
@@ -122,7 +125,7 @@ export const DEFAULT_OBSERVABILITY_SIZING: ObservabilitySizing = {
   },
   logShipper: { cpuMillis: 50, memoryMiB: 128 },
   otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
-  tempo: { cpuMillis: 100, memoryMiB: 512 },
+  tempo: DEFAULT_TEMPO_REQUESTS,
 };
 
 /** Service accounts of the observability releases (Pod Identity associates the ones with AWS access). */
@@ -197,7 +200,7 @@ export class Observability extends Construct {
     const grafanaAdminSecretName = props.grafanaAdminSecretName;
     const alertmanagerConfigSecretName = props.alertmanagerConfigSecretName ?? "alertmanager-config";
     const sizing = props.sizing ?? DEFAULT_OBSERVABILITY_SIZING;
-    const tempoRequests = sizing.tempo ?? (DEFAULT_OBSERVABILITY_SIZING.tempo as ResourceRequests);
+    const tempoRequests = sizing.tempo ?? DEFAULT_TEMPO_REQUESTS;
 
     const v = new PropValidator("Observability", this);
     v.check(
@@ -224,18 +227,17 @@ export class Observability extends Construct {
       (m) => m === "singleBinary" || m === "simpleScalable",
       "must be 'singleBinary' or 'simpleScalable'",
     );
-    v.check(
-      "lokiRetentionDays",
-      lokiRetentionDays,
-      (d) => Number.isInteger(d) && d >= 1 && d <= 3650,
-      "must be a whole number of days from 1 to 3650",
-    );
-    v.check(
-      "tempoRetentionDays",
-      tempoRetentionDays,
-      (d) => Number.isInteger(d) && d >= 1 && d <= 3650,
-      "must be a whole number of days from 1 to 3650",
-    );
+    for (const [prop, days] of [
+      ["lokiRetentionDays", lokiRetentionDays],
+      ["tempoRetentionDays", tempoRetentionDays],
+    ] as const) {
+      v.check(
+        prop,
+        days,
+        (d) => Number.isInteger(d) && d >= 1 && d <= 3650,
+        "must be a whole number of days from 1 to 3650",
+      );
+    }
     for (const [prop, name] of [
       ["grafanaAdminSecretName", grafanaAdminSecretName],
       ["alertmanagerConfigSecretName", alertmanagerConfigSecretName],
