@@ -195,6 +195,25 @@ describe("the chart-values checks fail on", () => {
     ]);
   });
 
+  it("a key neither kube-prometheus-stack nor its grafana subchart has", () => {
+    const stack = releases.find(
+      (r) => r.node.path === "stage-platform/Observability/KubePrometheusStack",
+    ) as ChartRelease;
+    const values = mergeValues(stack.values, {
+      grafana: { serviceAcount: { name: "grafana" }, sidecar: { datasources: { uuid: "prometheus" } } },
+    }) as object;
+    expect(unknownKeyPaths(chartValuesOf(stack), values, FREE_FORM["kube-prometheus-stack"]).sort()).toEqual([
+      "grafana.serviceAcount.name",
+      "grafana.sidecar.datasources.uuid",
+    ]);
+  });
+
+  it("a Tempo key the chart does not have (the distributed chart's layout)", () => {
+    const tempo = releases.find((r) => r.node.path === "stage-platform/Observability/Tempo") as ChartRelease;
+    const values = mergeValues(tempo.values, { ingester: { replicas: 3 } }) as object;
+    expect(unknownKeyPaths(chartValuesOf(tempo), values, FREE_FORM.tempo)).toEqual(["ingester.replicas"]);
+  });
+
   it("a chart bump without fixtures, naming what to refresh", () => {
     expect(() => chartFixture("loki", "18.12.0")).toThrow(
       "No fixtures for chart 'loki' version '18.12.0': refresh test/fixtures/charts/loki/18.12.0/",
