@@ -55,6 +55,8 @@ const keysOf = (value: unknown): string[] =>
 
 const full = synth({ prometheusRetentionDays: 7, prometheusStorageGiB: 20, lokiRetentionDays: 14 });
 const releases = releasesOf(full);
+// Traces to X-Ray as well, and a month of traces in Tempo.
+const withXray = synth({ xray: true, tempoRetentionDays: 30 });
 const OBSERVABILITY_RELEASES = ["kube-prometheus-stack", "loki", "log-shipper", "otel-collector"];
 
 describe("Observability releases", () => {
@@ -330,7 +332,7 @@ describe("Observability: Tempo", () => {
 
   it("keeps traces for tempoRetentionDays (default 7), its WAL on a persistent encrypted volume", () => {
     expect(values.tempo.retention).toBe("168h");
-    expect(valuesOf(synth({ tempoRetentionDays: 30 }), "tempo").tempo.retention).toBe("720h");
+    expect(valuesOf(withXray, "tempo").tempo.retention).toBe("720h");
     expect(values.persistence).toEqual({
       enabled: true,
       storageClassName: expect.stringMatching(
@@ -375,7 +377,7 @@ describe("Observability: OTLP gateway", () => {
   });
 
   it("with xray, also sends traces to X-Ray through a role that may only write them", () => {
-    const json = synth({ xray: true });
+    const json = withXray;
     const values = valuesOf(json, "otel-collector");
     expect(values.config.service.pipelines.traces).toEqual({ exporters: ["otlp_grpc/tempo", "awsxray"] });
     expect(values.config.exporters.awsxray).toEqual({ region: "eu-west-1" });
@@ -385,7 +387,13 @@ describe("Observability: OTLP gateway", () => {
   });
 
   it("with xray and no trace bucket, sends traces to X-Ray only (no Tempo)", () => {
-    const json = synth({ xray: true, withTraceBucket: false });
+    const json = synth({
+      xray: true,
+      withTraceBucket: false,
+      withBucket: false,
+      monitoring: false,
+      logging: false,
+    });
     expect(releasesOf(json)).not.toHaveProperty("tempo");
     expect(valuesOf(json, "otel-collector").config.service.pipelines.traces).toEqual({
       exporters: ["awsxray"],
