@@ -77,6 +77,8 @@ export const HELM_CHARTS = {
     version: "88.5.3",
   },
   loki: { repository: "https://grafana-community.github.io/helm-charts", chart: "loki", version: "18.11.0" },
+  /** Grafana Tempo, monolithic (traces); the chart moved to grafana-community like Loki. */
+  tempo: { repository: "https://grafana-community.github.io/helm-charts", chart: "tempo", version: "2.2.4" },
   openTelemetryCollector: {
     repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
     chart: "opentelemetry-collector",

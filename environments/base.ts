@@ -81,7 +81,7 @@ export const base = {
     },
   },
   // The platform layer: every component on, no DNS domain (each environment names its own), a small
-  // single-binary Loki, and alarms to the platform team's on-call list.
+  // single-binary Loki, a week of traces, and alarms to the platform team's on-call list.
   platform: {
     components: {
       loadBalancerController: true,
@@ -95,6 +95,7 @@ export const base = {
     prometheusStorageGiB: 50,
     lokiMode: "singleBinary",
     lokiRetentionDays: 30,
+    tempoRetentionDays: 7,
     // Replicas and requests of the platform releases, for two 2-vCPU/8-GiB baseline nodes; the
     // platform stack fails synthesis when they do not fit an environment's node groups.
     sizing: {
@@ -111,6 +112,7 @@ export const base = {
       lokiResultsCacheMiB: 256,
       logShipper: { cpuMillis: 50, memoryMiB: 128 },
       otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
+      tempo: { cpuMillis: 100, memoryMiB: 512 },
     },
     // The platform's own SLOs over 30 days (constructs/observability/platform-slos.ts defaults).
     slos: {

@@ -48,7 +48,7 @@ export const dev: EnvironmentInput = {
     },
     buckets: { ...base.data.buckets, noncurrentVersionExpirationDays: 30, logExpirationDays: 30 },
   },
-  // Its own subdomain (a zone delegated from the parent), a week of metrics, two weeks of logs.
+  // Its own subdomain (a zone delegated from the parent), a week of metrics, two weeks of logs, three days of traces.
   platform: {
     ...base.platform,
     domain: {
@@ -61,6 +61,7 @@ export const dev: EnvironmentInput = {
     lokiRetentionDays: 14,
     // Spot nodes and experiments: lower objectives, so dev pages on real outages only.
     slos: { ...base.platform.slos, coreDnsPercent: 99.5, lokiWritePercent: 99, loadBalancerPercent: 99.5 },
+    tempoRetentionDays: 3,
   },
   // Public endpoint limited to the dev runner's static egress (placeholder documentation range), so the
   // runner needs no VPC; the dev deploy role also applies the sandboxes that live in this account.

@@ -63,7 +63,8 @@ export const prod: EnvironmentInput = {
       accessLogging: true,
     },
   },
-  // The apex platform domain, a month of metrics on larger volumes, scalable Loki with 90 days of logs.
+  // The apex platform domain, a month of metrics on larger volumes, scalable Loki with 90 days of logs,
+  // a month of traces.
   platform: {
     ...base.platform,
     domain: {
@@ -75,6 +76,7 @@ export const prod: EnvironmentInput = {
     prometheusStorageGiB: 200,
     lokiMode: "simpleScalable",
     lokiRetentionDays: 90,
+    tempoRetentionDays: 30,
     // Three 4-vCPU/16-GiB baseline nodes: three of each Loki target, larger caches and Prometheus.
     sizing: {
       karpenter: { replicas: 2, cpuMillis: 500, memoryMiB: 1024 },
@@ -90,6 +92,7 @@ export const prod: EnvironmentInput = {
       lokiResultsCacheMiB: 512,
       logShipper: { cpuMillis: 100, memoryMiB: 256 },
       otlpGateway: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
+      tempo: { cpuMillis: 250, memoryMiB: 1536 },
     },
   },
   // Private endpoint; platform jobs run on the self-hosted runner inside the prod VPC.

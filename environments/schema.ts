@@ -369,6 +369,7 @@ const sizingSchema = z.strictObject({
   lokiResultsCacheMiB: wholeNumber(64, 65536, "MiB"),
   logShipper: requestsSchema,
   otlpGateway: scaledSchema,
+  tempo: requestsSchema,
 });
 
 /** An SLO's objective: a percentage of good events, from 50 to below 100 (a fraction is refused). */
@@ -422,6 +423,8 @@ const platformSchema = z.strictObject({
     error: "must be 'singleBinary' or 'simpleScalable'",
   }),
   lokiRetentionDays: wholeNumber(1, 3650, "days"),
+  /** Days Tempo keeps traces (with the `tracing` component). */
+  tempoRetentionDays: wholeNumber(1, 3650, "days"),
   sizing: sizingSchema,
   slos: slosSchema,
   alarmEmails: z.array(z.email({ error: "must be email addresses" })),
@@ -623,16 +626,22 @@ export const environmentSchema = z
         message: "must be false outside sandboxes (the final snapshot is the last copy of the data)",
       });
     }
-    // Loki deletes logs itself; the log bucket's expiration is only the backstop, so it must not come first.
-    const lokiDays = env.platform?.lokiRetentionDays ?? 0;
+    // Loki and Tempo delete old data themselves; their buckets' expiration is only the backstop, so it
+    // must not come first.
     const bucketDays = env.data?.buckets?.logExpirationDays ?? Infinity;
-    if (lokiDays > bucketDays) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["platform", "lokiRetentionDays"],
-        input: lokiDays,
-        message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire logs Loki still indexes`,
-      });
+    for (const [field, kept] of [
+      ["lokiRetentionDays", "logs Loki"],
+      ["tempoRetentionDays", "traces Tempo"],
+    ] as const) {
+      const days = env.platform?.[field] ?? 0;
+      if (days > bucketDays) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["platform", field],
+          input: days,
+          message: `must not exceed data.buckets.logExpirationDays (${bucketDays}): the bucket would expire ${kept} still indexes`,
+        });
+      }
     }
     const ci = env.ci;
     if (ci?.apiAccess === "publicEndpoint") {

@@ -23,12 +23,14 @@ export class DataStack extends EnvironmentStack {
   readonly applicationBucket: ObjectStorage;
   /** The bucket for observability data (Loki chunks and indexes), for the platform layer to grant. */
   readonly logBucket: ObjectStorage;
+  /** The bucket for traces (Tempo's blocks), when the environment's `tracing` component is on. */
+  readonly traceBucket?: ObjectStorage;
   /** Receives the S3 server access logs of the other buckets, when the environment enables access logging. */
   readonly accessLogBucket?: ObjectStorage;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
-    const { name, protection, data } = props.environment;
+    const { name, protection, data, platform } = props.environment;
     const { postgres, buckets } = data;
 
     this.database = new PostgresDatabase(this, "Database", {
@@ -87,6 +89,18 @@ export class DataStack extends EnvironmentStack {
       ...bucketProtection,
     });
 
+    // Tempo deletes blocks after platform.tempoRetentionDays; the expiration rule is the same backstop.
+    this.traceBucket = platform.components.tracing
+      ? new ObjectStorage(this, "TraceBucket", {
+          bucketNamePrefix: `${name}-traces`,
+          versioned: buckets.versioned,
+          noncurrentVersionExpirationDays: buckets.noncurrentVersionExpirationDays,
+          expirationDays: buckets.logExpirationDays,
+          accessLogBucketName,
+          ...bucketProtection,
+        })
+      : undefined;
+
     this.exportOutputs({
       database_endpoint: { value: this.database.endpoint, description: "PostgreSQL host name" },
       database_port: { value: this.database.port, description: "PostgreSQL port" },
@@ -111,6 +125,9 @@ export class DataStack extends EnvironmentStack {
         description: "Application bucket",
       },
       log_bucket_name: { value: this.logBucket.bucketName, description: "Observability (Loki) bucket" },
+      ...(this.traceBucket
+        ? { trace_bucket_name: { value: this.traceBucket.bucketName, description: "Traces (Tempo) bucket" } }
+        : {}),
       ...(this.accessLogBucket
         ? {
             access_log_bucket_name: {

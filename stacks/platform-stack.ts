@@ -19,7 +19,7 @@ export interface PlatformStackProps extends EnvironmentStackProps {
   readonly network: NetworkStack;
   /** The environment's cluster stack: name, endpoint and CA of the cluster the providers talk to. */
   readonly cluster: ClusterStack;
-  /** The environment's data stack: Loki's log bucket and the database (alarms). */
+  /** The environment's data stack: Loki's log bucket, Tempo's trace bucket and the database (alarms). */
   readonly data: DataStack;
 }
 
@@ -35,7 +35,7 @@ export interface PlatformStackProps extends EnvironmentStackProps {
 export class PlatformStack extends EnvironmentStack {
   /** Load balancer controller, cert-manager, external-dns and the ACM certificate. */
   readonly ingress: ClusterIngress;
-  /** Prometheus, Loki, log shipping, the OTLP gateway and the alarms. */
+  /** Prometheus, Grafana's datasources, Loki, log shipping, Tempo, the OTLP gateway and the alarms. */
   readonly observability: Observability;
   /** Node autoscaling: Karpenter's CRDs, controller and default NodePool. */
   readonly karpenter: Karpenter;
@@ -112,6 +112,8 @@ export class PlatformStack extends EnvironmentStack {
       logBucket: props.data.logBucket,
       lokiMode: platform.lokiMode,
       lokiRetentionDays: platform.lokiRetentionDays,
+      traceBucket: props.data.traceBucket,
+      tempoRetentionDays: platform.tempoRetentionDays,
       sizing: {
         prometheus: sizing.prometheus,
         grafana: sizing.grafana,
@@ -126,6 +128,7 @@ export class PlatformStack extends EnvironmentStack {
         },
         logShipper: sizing.logShipper,
         otlpGateway: sizing.otlpGateway,
+        tempo: sizing.tempo,
       },
       tracing: components.tracing,
       sloObjectives: platform.slos,

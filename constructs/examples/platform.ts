@@ -62,14 +62,15 @@ export function productionClusterIngress(
   return ingress;
 }
 
-/** Prometheus, Loki on a bucket, log shipping, an OTLP gateway and the alarm topic. */
+/** Prometheus and Grafana, Loki and Tempo on their buckets, log shipping, an OTLP gateway and the alarm topic. */
 export function minimalObservability(
   scope: Construct,
   cluster: EksClusterConnection,
   logBucket: ObjectStorage,
+  traceBucket: ObjectStorage,
 ): Observability {
   // #region observability-minimal
-  const observability = new Observability(scope, "Observability", { cluster, logBucket });
+  const observability = new Observability(scope, "Observability", { cluster, logBucket, traceBucket });
   // #endregion
   return observability;
 }
@@ -87,6 +88,11 @@ export function productionObservability(
     bucketNamePrefix: "orders-prod-loki",
     noncurrentVersionExpirationDays: 7,
   });
+  // Tempo's bucket: traces are kept 30 days by Tempo itself.
+  const traceBucket = new ObjectStorage(scope, "TraceBucket", {
+    bucketNamePrefix: "orders-prod-tempo",
+    noncurrentVersionExpirationDays: 7,
+  });
   const observability = new Observability(scope, "Observability", {
     cluster,
     // Charts whose Services get load balancers wait for the controller, and are removed before it.
@@ -96,6 +102,8 @@ export function productionObservability(
     logBucket,
     lokiMode: "simpleScalable",
     lokiRetentionDays: 90,
+    traceBucket,
+    tempoRetentionDays: 30,
     alarmName: "orders-prod",
     alarmEmails: ["orders-oncall@example.com"],
     alarmSubscribeToTopicArns: [database.alarmTopicArn],

@@ -96,6 +96,7 @@ export const RELIED_CHART_DEFAULTS: Readonly<Record<string, Readonly<Record<stri
     "resultsCache.allocatedCPU": "500m",
   },
   "opentelemetry-collector": { replicaCount: 1, resources: {} },
+  tempo: { replicas: 1, "tempo.resources": {}, "tempoQuery.enabled": false, "tempoQuery.resources": {} },
   karpenter: { replicas: 2, "controller.resources": {} },
   "karpenter-crd": {},
   "metrics-server": { replicas: 1, resources: { requests: { cpu: "100m", memory: "200Mi" } } },
@@ -299,6 +300,20 @@ export const DEMAND_MODELS: Readonly<Record<string, (values: object) => Workload
     const r = new ValueReader("opentelemetry-collector", values);
     const daemonSet = valueAt(values, "mode") === "daemonset";
     return [{ ...r.workload("collector", "", daemonSet ? undefined : "replicaCount", false), daemonSet }];
+  },
+  tempo: (values) => {
+    // One StatefulSet; the optional tempo-query sidecar adds its requests to each pod.
+    const r = new ValueReader("tempo", values);
+    const tempo = r.workload("tempo", "tempo.", "replicas", false);
+    if (r.get("tempoQuery.enabled") !== true) return [tempo];
+    const query = r.workload("tempo-query", "tempoQuery.", undefined, false);
+    return [
+      {
+        ...tempo,
+        cpuMillis: tempo.cpuMillis + query.cpuMillis,
+        memoryMiB: tempo.memoryMiB + query.memoryMiB,
+      },
+    ];
   },
   karpenter: (values) => [
     new ValueReader("karpenter", values).workload(

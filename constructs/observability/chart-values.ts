@@ -6,6 +6,7 @@
  */
 
 import { ServiceAccountValues } from "../ingress/chart-values";
+import { GrafanaDatasourcesValues, grafanaDatasourcesValues } from "./grafana-values";
 
 /** How Loki runs: one binary (small, no HA), or read/write/backend targets (scalable, HA). */
 export type LokiMode = "singleBinary" | "simpleScalable";
@@ -30,6 +31,10 @@ export interface KubePrometheusStackValues {
       readonly ruleSelectorNilUsesHelmValues: boolean;
       readonly probeSelectorNilUsesHelmValues: boolean;
       readonly scrapeConfigSelectorNilUsesHelmValues: boolean;
+      /** Exemplars (trace ids on samples) kept, for the jump from a metric to its trace. */
+      readonly enableFeatures: readonly string[];
+      /** Accepts remote writes (Tempo's span metrics and service graph), when traces are kept. */
+      readonly enableRemoteWriteReceiver: boolean;
       readonly resources: ResourcesValues;
       readonly serviceMonitorSelector: Record<string, never>;
       readonly serviceMonitorNamespaceSelector: Record<string, never>;
@@ -51,15 +56,15 @@ export interface KubePrometheusStackValues {
   readonly alertmanager: {
     readonly alertmanagerSpec: { readonly useExistingSecret: boolean; readonly configSecret: string };
   };
-  readonly grafana: {
+  readonly grafana: GrafanaDatasourcesValues & {
     /** Absent: the chart generates the admin password into its own Secret. */
     readonly admin?: {
       readonly existingSecret: string;
       readonly userKey: string;
       readonly passwordKey: string;
     };
-    readonly additionalDataSources: readonly GrafanaDataSource[];
-    /** A value of the grafana subchart (passed through by kube-prometheus-stack). */
+    /** Values of the grafana subchart (passed through by kube-prometheus-stack). */
+    readonly serviceAccount: ServiceAccountValues;
     readonly resources: ResourcesValues;
   };
   /** EKS runs these on the managed control plane (or binds them to localhost): nothing to scrape. */
@@ -67,15 +72,6 @@ export interface KubePrometheusStackValues {
   readonly kubeScheduler: { readonly enabled: boolean };
   readonly kubeEtcd: { readonly enabled: boolean };
   readonly kubeProxy: { readonly enabled: boolean };
-}
-
-/** A Grafana data source provisioned by the chart. */
-export interface GrafanaDataSource {
-  readonly name: string;
-  readonly type: string;
-  readonly uid: string;
-  readonly url: string;
-  readonly access: "proxy";
 }
 
 /** CPU and memory a pod requests. */
@@ -204,6 +200,12 @@ export interface KubePrometheusStackInputs {
   readonly grafanaAdminSecretName?: string;
   readonly alertmanagerConfigSecretName: string;
   readonly lokiUrl?: string;
+  /** Tempo's HTTP API, when traces are kept (datasource, exemplars, remote write receiver). */
+  readonly tempoUrl?: string;
+  /** The CloudWatch datasource's default region; none: no CloudWatch datasource. */
+  readonly cloudWatchRegion?: string;
+  /** Grafana's service account (the CloudWatch datasource's Pod Identity association names it). */
+  readonly grafanaServiceAccount: string;
   /** Requests of the Prometheus server. */
   readonly prometheus: ResourceRequests;
   /** Requests of Grafana. */
@@ -225,6 +227,8 @@ export function kubePrometheusStackValues(inputs: KubePrometheusStackInputs): Ku
         ruleSelectorNilUsesHelmValues: false,
         probeSelectorNilUsesHelmValues: false,
         scrapeConfigSelectorNilUsesHelmValues: false,
+        enableFeatures: ["exemplar-storage"],
+        enableRemoteWriteReceiver: inputs.tempoUrl !== undefined,
         resources: resourcesValues(inputs.prometheus),
         serviceMonitorSelector: selectAll,
         serviceMonitorNamespaceSelector: selectAll,
@@ -256,10 +260,12 @@ export function kubePrometheusStackValues(inputs: KubePrometheusStackInputs): Ku
             },
           }
         : {}),
-      additionalDataSources:
-        inputs.lokiUrl !== undefined
-          ? [{ name: "Loki", type: "loki", uid: "loki", url: inputs.lokiUrl, access: "proxy" }]
-          : [],
+      ...grafanaDatasourcesValues({
+        lokiUrl: inputs.lokiUrl,
+        tempoUrl: inputs.tempoUrl,
+        cloudWatchRegion: inputs.cloudWatchRegion,
+      }),
+      serviceAccount: { create: true, name: inputs.grafanaServiceAccount },
       resources: resourcesValues(inputs.grafana),
     },
     kubeControllerManager: { enabled: false },
@@ -390,6 +396,10 @@ export function logShipperValues(
 export interface OtlpGatewayInputs {
   readonly region: string;
   readonly serviceAccount: string;
+  /** Tempo's OTLP gRPC endpoint (`host:port`), when traces are kept in Tempo. */
+  readonly tempoOtlpEndpoint?: string;
+  /** Also sends traces to AWS X-Ray (the gateway's role must allow it). */
+  readonly xray: boolean;
   /** Loki's OTLP endpoint, when logs are kept. */
   readonly lokiOtlpUrl?: string;
   /** Exposes received metrics for Prometheus (and a ServiceMonitor), when monitoring runs. */
@@ -402,21 +412,36 @@ export interface OtlpGatewayInputs {
 export const OTLP_GATEWAY_NAME = "otel-collector";
 /** The port the OTLP gateway exposes received metrics on, for Prometheus. */
 export const OTLP_METRICS_PORT = 8889;
+/** The gateway's exporter to Tempo (`otlp_grpc`: the collector's current name of the OTLP gRPC exporter). */
+export const TEMPO_EXPORTER = "otlp_grpc/tempo";
 
 /**
  * The OTLP gateway: an OpenTelemetry collector (replicas by sizing) receiving OTLP from applications; traces
- * to AWS X-Ray, metrics to Prometheus (scraped), logs to Loki. A signal without a backend is dropped
- * by leaving its pipeline out.
+ * to Tempo over OTLP gRPC (and to AWS X-Ray when asked), metrics to Prometheus (scraped), logs to Loki.
+ * A signal without a backend is dropped by leaving its pipeline out.
  */
 export function otlpGatewayValues(inputs: OtlpGatewayInputs): OpenTelemetryCollectorValues {
-  const exporters: Record<string, object> = { awsxray: { region: inputs.region } };
-  if (inputs.prometheus) exporters.prometheus = { endpoint: `0.0.0.0:${OTLP_METRICS_PORT}` };
+  const exporters: Record<string, object> = {};
+  const traceExporters: string[] = [];
+  if (inputs.tempoOtlpEndpoint !== undefined) {
+    // In-cluster plaintext gRPC: Tempo's receiver has no TLS, and the traffic never leaves the cluster network.
+    exporters[TEMPO_EXPORTER] = { endpoint: inputs.tempoOtlpEndpoint, tls: { insecure: true } };
+    traceExporters.push(TEMPO_EXPORTER);
+  }
+  if (inputs.xray) {
+    exporters.awsxray = { region: inputs.region };
+    traceExporters.push("awsxray");
+  }
+  if (inputs.prometheus) {
+    // OpenMetrics carries exemplars: a metric's sample keeps the trace id it was recorded in.
+    exporters.prometheus = { endpoint: `0.0.0.0:${OTLP_METRICS_PORT}`, enable_open_metrics: true };
+  }
   if (inputs.lokiOtlpUrl !== undefined) exporters["otlphttp/loki"] = { endpoint: inputs.lokiOtlpUrl };
   return {
     fullnameOverride: OTLP_GATEWAY_NAME,
     mode: "deployment",
     replicaCount: inputs.sizing.replicas,
-    // The contrib distribution has the awsxray and prometheus exporters.
+    // The contrib distribution has the prometheus and awsxray exporters (the k8s distribution has neither).
     image: { repository: "otel/opentelemetry-collector-contrib" },
     serviceAccount: { create: true, name: inputs.serviceAccount },
     resources: resourcesValues(inputs.sizing),
@@ -437,7 +462,7 @@ export function otlpGatewayValues(inputs: OtlpGatewayInputs): OpenTelemetryColle
       exporters,
       service: {
         pipelines: {
-          traces: { exporters: ["awsxray"] },
+          traces: traceExporters.length > 0 ? { exporters: traceExporters } : null,
           metrics: inputs.prometheus ? { exporters: ["prometheus"] } : null,
           logs: inputs.lokiOtlpUrl !== undefined ? { exporters: ["otlphttp/loki"] } : null,
         },

@@ -7,6 +7,7 @@ import { policyDocument } from "../core/iam";
 import { PropValidator } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
+import { podIdentityRelease } from "../helm/pod-identity-release";
 import { ObjectStorage } from "../object-storage/object-storage";
 import { HELM_CHARTS } from "../versions";
 import {
@@ -20,6 +21,7 @@ import {
   lokiValues,
   otlpGatewayValues,
 } from "./chart-values";
+import { grafanaCloudWatchPolicy } from "./grafana-values";
 import { PlatformAlarms } from "./platform-alarms";
 import { PlatformDashboards } from "./dashboards/platform-dashboards";
 import { LoadBalancerSloAlarms } from "./load-balancer-slo-alarms";
@@ -30,6 +32,7 @@ import {
   validatePlatformSloObjectives,
 } from "./platform-slos";
 import { ServiceLevelObjectives } from "./slo-rules";
+import { TEMPO_HTTP_PORT, TEMPO_NAME, TEMPO_OTLP_GRPC_PORT, tempoValues } from "./tempo-values";
 import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 
 /** Props of {@link Observability}. */
@@ -68,8 +71,19 @@ export interface ObservabilityProps {
   readonly lokiMode?: LokiMode;
   /** Days Loki keeps logs (its compactor deletes older ones). @default 30 */
   readonly lokiRetentionDays?: number;
-  /** Installs an OTLP gateway (OpenTelemetry collector): traces to X-Ray, metrics to Prometheus, logs to Loki. @default true */
+  /**
+   * Installs Tempo and an OTLP gateway (OpenTelemetry collector): traces to Tempo (and X-Ray with
+   * `xray`), metrics to Prometheus, logs to Loki. @default true
+   */
   readonly tracing?: boolean;
+  /** The bucket Tempo stores trace blocks in; required with `tracing` unless only `xray` receives traces. @default - none */
+  readonly traceBucket?: ObjectStorage;
+  /** Days Tempo keeps traces (its compactor deletes older blocks). @default 7 */
+  readonly tempoRetentionDays?: number;
+  /** Also sends traces to AWS X-Ray, with a Pod Identity role that may write them. @default false */
+  readonly xray?: boolean;
+  /** A read-only CloudWatch datasource in Grafana, through a Pod Identity role limited to the region. @default true */
+  readonly grafanaCloudWatch?: boolean;
   /** Prefix of the alarm topic and alarm names. @default - the construct id, lowercased */
   readonly alarmName?: string;
   /** Email addresses that receive the alarms. @default - none */
@@ -106,7 +120,12 @@ export interface ObservabilitySizing {
   readonly logShipper: ResourceRequests;
   /** The OTLP gateway. */
   readonly otlpGateway: ScaledRequests;
+  /** Tempo (one replica). @default DEFAULT_OBSERVABILITY_SIZING.tempo */
+  readonly tempo?: ResourceRequests;
 }
+
+/** Tempo's requests when the sizing names none (sizing from before Tempo). */
+const DEFAULT_TEMPO_REQUESTS: ResourceRequests = { cpuMillis: 100, memoryMiB: 512 };
 
 /** A small cluster's sizing (fits two 2-vCPU/8-GiB nodes next to the rest of the platform). */
 export const DEFAULT_OBSERVABILITY_SIZING: ObservabilitySizing = {
@@ -123,6 +142,7 @@ export const DEFAULT_OBSERVABILITY_SIZING: ObservabilitySizing = {
   },
   logShipper: { cpuMillis: 50, memoryMiB: 128 },
   otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
+  tempo: DEFAULT_TEMPO_REQUESTS,
 };
 
 /** Service accounts of the observability releases (Pod Identity associates the ones with AWS access). */
@@ -130,6 +150,8 @@ export const OBSERVABILITY_SERVICE_ACCOUNTS = {
   loki: "loki",
   logShipper: "log-shipper",
   otlpGateway: "otel-collector",
+  tempo: "tempo",
+  grafana: "grafana",
 } as const;
 
 /**
@@ -140,11 +162,16 @@ export const OBSERVABILITY_SERVICE_ACCOUNTS = {
  * - Loki on an S3 bucket of the object-storage construct, through a Pod Identity role limited to
  *   that bucket (and its key), with schema v13 and compactor retention;
  * - a log shipper (OpenTelemetry collector DaemonSet) sending container logs to Loki over OTLP;
- * - an OTLP gateway (OpenTelemetry collector): traces to AWS X-Ray, metrics to Prometheus, logs to Loki;
- * - CloudWatch alarms (NAT, RDS, ALB) to the environment's encrypted SNS topic ({@link PlatformAlarms});
  * - the platform's SLOs: CoreDNS and the Loki and Tempo write paths as PrometheusRules
  *   ({@link ServiceLevelObjectives}), the ALBs' as CloudWatch burn-rate alarms ({@link LoadBalancerSloAlarms});
- * - the platform dashboards as ConfigMaps for Grafana's sidecar ({@link PlatformDashboards}).
+ * - the platform dashboards as ConfigMaps for Grafana's sidecar ({@link PlatformDashboards});
+ * - Tempo on an S3 bucket of the object-storage construct, through a Pod Identity role limited to
+ *   that bucket (and its key), with compactor retention and span metrics written to Prometheus;
+ * - an OTLP gateway (OpenTelemetry collector): traces to Tempo (and X-Ray when asked), metrics to
+ *   Prometheus, logs to Loki;
+ * - Grafana's datasources provisioned with their uids and correlation settings (exemplars, trace
+ *   ids in logs, traces to logs and metrics) and a read-only CloudWatch datasource;
+ * - CloudWatch alarms (NAT, RDS, ALB) to the environment's encrypted SNS topic ({@link PlatformAlarms}).
  *
  * Releases are installed after `dependsOn` (the load balancer controller, whose webhook admits the
  * Services they create) and in dependency order among themselves; destroy runs in reverse.
@@ -162,6 +189,14 @@ export class Observability extends Construct {
   readonly otlpEndpoint?: string;
   /** Loki's Pod Identity role, when logging is on. */
   readonly lokiRole?: PodIdentityRole;
+  /** The Tempo release, when tracing is on with a trace bucket. */
+  readonly tempo?: ChartRelease;
+  /** Tempo's Pod Identity role, when Tempo runs. */
+  readonly tempoRole?: PodIdentityRole;
+  /** The OTLP gateway's role, when it sends traces to X-Ray. */
+  readonly xrayRole?: PodIdentityRole;
+  /** Grafana's read-only CloudWatch role, when monitoring and `grafanaCloudWatch` are on. */
+  readonly grafanaCloudWatchRole?: PodIdentityRole;
   /** The environment's alarm topic and alarms. */
   readonly alarms: PlatformAlarms;
   /** ARN of the alarm topic. */
@@ -185,11 +220,15 @@ export class Observability extends Construct {
     const storageGiB = props.prometheusStorageGiB ?? 50;
     const lokiMode = props.lokiMode ?? "singleBinary";
     const lokiRetentionDays = props.lokiRetentionDays ?? 30;
+    const tempoRetentionDays = props.tempoRetentionDays ?? 7;
+    const withXray = props.xray ?? false;
+    const withCloudWatch = props.grafanaCloudWatch ?? true;
     const grafanaAdminSecretName = props.grafanaAdminSecretName;
     const alertmanagerConfigSecretName = props.alertmanagerConfigSecretName ?? "alertmanager-config";
     const sizing = props.sizing ?? DEFAULT_OBSERVABILITY_SIZING;
     const sloObjectives = props.sloObjectives ?? DEFAULT_PLATFORM_SLO_OBJECTIVES;
     const alarmName = props.alarmName ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+    const tempoRequests = sizing.tempo ?? DEFAULT_TEMPO_REQUESTS;
 
     const v = new PropValidator("Observability", this);
     v.check(
@@ -216,12 +255,17 @@ export class Observability extends Construct {
       (m) => m === "singleBinary" || m === "simpleScalable",
       "must be 'singleBinary' or 'simpleScalable'",
     );
-    v.check(
-      "lokiRetentionDays",
-      lokiRetentionDays,
-      (d) => Number.isInteger(d) && d >= 1 && d <= 3650,
-      "must be a whole number of days from 1 to 3650",
-    );
+    for (const [prop, days] of [
+      ["lokiRetentionDays", lokiRetentionDays],
+      ["tempoRetentionDays", tempoRetentionDays],
+    ] as const) {
+      v.check(
+        prop,
+        days,
+        (d) => Number.isInteger(d) && d >= 1 && d <= 3650,
+        "must be a whole number of days from 1 to 3650",
+      );
+    }
     for (const [prop, name] of [
       ["grafanaAdminSecretName", grafanaAdminSecretName],
       ["alertmanagerConfigSecretName", alertmanagerConfigSecretName],
@@ -234,13 +278,19 @@ export class Observability extends Construct {
         "must be a Kubernetes object name (DNS label)",
       );
     }
-    validateSizing(v, sizing);
+    validateSizing(v, sizing, tempoRequests);
     validatePlatformSloObjectives(v, "sloObjectives", sloObjectives);
     v.check(
       "logBucket",
       props.logBucket,
       (b) => !withLogging || b !== undefined,
       "is required when logging is on (Loki stores chunks and indexes in it)",
+    );
+    v.check(
+      "traceBucket",
+      props.traceBucket,
+      (b) => !withTracing || withXray || b !== undefined,
+      "is required when tracing is on (Tempo stores traces in it), unless only X-Ray receives traces (xray: true)",
     );
     v.throwIfInvalid();
 
@@ -276,7 +326,8 @@ export class Observability extends Construct {
       },
     });
     const base: ITerraformDependable[] = [namespace, ...(props.dependsOn ?? [])];
-    const needsVolumes = withMonitoring || withLogging;
+    const withTempo = withTracing && props.traceBucket !== undefined;
+    const needsVolumes = withMonitoring || withLogging || withTempo;
     let storageClassName = props.storageClassName;
     if (needsVolumes && storageClassName === undefined) {
       // EKS has no default StorageClass: an encrypted gp3 one, bound in the pod's AZ.
@@ -292,12 +343,23 @@ export class Observability extends Construct {
       base.push(storageClass);
     }
     const volumes = storageClassName ?? "";
-    const serviceUrl = (service: string) => `http://${service}.${namespaceName}.svc.cluster.local`;
+    const serviceHost = (service: string) => `${service}.${namespaceName}.svc.cluster.local`;
+    const serviceUrl = (service: string) => `http://${serviceHost(service)}`;
     const lokiUrl = withLogging ? serviceUrl("loki-gateway") : undefined;
     const lokiOtlpUrl = lokiUrl !== undefined ? `${lokiUrl}/otlp` : undefined;
+    const tempoUrl = withTempo ? `${serviceUrl(TEMPO_NAME)}:${TEMPO_HTTP_PORT}` : undefined;
 
     // ---- metrics: kube-prometheus-stack (its CRDs come first: the other charts' ServiceMonitors need them)
     if (withMonitoring) {
+      if (withCloudWatch) {
+        this.grafanaCloudWatchRole = new PodIdentityRole(this, "GrafanaCloudWatchRole", {
+          cluster: props.cluster,
+          namespace: namespaceName,
+          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.grafana,
+          description: `Grafana of EKS cluster ${props.cluster.clusterName}: reads CloudWatch in ${region}`,
+          policies: { "cloudwatch-read": grafanaCloudWatchPolicy(region) },
+        });
+      }
       this.monitoring = new ChartRelease(this, "KubePrometheusStack", {
         source: HELM_CHARTS.kubePrometheusStack,
         releaseName: "kube-prometheus-stack",
@@ -310,10 +372,13 @@ export class Observability extends Construct {
           grafanaAdminSecretName,
           alertmanagerConfigSecretName,
           lokiUrl,
+          tempoUrl,
+          cloudWatchRegion: withCloudWatch ? region : undefined,
+          grafanaServiceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.grafana,
           prometheus: sizing.prometheus,
           grafana: sizing.grafana,
         }),
-        dependsOn: base,
+        dependsOn: [...base, ...podIdentityDependencies(this.grafanaCloudWatchRole)],
       });
     }
     const afterMonitoring = [...base, ...(this.monitoring ? [this.monitoring.release] : [])];
@@ -357,36 +422,64 @@ export class Observability extends Construct {
       });
     }
 
-    // ---- traces (and OTLP metrics and logs): the OTLP gateway
-    if (withTracing) {
-      const gatewayRole = new PodIdentityRole(this, "OtlpGatewayRole", {
+    // ---- traces: Tempo on the trace bucket
+    if (withTempo && props.traceBucket !== undefined) {
+      const tempo = podIdentityRelease(this, "Tempo", {
         cluster: props.cluster,
+        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.tempo,
+        roleDescription: `Tempo of EKS cluster ${props.cluster.clusterName}: its trace bucket only`,
+        policies: { "trace-bucket": props.traceBucket.grantReadWrite() },
+        source: HELM_CHARTS.tempo,
+        releaseName: TEMPO_NAME,
         namespace: namespaceName,
-        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
-        description: `OTLP gateway of EKS cluster ${props.cluster.clusterName}: sends traces to X-Ray`,
-        policies: {
-          // X-Ray's trace and sampling APIs support no resource-level permissions.
-          "xray-write": policyDocument({
-            Sid: "WriteTraces",
-            Effect: "Allow",
-            Action: [
-              "xray:PutTraceSegments",
-              "xray:PutTelemetryRecords",
-              "xray:GetSamplingRules",
-              "xray:GetSamplingTargets",
-              "xray:GetSamplingStatisticSummaries",
-            ],
-            Resource: "*",
-          }),
-        },
+        timeoutSeconds: 600,
+        values: tempoValues({
+          bucketName: props.traceBucket.bucketName,
+          region,
+          retentionDays: tempoRetentionDays,
+          storageClassName: volumes,
+          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.tempo,
+          remoteWriteUrl: withMonitoring ? `${PROMETHEUS_URL(namespaceName)}/api/v1/write` : undefined,
+          serviceMonitor: withMonitoring,
+          requests: tempoRequests,
+        }),
+        dependsOn: afterMonitoring,
       });
-      this.otlpGateway = new ChartRelease(this, "OtlpGateway", {
+      this.tempo = tempo.release;
+      this.tempoRole = tempo.role;
+    }
+
+    // ---- the OTLP gateway: traces, and OTLP metrics and logs
+    if (withTracing) {
+      const gateway = podIdentityRelease(this, "OtlpGateway", {
+        cluster: props.cluster,
+        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
+        roleDescription: `OTLP gateway of EKS cluster ${props.cluster.clusterName}: sends traces to X-Ray`,
+        // X-Ray's trace and sampling APIs support no resource-level permissions.
+        policies: withXray
+          ? {
+              "xray-write": policyDocument({
+                Sid: "WriteTraces",
+                Effect: "Allow",
+                Action: [
+                  "xray:PutTraceSegments",
+                  "xray:PutTelemetryRecords",
+                  "xray:GetSamplingRules",
+                  "xray:GetSamplingTargets",
+                  "xray:GetSamplingStatisticSummaries",
+                ],
+                Resource: "*",
+              }),
+            }
+          : undefined,
         source: HELM_CHARTS.openTelemetryCollector,
         releaseName: "otel-collector",
         namespace: namespaceName,
         values: otlpGatewayValues({
           region,
           serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
+          tempoOtlpEndpoint: withTempo ? `${serviceHost(TEMPO_NAME)}:${TEMPO_OTLP_GRPC_PORT}` : undefined,
+          xray: withXray,
           lokiOtlpUrl,
           prometheus: withMonitoring,
           sizing: sizing.otlpGateway,
@@ -394,9 +487,11 @@ export class Observability extends Construct {
         dependsOn: [
           ...afterMonitoring,
           ...(this.loki ? [this.loki.release] : []),
-          ...podIdentityDependencies(gatewayRole),
+          ...(this.tempo ? [this.tempo.release] : []),
         ],
       });
+      this.otlpGateway = gateway.release;
+      this.xrayRole = gateway.role;
       this.otlpEndpoint = `${serviceUrl(OTLP_GATEWAY_NAME)}:4318`;
     }
 
@@ -424,8 +519,12 @@ export class Observability extends Construct {
   }
 }
 
+/** kube-prometheus-stack's Prometheus Service (release `kube-prometheus-stack`). */
+const PROMETHEUS_URL = (namespace: string) =>
+  `http://kube-prometheus-stack-prometheus.${namespace}.svc.cluster.local:9090`;
+
 /** Replicas and requests must be whole, positive and sane; the capacity check does the rest. */
-function validateSizing(v: PropValidator, sizing: ObservabilitySizing): void {
+function validateSizing(v: PropValidator, sizing: ObservabilitySizing, tempo: ResourceRequests): void {
   const requests = (path: string, r: ResourceRequests) => {
     v.check(
       `sizing.${path}.cpuMillis`,
@@ -452,6 +551,7 @@ function validateSizing(v: PropValidator, sizing: ObservabilitySizing): void {
   requests("prometheus", sizing.prometheus);
   requests("grafana", sizing.grafana);
   requests("logShipper", sizing.logShipper);
+  requests("tempo", tempo);
   scaled("otlpGateway", sizing.otlpGateway, 1);
   requests("loki.singleBinary", sizing.loki.singleBinary);
   scaled("loki.read", sizing.loki.read, 1);

@@ -41,7 +41,10 @@ const FREE_FORM: Readonly<Record<string, readonly string[]>> = {
     "prometheus.prometheusSpec.resources", // `{}`: a Kubernetes ResourceRequirements
     "prometheus.prometheusSpec.storageSpec", // `{}`: the Prometheus CRD's StorageSpec (volumeClaimTemplate)
     "alertmanager.alertmanagerSpec.configSecret", // `# configSecret:` documented in values.yaml
-    "grafana.resources", // the grafana subchart's own `resources` value (ResourceRequirements)
+    "grafana.resources", // `{}` in the grafana subchart: a Kubernetes ResourceRequirements
+    // `{}` with its three keys (datasourceUid, traceIdLabelName, urlDisplayLabel) commented out, read by
+    // templates/grafana/configmaps-datasources.yaml
+    "grafana.sidecar.datasources.exemplarTraceIdDestinations",
   ],
   loki: [
     "loki.schemaConfig", // `{}`: Loki's schema_config, passed through
@@ -61,6 +64,12 @@ const FREE_FORM: Readonly<Record<string, readonly string[]>> = {
   karpenter: [
     "controller.resources", // `{}`: a Kubernetes ResourceRequirements
   ],
+  tempo: [
+    "tempo.resources", // `{}`: a Kubernetes ResourceRequirements
+    "tempo.storage.trace.s3", // commented out in values.yaml: Tempo's S3 backend config, passed through
+    "tempo.overrides.defaults", // `{}`: Tempo's per-tenant overrides, passed through
+    "persistence.storageClassName", // `# storageClassName: local-path`, read by templates/statefulset.yaml
+  ],
   "karpenter-crd": [],
   "metrics-server": [],
   "kubernetes-objects": [],
@@ -74,6 +83,24 @@ const releases = [...built.values()].flatMap((stacks) =>
 );
 const cases = releases.map((r) => [r.node.path, r] as const);
 
+/**
+ * Subcharts whose values a release sets through its parent chart, with the version the parent's
+ * Chart.yaml pins: kube-prometheus-stack 88.5.3 depends on grafana 12.11.1.
+ */
+const SUBCHARTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "kube-prometheus-stack": { grafana: "12.11.1" },
+};
+
+/** A chart's values with its subcharts' values under their keys (a key may be declared by either). */
+function withSubcharts(chart: string, values: Record<string, unknown>): Record<string, unknown> {
+  const subcharts = Object.entries(SUBCHARTS[chart] ?? {});
+  return subcharts.reduce<Record<string, unknown>>(
+    (merged, [name, version]) =>
+      mergeValues({ [name]: chartFixture(name, version).values }, merged) as Record<string, unknown>,
+    values,
+  );
+}
+
 /** The repository's own objects chart is its own fixture. */
 const objectsChartValues = parse(
   fs.readFileSync(path.join(KUBERNETES_OBJECTS_CHART.path, "values.yaml"), "utf8"),
@@ -81,7 +108,7 @@ const objectsChartValues = parse(
 const chartValuesOf = (release: ChartRelease) =>
   chartNameOf(release) === "kubernetes-objects"
     ? objectsChartValues
-    : chartFixture(chartNameOf(release), release.source.version).values;
+    : withSubcharts(chartNameOf(release), chartFixture(chartNameOf(release), release.source.version).values);
 
 describe("chart values against the pinned charts", () => {
   it("covers every chart of the catalog and the repository's objects chart", () => {
@@ -109,6 +136,16 @@ describe("chart values against the pinned charts", () => {
       expect(files.includes("values.schema.json")).toBe(schema !== undefined);
     },
   );
+
+  it.each(
+    Object.entries(SUBCHARTS).flatMap(([parent, subs]) =>
+      Object.entries(subs).map(([s, v]) => [parent, s, v]),
+    ),
+  )("%s's subchart %s %s has vendored fixtures with their upstream source", (_parent, chart, version) => {
+    const { manifest } = chartFixture(chart, version);
+    expect(manifest).toMatchObject({ chart, version });
+    expect(manifest.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
 
   it.each(cases)("%s sets only keys its chart has", (_path, release) => {
     expect(unknownKeyPaths(chartValuesOf(release), release.values, FREE_FORM[chartNameOf(release)])).toEqual(
@@ -156,6 +193,25 @@ describe("the chart-values checks fail on", () => {
     expect(unknownKeyPaths(collectorChart.values, misspelled, FREE_FORM["opentelemetry-collector"])).toEqual([
       "replicasCount",
     ]);
+  });
+
+  it("a key neither kube-prometheus-stack nor its grafana subchart has", () => {
+    const stack = releases.find(
+      (r) => r.node.path === "stage-platform/Observability/KubePrometheusStack",
+    ) as ChartRelease;
+    const values = mergeValues(stack.values, {
+      grafana: { serviceAcount: { name: "grafana" }, sidecar: { datasources: { uuid: "prometheus" } } },
+    }) as object;
+    expect(unknownKeyPaths(chartValuesOf(stack), values, FREE_FORM["kube-prometheus-stack"]).sort()).toEqual([
+      "grafana.serviceAcount.name",
+      "grafana.sidecar.datasources.uuid",
+    ]);
+  });
+
+  it("a Tempo key the chart does not have (the distributed chart's layout)", () => {
+    const tempo = releases.find((r) => r.node.path === "stage-platform/Observability/Tempo") as ChartRelease;
+    const values = mergeValues(tempo.values, { ingester: { replicas: 3 } }) as object;
+    expect(unknownKeyPaths(chartValuesOf(tempo), values, FREE_FORM.tempo)).toEqual(["ingester.replicas"]);
   });
 
   it("a chart bump without fixtures, naming what to refresh", () => {

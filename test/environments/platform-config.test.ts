@@ -39,6 +39,8 @@ describe("platform configuration of the shipped environments", () => {
     expect(stage.prometheusRetentionDays).toBeGreaterThan(dev.prometheusRetentionDays);
     expect(prod.prometheusStorageGiB).toBeGreaterThan(dev.prometheusStorageGiB);
     expect(prod.lokiRetentionDays).toBeGreaterThan(dev.lokiRetentionDays);
+    expect(prod.tempoRetentionDays).toBeGreaterThan(stage.tempoRetentionDays);
+    expect(stage.tempoRetentionDays).toBeGreaterThan(dev.tempoRetentionDays);
   });
 
   it("sandboxes: no tracing, shortest retention, nobody paged", () => {
@@ -64,6 +66,8 @@ describe("platform configuration validation", () => {
     ["platform.prometheusStorageGiB", 5, "must be a whole number of GiB from 10 to 16384", "got 5"],
     ["platform.lokiMode", "distributed", "must be 'singleBinary' or 'simpleScalable'", '"distributed"'],
     ["platform.lokiRetentionDays", 2.5, "must be a whole number of days from 1 to 3650", "got 2.5"],
+    ["platform.tempoRetentionDays", 0, "must be a whole number of days from 1 to 3650", "got 0"],
+    ["platform.sizing.tempo.memoryMiB", 8, "must be a whole number of MiB from 16 to 262144", "got 8"],
     ["platform.alarmEmails", ["oncall"], "must be email addresses", '"oncall"'],
   ])(
     "rejects %s = %p, naming the environment, field, value and what is allowed",
@@ -91,6 +95,14 @@ describe("platform configuration validation", () => {
     expect(problems).toEqual([
       "Environment 'dev': 'platform.lokiRetentionDays' must not exceed data.buckets.logExpirationDays (30): " +
         "the bucket would expire logs Loki still indexes, got 60",
+    ]);
+  });
+
+  it("rejects a Tempo retention longer than the trace bucket keeps objects", () => {
+    const problems = problemsOf({ "platform.tempoRetentionDays": 31 });
+    expect(problems).toEqual([
+      "Environment 'dev': 'platform.tempoRetentionDays' must not exceed data.buckets.logExpirationDays (30): " +
+        "the bucket would expire traces Tempo still indexes, got 31",
     ]);
   });
 

@@ -190,7 +190,7 @@ describe("platform examples (Helm releases)", () => {
     clusterProviders(s, cluster, "eu-west-1");
     const network = minimalNetwork(s);
     minimalClusterIngress(s, cluster, network);
-    minimalObservability(s, cluster, minimalObjectStorage(s));
+    minimalObservability(s, cluster, minimalObjectStorage(s), new ObjectStorage(s, "TraceBucket"));
   });
   const production = synthStack((s) => {
     clusterProviders(s, cluster, "eu-west-1");
@@ -215,7 +215,7 @@ describe("platform examples (Helm releases)", () => {
   it("minimal: the load balancer controller and the observability charts are installed", () => {
     const charts = Object.values(resourcesOf(minimal, "helm_release")).map((r) => r.chart);
     expect(charts).toEqual(
-      expect.arrayContaining(["aws-load-balancer-controller", "kube-prometheus-stack", "loki"]),
+      expect.arrayContaining(["aws-load-balancer-controller", "kube-prometheus-stack", "loki", "tempo"]),
     );
   });
 

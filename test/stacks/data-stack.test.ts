@@ -162,6 +162,7 @@ describe("environments differ only by configuration", () => {
     const ids = [
       "ApplicationBucket",
       "LogBucket",
+      ...(configOf(env).platform.components.tracing ? ["TraceBucket"] : []),
       ...(configOf(env).data.buckets.accessLogging ? ["AccessLogBucket"] : []),
     ];
     for (const id of ids) {
@@ -169,7 +170,7 @@ describe("environments differ only by configuration", () => {
       else expect(bucket(env, id)).not.toHaveProperty("lifecycle");
     }
     const keys = Object.values(resourcesOf(data(env), "aws_kms_key"));
-    expect(keys).toHaveLength(3);
+    expect(keys).toHaveLength(configOf(env).platform.components.tracing ? 4 : 3);
     for (const key of keys) {
       if (preventDestroy) expect(key.lifecycle).toEqual({ prevent_destroy: true });
       else expect(key).not.toHaveProperty("lifecycle");

@@ -295,7 +295,7 @@ describe("<env>-platform: turning a component off in an environment removes exac
 
   it.each([
     ["externalDns", /\.Ingress_ExternalDns/],
-    ["tracing", /\.Observability_(OtlpGateway|Dashboards_platform-tempo_)/],
+    ["tracing", /\.Observability_(OtlpGateway|Tempo|Dashboards_platform-tempo_)/],
     ["logging", /\.Observability_(Loki|LogShipper|Dashboards_platform-loki_)/],
   ] as const)("platform.components.%s = false", (component, owned) => {
     const without = addressesOf(devPlatform({ [`platform.components.${component}`]: false }));

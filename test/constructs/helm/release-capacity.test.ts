@@ -62,6 +62,20 @@ describe("demand models", () => {
     });
   });
 
+  it("counts Tempo's one pod at its requests, the tempo-query sidecar added when enabled", () => {
+    const tempo = { cpu: "250m", memory: "1536Mi" };
+    expect(DEMAND_MODELS.tempo({ tempo: { resources: { requests: tempo } } })).toEqual([
+      { component: "tempo", replicas: 1, cpuMillis: 250, memoryMiB: 1536, onePerNode: false },
+    ]);
+    const withQuery = DEMAND_MODELS.tempo({
+      tempo: { resources: { requests: tempo } },
+      tempoQuery: { enabled: true, resources: { requests: { cpu: "50m", memory: "64Mi" } } },
+    });
+    expect(withQuery).toEqual([
+      { component: "tempo", replicas: 1, cpuMillis: 300, memoryMiB: 1600, onePerNode: false },
+    ]);
+  });
+
   it("refuses a chart without a model, naming where to add one", () => {
     const stack = testStack();
     const release = new ChartRelease(stack, "Unknown", {

@@ -17,13 +17,17 @@ import {
 } from "../../platform-helpers";
 
 const CLUSTER = { clusterName: "test-cluster" };
-type Options = Omit<ObservabilityProps, "cluster" | "logBucket" | "dependsOn"> & { withBucket?: boolean };
+type Options = Omit<ObservabilityProps, "cluster" | "logBucket" | "traceBucket" | "dependsOn"> & {
+  withBucket?: boolean;
+  withTraceBucket?: boolean;
+};
 
-/** Observability in a scope with a log bucket and a stand-in for the load balancer controller's release. */
+/** Observability in a scope with log and trace buckets and a stand-in for the load balancer controller's release. */
 function synth(options: Options = {}): TerraformJson {
-  const { withBucket = true, ...props } = options;
+  const { withBucket = true, withTraceBucket = true, ...props } = options;
   return synthPlatformScope((scope: Construct) => {
     const bucket = withBucket ? new ObjectStorage(scope, "LogBucket") : undefined;
+    const traceBucket = withTraceBucket ? new ObjectStorage(scope, "TraceBucket") : undefined;
     const controller = new ChartRelease(scope, "Controller", {
       source: HELM_CHARTS.awsLoadBalancerController,
       releaseName: "aws-load-balancer-controller",
@@ -33,6 +37,7 @@ function synth(options: Options = {}): TerraformJson {
       cluster: CLUSTER,
       region: "eu-west-1",
       logBucket: bucket,
+      traceBucket,
       dependsOn: [controller.release],
       alarmName: "test",
       ...props,
@@ -50,6 +55,8 @@ const keysOf = (value: unknown): string[] =>
 
 const full = synth({ prometheusRetentionDays: 7, prometheusStorageGiB: 20, lokiRetentionDays: 14 });
 const releases = releasesOf(full);
+// Traces to X-Ray as well, and a month of traces in Tempo.
+const withXray = synth({ xray: true, tempoRetentionDays: 30 });
 const OBSERVABILITY_RELEASES = ["kube-prometheus-stack", "loki", "log-shipper", "otel-collector"];
 
 describe("Observability releases", () => {
@@ -147,14 +154,50 @@ describe("Observability: kube-prometheus-stack", () => {
     });
   });
 
-  it("reads Alertmanager's receivers from a Secret by name, and adds Loki as a data source", () => {
+  it("reads Alertmanager's receivers from a Secret by name, and adds Loki, Tempo and CloudWatch datasources", () => {
     expect(values.alertmanager.alertmanagerSpec).toEqual({
       useExistingSecret: true,
       configSecret: "alertmanager-config",
     });
     expect(values.grafana.additionalDataSources).toEqual([
       expect.objectContaining({ type: "loki", url: "http://loki-gateway.observability.svc.cluster.local" }),
+      expect.objectContaining({ type: "tempo", url: "http://tempo.observability.svc.cluster.local:3200" }),
+      expect.objectContaining({
+        type: "cloudwatch",
+        jsonData: { authType: "default", defaultRegion: "eu-west-1" },
+      }),
     ]);
+  });
+
+  it("keeps exemplars and accepts Tempo's remote writes", () => {
+    expect(values.prometheus.prometheusSpec).toMatchObject({
+      enableFeatures: ["exemplar-storage"],
+      enableRemoteWriteReceiver: true,
+    });
+  });
+
+  it("gives Grafana's service account a read-only CloudWatch role in the region, installed before Grafana", () => {
+    const association = Object.values(resourcesOf(full, "aws_eks_pod_identity_association")).find((a) =>
+      String(a.role_arn).includes("GrafanaCloudWatchRole"),
+    );
+    expect(association).toMatchObject({ namespace: "observability", service_account: "grafana" });
+    expect(values.grafana.serviceAccount).toEqual({ create: true, name: "grafana" });
+    const statements = policyStatements(full, "cloudwatch-read");
+    for (const s of statements) {
+      expect(s.Condition).toEqual({ StringEquals: { "aws:RequestedRegion": "eu-west-1" } });
+    }
+    expect(releasesOf(full)["kube-prometheus-stack"].depends_on).toContainEqual(
+      expect.stringMatching(/^aws_eks_pod_identity_association\.Observability_GrafanaCloudWatchRole_/),
+    );
+  });
+
+  it("without Tempo: no remote-write receiver, no Tempo datasource; without grafanaCloudWatch: no role", () => {
+    const json = synth({ tracing: false, grafanaCloudWatch: false });
+    const own = valuesOf(json, "kube-prometheus-stack");
+    expect(own.prometheus.prometheusSpec.enableRemoteWriteReceiver).toBe(false);
+    expect(own.grafana.additionalDataSources.map((d: { type: string }) => d.type)).toEqual(["loki"]);
+    expect(own.grafana.sidecar.datasources).not.toHaveProperty("exemplarTraceIdDestinations");
+    expect(addressesOf(json).filter((a) => a.includes("GrafanaCloudWatchRole"))).toEqual([]);
   });
 });
 
@@ -258,28 +301,112 @@ describe("Observability: Loki and log shipping", () => {
   });
 });
 
+describe("Observability: Tempo", () => {
+  const values = valuesOf(full, "tempo");
+
+  it("stores traces in the trace bucket through a Pod Identity role limited to that bucket and its key", () => {
+    expect(values.tempo.storage.trace).toMatchObject({
+      backend: "s3",
+      s3: {
+        bucket: expect.stringMatching(/^\$\{aws_s3_bucket\.TraceBucket_\w+\.bucket\}$/),
+        region: "eu-west-1",
+        endpoint: "s3.eu-west-1.amazonaws.com",
+      },
+    });
+    const association = Object.values(resourcesOf(full, "aws_eks_pod_identity_association")).find((a) =>
+      String(a.role_arn).includes("TempoRole"),
+    );
+    expect(association).toMatchObject({ namespace: "observability", service_account: "tempo" });
+    expect(values.serviceAccount).toEqual({ create: true, name: "tempo" });
+    const resources = policyStatements(full, "trace-bucket").flatMap((s) => [s.Resource].flat());
+    expect(resources.length).toBeGreaterThan(0);
+    for (const resource of resources) {
+      expect(resource).toMatch(
+        /^\$\{(aws_s3_bucket\.TraceBucket_\w+\.arn\}(\/\*)?|aws_kms_key\.TraceBucket_\w+\.arn\})$/,
+      );
+    }
+    expect(releasesOf(full).tempo.depends_on).toContainEqual(
+      expect.stringMatching(/^aws_eks_pod_identity_association\.Observability_TempoRole_/),
+    );
+  });
+
+  it("keeps traces for tempoRetentionDays (default 7), its WAL on a persistent encrypted volume", () => {
+    expect(values.tempo.retention).toBe("168h");
+    expect(valuesOf(withXray, "tempo").tempo.retention).toBe("720h");
+    expect(values.persistence).toEqual({
+      enabled: true,
+      storageClassName: expect.stringMatching(
+        /^\$\{kubernetes_storage_class_v1\.Observability_StorageClass_/,
+      ),
+      size: "10Gi",
+    });
+    expect(values.tempo.reportingEnabled).toBe(false);
+  });
+
+  it("writes span metrics and the service graph to Prometheus when monitoring runs", () => {
+    expect(values.tempo.metricsGenerator).toEqual({
+      enabled: true,
+      remoteWriteUrl:
+        "http://kube-prometheus-stack-prometheus.observability.svc.cluster.local:9090/api/v1/write",
+    });
+    expect(values.tempo.overrides.defaults.metrics_generator.processors).toEqual([
+      "service-graphs",
+      "span-metrics",
+    ]);
+    expect(values.serviceMonitor.enabled).toBe(true);
+  });
+});
+
 describe("Observability: OTLP gateway", () => {
-  it("receives OTLP and sends traces to X-Ray, metrics to Prometheus, logs to Loki", () => {
+  it("receives OTLP and sends traces to Tempo, metrics to Prometheus, logs to Loki; no AWS role by default", () => {
     const values = valuesOf(full, "otel-collector");
     expect(values).toMatchObject({ mode: "deployment", replicaCount: 2, fullnameOverride: "otel-collector" });
     expect(values.config.service.pipelines).toEqual({
-      traces: { exporters: ["awsxray"] },
+      traces: { exporters: ["otlp_grpc/tempo"] },
       metrics: { exporters: ["prometheus"] },
       logs: { exporters: ["otlphttp/loki"] },
     });
+    expect(values.config.exporters["otlp_grpc/tempo"]).toEqual({
+      endpoint: "tempo.observability.svc.cluster.local:4317",
+      tls: { insecure: true },
+    });
+    expect(values.config.exporters).not.toHaveProperty("awsxray");
     expect(values.serviceMonitor.enabled).toBe(true);
-    const statements = policyStatements(full, "xray-write");
+    expect(addressesOf(full).filter((a) => a.includes("OtlpGatewayRole"))).toEqual([]);
+    expect(releasesOf(full)["otel-collector"].depends_on).toContainEqual(releasesOf(full).tempo.address);
+  });
+
+  it("with xray, also sends traces to X-Ray through a role that may only write them", () => {
+    const json = withXray;
+    const values = valuesOf(json, "otel-collector");
+    expect(values.config.service.pipelines.traces).toEqual({ exporters: ["otlp_grpc/tempo", "awsxray"] });
+    expect(values.config.exporters.awsxray).toEqual({ region: "eu-west-1" });
+    const statements = policyStatements(json, "xray-write");
     expect(statements).toHaveLength(1);
     expect(statements[0].Action.every((a: string) => a.startsWith("xray:"))).toBe(true);
+  });
+
+  it("with xray and no trace bucket, sends traces to X-Ray only (no Tempo)", () => {
+    const json = synth({
+      xray: true,
+      withTraceBucket: false,
+      withBucket: false,
+      monitoring: false,
+      logging: false,
+    });
+    expect(releasesOf(json)).not.toHaveProperty("tempo");
+    expect(valuesOf(json, "otel-collector").config.service.pipelines.traces).toEqual({
+      exporters: ["awsxray"],
+    });
   });
 });
 
 describe("Observability: turning a component off removes exactly its resources", () => {
   const all = addressesOf(full);
   it.each([
-    ["monitoring", /\.Observability_(KubePrometheusStack|Slos|Dashboards)_/],
+    ["monitoring", /\.Observability_(KubePrometheusStack|GrafanaCloudWatchRole|Slos|Dashboards)_/],
     ["logging", /\.Observability_(Loki|LogShipper|Dashboards_platform-loki_)/],
-    ["tracing", /\.Observability_(OtlpGateway|Dashboards_platform-tempo_)/],
+    ["tracing", /\.Observability_(OtlpGateway|Tempo|Dashboards_platform-tempo_)/],
   ] as const)("%s: false", (component, owned) => {
     const without = addressesOf(
       synth({
@@ -337,6 +464,24 @@ describe("Observability validation", () => {
       "must be a Kubernetes object name",
     ],
     ["logBucket", { withBucket: false }, "got undefined", "is required when logging is on"],
+    [
+      "traceBucket",
+      { withTraceBucket: false },
+      "got undefined",
+      "is required when tracing is on (Tempo stores traces in it), unless only X-Ray receives traces",
+    ],
+    [
+      "tempoRetentionDays",
+      { tempoRetentionDays: 0 },
+      "got 0",
+      "must be a whole number of days from 1 to 3650",
+    ],
+    [
+      "sizing.tempo.memoryMiB",
+      { sizing: { ...DEFAULT_OBSERVABILITY_SIZING, tempo: { cpuMillis: 100, memoryMiB: 8 } } },
+      "got 8",
+      "must be a whole number of MiB from 16 to 262144",
+    ],
   ])(
     "rejects a bad %s, naming the construct, prop, value and what is allowed",
     (prop, options, got, allowed) => {

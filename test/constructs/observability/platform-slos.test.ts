@@ -46,6 +46,7 @@ describe("platform SLOs", () => {
           cluster: { clusterName: "test" },
           region: "eu-west-1",
           logging: false,
+          tracing: false,
         });
       }),
       "kube-prometheus-stack",
@@ -143,6 +144,7 @@ describe("Observability switches", () => {
         cluster: { clusterName: "test" },
         region: "eu-west-1",
         logging: false,
+        tracing: false,
         ...props,
       });
     });

@@ -145,6 +145,7 @@ describe("ServiceLevelObjectives", () => {
       storageGiB: 10,
       storageClassName: "gp3",
       alertmanagerConfigSecretName: "am",
+      grafanaServiceAccount: "grafana",
       prometheus: { cpuMillis: 1, memoryMiB: 16 },
       grafana: { cpuMillis: 1, memoryMiB: 16 },
     }).prometheus.prometheusSpec;

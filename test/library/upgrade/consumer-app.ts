@@ -27,6 +27,8 @@ export function buildConsumerApp(lib: typeof Library, app: App): TerraformStack 
     kmsKeyArn: key.keyArn,
   });
   const logs = new lib.ObjectStorage(stack, "Logs", { bucketNamePrefix: "orders-logs" });
+  // Required with tracing since 0.2.0; the previous release ignores the prop (the bucket is created either way).
+  const traces = new lib.ObjectStorage(stack, "Traces", { bucketNamePrefix: "orders-traces" });
   const database = new lib.PostgresDatabase(stack, "Database", {
     network,
     identifier: "orders",
@@ -54,6 +56,7 @@ export function buildConsumerApp(lib: typeof Library, app: App): TerraformStack 
   new lib.Observability(stack, "Observability", {
     cluster,
     logBucket: logs,
+    traceBucket: traces,
     alarmEmails: ["oncall@example.com"],
   });
   new lib.PlatformAlarms(stack, "Alarms", {
