@@ -90,6 +90,7 @@ export const base = {
       monitoring: true,
       logging: true,
       tracing: true,
+      externalSecrets: true,
     },
     prometheusRetentionDays: 15,
     prometheusStorageGiB: 50,
@@ -111,8 +112,16 @@ export const base = {
       lokiResultsCacheMiB: 256,
       logShipper: { cpuMillis: 50, memoryMiB: 128 },
       otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
+      externalSecrets: {
+        controller: { replicas: 1, cpuMillis: 50, memoryMiB: 128 },
+        webhook: { replicas: 1, cpuMillis: 20, memoryMiB: 64 },
+        certController: { replicas: 1, cpuMillis: 20, memoryMiB: 64 },
+      },
     },
     alarmEmails: ["platform-oncall@example.com"],
+    // Grafana through port-forward unless an environment names an OIDC provider (and has a domain):
+    // then behind an internal ALB at grafana.<domain>.
+    grafana: { exposure: "internal" },
   },
   // The deploy model (docs/operations.md, Identities and network paths): the account baseline's roles
   // trust this repository; by default the cluster API stays private and the jobs that talk to it run

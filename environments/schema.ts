@@ -369,6 +369,44 @@ const sizingSchema = z.strictObject({
   lokiResultsCacheMiB: wholeNumber(64, 65536, "MiB"),
   logShipper: requestsSchema,
   otlpGateway: scaledSchema,
+  externalSecrets: z.strictObject({
+    controller: scaledSchema,
+    webhook: scaledSchema,
+    certController: scaledSchema,
+  }),
+});
+
+const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
+
+/**
+ * Grafana behind the ALB: `internal` (reachable from the VPC and what is peered with it) or
+ * `internetFacing`; public only with a domain and OIDC settings (else port-forward only).
+ */
+const grafanaSchema = z.strictObject({
+  exposure: z.enum(["internal", "internetFacing"], { error: "must be 'internal' or 'internetFacing'" }),
+  oidc: z
+    .strictObject({
+      issuerUrl: httpsUrl,
+      authUrl: httpsUrl,
+      tokenUrl: httpsUrl,
+      apiUrl: httpsUrl,
+      clientId: z.string().regex(/^[\w.:@/-]{1,255}$/, { error: "must be 1–255 letters, digits or _.:@/-" }),
+      clientSecretName: z.string().regex(/^[\w/+=.@-]{1,512}$/, {
+        error: "must be a Secrets Manager secret name",
+      }),
+      roleAttributePath: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+/** The database's RDS-managed master secret, delivered into a namespace (created by the platform stack). */
+const databaseSecretDeliverySchema = z.strictObject({
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: "must be a Kubernetes namespace name (DNS label)",
+  }),
+  targetSecretName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: "must be a Kubernetes Secret name (DNS label)",
+  }),
 });
 
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -396,6 +434,7 @@ const platformSchema = z.strictObject({
     monitoring: onOff,
     logging: onOff,
     tracing: onOff,
+    externalSecrets: onOff,
   }),
   prometheusRetentionDays: wholeNumber(1, 365, "days"),
   prometheusStorageGiB: wholeNumber(10, 16384, "GiB"),
@@ -405,6 +444,8 @@ const platformSchema = z.strictObject({
   lokiRetentionDays: wholeNumber(1, 3650, "days"),
   sizing: sizingSchema,
   alarmEmails: z.array(z.email({ error: "must be email addresses" })),
+  grafana: grafanaSchema,
+  databaseSecretDelivery: databaseSecretDeliverySchema.optional(),
 });
 
 /** The schema every environment is validated against at load. */
@@ -522,6 +563,46 @@ export const environmentSchema = z
         input: env.platform?.alarmEmails,
         message:
           "must name at least one subscriber on the production profile (alarms nobody receives page nobody)",
+      });
+    }
+    const oidc = env.platform?.grafana?.oidc;
+    const components = env.platform?.components;
+    if (oidc !== undefined) {
+      const needs: [boolean, string][] = [
+        [
+          env.platform?.domain !== undefined,
+          "a domain (platform.domain: Grafana answers on grafana.<domain>)",
+        ],
+        [
+          components?.externalSecrets === true,
+          "components.externalSecrets (the client secret comes through it)",
+        ],
+        [components?.monitoring === true, "components.monitoring (Grafana)"],
+        [components?.loadBalancerController === true, "components.loadBalancerController (the ALB)"],
+      ];
+      for (const [, what] of needs.filter(([ok]) => !ok)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["platform", "grafana", "oidc"],
+          input: oidc,
+          message: `needs ${what}`,
+        });
+      }
+      if (!oidc.clientSecretName.startsWith(`${env.name}/`)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["platform", "grafana", "oidc", "clientSecretName"],
+          input: oidc.clientSecretName,
+          message: `must start with '${env.name}/' (External Secrets reads only the environment's own secrets)`,
+        });
+      }
+    }
+    if (env.platform?.databaseSecretDelivery !== undefined && components?.externalSecrets !== true) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["platform", "databaseSecretDelivery"],
+        input: env.platform.databaseSecretDelivery,
+        message: "needs components.externalSecrets (External Secrets delivers it)",
       });
     }
     const pg = env.data?.postgres;

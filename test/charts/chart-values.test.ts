@@ -42,6 +42,10 @@ const FREE_FORM: Readonly<Record<string, readonly string[]>> = {
     "prometheus.prometheusSpec.storageSpec", // `{}`: the Prometheus CRD's StorageSpec (volumeClaimTemplate)
     "alertmanager.alertmanagerSpec.configSecret", // `# configSecret:` documented in values.yaml
     "grafana.resources", // the grafana subchart's own `resources` value (ResourceRequirements)
+    "grafana.ingress.annotations", // `{}`: any Ingress annotations (the ALB controller's)
+    "grafana.ingress.ingressClassName", // `# ingressClassName:` documented in values.yaml
+    "grafana.grafana.ini", // the grafana subchart's `grafana.ini`: Grafana's own configuration sections
+    "grafana.envValueFrom", // the grafana subchart's map of env vars from Secret/ConfigMap keys
   ],
   loki: [
     "loki.schemaConfig", // `{}`: Loki's schema_config, passed through
@@ -64,6 +68,11 @@ const FREE_FORM: Readonly<Record<string, readonly string[]>> = {
   "karpenter-crd": [],
   "metrics-server": [],
   "kubernetes-objects": [],
+  "external-secrets": [
+    "resources", // `{}`: a Kubernetes ResourceRequirements
+    "webhook.resources", // likewise
+    "certController.resources", // likewise
+  ],
 };
 
 // Every registered environment and a sandbox, built as main.ts builds them (no synthesis needed:
