@@ -69,7 +69,7 @@ export const dev: EnvironmentInput = {
         tokenUrl: "https://login.example.com/oauth2/v1/token",
         apiUrl: "https://login.example.com/oauth2/v1/userinfo",
         clientId: "grafana-dev",
-        clientSecretName: "dev/observability/grafana-oidc-client-secret",
+        clientSecretName: "observability/grafana-oidc-client-secret",
       },
     },
     // The database's master credentials as the Secret apps/database-credentials (an example delivery).

@@ -131,7 +131,8 @@ export class PlatformStack extends EnvironmentStack {
             ingressClassName,
             certificateArn,
             exposure: grafana.exposure,
-            oidc: grafana.oidc,
+            // The client secret's name is relative to the environment's prefix.
+            oidc: { ...grafana.oidc, clientSecretName: `${name}/${grafana.oidc.clientSecretName}` },
           }
         : undefined;
 

@@ -2,7 +2,6 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { stringify } from "yaml";
 import { awsContext } from "../core/aws-context";
 import { policyDocument } from "../core/iam";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
@@ -218,25 +217,30 @@ export class ObservabilitySecrets extends Construct {
  * InfoInhibitor go nowhere.
  */
 export function alertmanagerConfig(topicArn: string, region: string): string {
-  return stringify({
-    route: {
-      receiver: "alarm-topic",
-      group_by: ["alertname", "namespace"],
-      routes: [{ receiver: "null", matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] }],
-    },
-    receivers: [
-      { name: "null" },
-      {
-        name: "alarm-topic",
-        sns_configs: [
-          {
-            topic_arn: topicArn,
-            sigv4: { region },
-            subject: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}",
-            send_resolved: true,
-          },
-        ],
+  // JSON is YAML: Alertmanager reads it as it is, and the library needs no YAML dependency.
+  return JSON.stringify(
+    {
+      route: {
+        receiver: "alarm-topic",
+        group_by: ["alertname", "namespace"],
+        routes: [{ receiver: "null", matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] }],
       },
-    ],
-  });
+      receivers: [
+        { name: "null" },
+        {
+          name: "alarm-topic",
+          sns_configs: [
+            {
+              topic_arn: topicArn,
+              sigv4: { region },
+              subject: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}",
+              send_resolved: true,
+            },
+          ],
+        },
+      ],
+    },
+    null,
+    2,
+  );
 }
