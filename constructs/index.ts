@@ -65,6 +65,35 @@ export type {
   ServiceLevelObjective,
 } from "./observability/slo";
 
+export {
+  ObservabilitySecrets,
+  OBSERVABILITY_SECRETS,
+  alertmanagerConfig,
+} from "./observability/observability-secrets";
+export type { ObservabilitySecretsProps } from "./observability/observability-secrets";
+export { GRAFANA_OIDC_SECRET_KEY, grafanaAccessValues } from "./observability/grafana-access";
+export type {
+  GrafanaAccessInputs,
+  GrafanaExposure,
+  GrafanaOidcOptions,
+} from "./observability/grafana-access";
+
+// Secrets to workloads (External Secrets Operator)
+export {
+  DEFAULT_EXTERNAL_SECRETS_SIZING,
+  EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+  ExternalSecrets,
+  SECRETS_MANAGER_STORE,
+  secretReadPolicy,
+} from "./secrets/external-secrets";
+export type {
+  ExternalSecretsComponentSizing,
+  ExternalSecretsProps,
+  ExternalSecretsSizing,
+} from "./secrets/external-secrets";
+export { SecretDelivery } from "./secrets/secret-delivery";
+export type { SecretDeliveryProps } from "./secrets/secret-delivery";
+
 // Policy pack
 export { PolicyPack, evaluatePolicy, waivePolicy } from "./policy/policy-pack";
 export type { PolicyFinding, PolicyPackProps } from "./policy/policy-pack";
