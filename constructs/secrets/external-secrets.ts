@@ -1,14 +1,16 @@
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 import { policyDocument, policyJson } from "../core/iam";
 import { PropValidator } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
-import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
-import { KUBERNETES_OBJECTS_CHART } from "../ingress/cluster-ingress";
+import { ChartRelease } from "../helm/chart-release";
+import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
+import { podIdentityRelease } from "../helm/pod-identity-release";
+import { resourcesValues } from "../observability/chart-values";
 import { HELM_CHARTS } from "../versions";
 
 /** Replicas and requests of one External Secrets Operator component. */
@@ -174,11 +176,29 @@ export class ExternalSecrets extends Construct {
         labels: { "app.kubernetes.io/managed-by": "cdktf", "platform.layer": "secrets" },
       },
     });
-    this.controllerRole = new PodIdentityRole(this, "ControllerRole", {
+    const values = (s: ExternalSecretsComponentSizing) => ({
+      replicaCount: s.replicas,
+      resources: resourcesValues(s),
+    });
+    const operator = podIdentityRelease(this, "Operator", {
       cluster: props.cluster,
-      namespace: namespaceName,
       serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-      description: `External Secrets of EKS cluster ${props.cluster.clusterName}: reads secrets ${props.secretNamePrefix}*`,
+      roleDescription: `External Secrets of EKS cluster ${props.cluster.clusterName}: reads secrets ${props.secretNamePrefix}*`,
+      source: HELM_CHARTS.externalSecrets,
+      releaseName: "external-secrets",
+      namespace: namespaceName,
+      values: {
+        installCRDs: true,
+        ...values(sizing.controller),
+        // More than one controller only with leader election (else they reconcile the same objects).
+        leaderElect: sizing.controller.replicas > 1,
+        serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
+        // Only ClusterSecretStores, which only cluster administrators create, hold AWS identities.
+        processSecretStore: false,
+        webhook: values(sizing.webhook),
+        certController: values(sizing.certController),
+      },
+      dependsOn: [namespace, ...(props.dependsOn ?? [])],
       policies: {
         "read-prefix": secretReadPolicy(
           [this.secretArnPattern],
@@ -196,27 +216,8 @@ export class ExternalSecrets extends Construct {
       },
     });
 
-    const values = (s: ExternalSecretsComponentSizing) => ({
-      replicaCount: s.replicas,
-      resources: { requests: { cpu: `${s.cpuMillis}m`, memory: `${s.memoryMiB}Mi` } },
-    });
-    this.release = new ChartRelease(this, "Operator", {
-      source: HELM_CHARTS.externalSecrets,
-      releaseName: "external-secrets",
-      namespace: namespaceName,
-      values: {
-        installCRDs: true,
-        ...values(sizing.controller),
-        // More than one controller only with leader election (else they reconcile the same objects).
-        leaderElect: sizing.controller.replicas > 1,
-        serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
-        // Only ClusterSecretStores, which only cluster administrators create, hold AWS identities.
-        processSecretStore: false,
-        webhook: values(sizing.webhook),
-        certController: values(sizing.certController),
-      },
-      dependsOn: [namespace, ...(props.dependsOn ?? []), ...podIdentityDependencies(this.controllerRole)],
-    });
+    this.release = operator.release;
+    this.controllerRole = operator.role as PodIdentityRole;
 
     this.store = this.objectsRelease("Store", "external-secrets-stores", [
       clusterSecretStore(SECRETS_MANAGER_STORE, this.region, props.storeNamespaces),
@@ -235,16 +236,10 @@ export class ExternalSecrets extends Construct {
     dependsOn: readonly ITerraformDependable[] = [],
     scope: Construct = this,
   ): ChartRelease {
-    const chart = new TerraformAsset(scope, `${id}Chart`, {
-      path: KUBERNETES_OBJECTS_CHART.path,
-      type: AssetType.DIRECTORY,
-    });
-    return new ChartRelease(scope, id, {
-      source: { chart: chart.path, version: KUBERNETES_OBJECTS_CHART.version },
+    return kubernetesObjectsRelease(scope, id, {
       releaseName,
       namespace: this.namespace,
-      timeoutSeconds: 300,
-      values: { objects },
+      objects,
       dependsOn: [this.release.release, ...(this === scope ? [] : [this.store.release]), ...dependsOn],
     });
   }

@@ -60,7 +60,7 @@ describe("SecretDelivery", () => {
   });
 
   it("is assumable only by the operator's controller role, for an ExternalSecret of that namespace through its own store", () => {
-    const controller = named(json, "aws_iam_role", "ControllerRole");
+    const controller = named(json, "aws_iam_role", "OperatorRole");
     expect(trust).toEqual([
       {
         Sid: "ExternalSecretsForOneNamespace",
