@@ -1,7 +1,9 @@
 import { DEMAND_MODELS } from "../../constructs/helm/release-capacity";
+import { ENVIRONMENTS, loadEnvironment } from "../../environments";
+import { buildEnvironment } from "../../stacks/environment-app";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
-import { TerraformJson, resourcesOf } from "../helpers";
-import { releasesOf } from "../platform-helpers";
+import { TerraformJson, resourcesOf, synthApp, withChanges } from "../helpers";
+import { addressesOf, releasesOf } from "../platform-helpers";
 
 // The shared synthesis of every environment under test (made once for all stack tests).
 const { stacks } = synthesizedEnvironments();
@@ -122,4 +124,26 @@ describe("<env>-platform: the database secret delivered into a namespace", () =>
       expect(policy(env, "read-one-secret")).toEqual([]);
     },
   );
+});
+
+describe("<env>-platform: the External Secrets switch", () => {
+  // stage: no Grafana access or delivery, so the switch alone decides.
+  const without = synthApp((app) =>
+    buildEnvironment(
+      app,
+      loadEnvironment(withChanges(ENVIRONMENTS.stage, { "platform.components.externalSecrets": false })),
+    ),
+  )["stage-platform"];
+  const all = addressesOf(platform("stage"));
+
+  it("off: removes exactly the operator and the observability secrets; the charts read hand-made Secrets again", () => {
+    const remaining = addressesOf(without);
+    const removed = all.filter((a) => !remaining.includes(a));
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed).toEqual(all.filter((a) => /\.(ExternalSecrets|Observability_Secrets)_/.test(a)));
+    expect(remaining.filter((a) => !all.includes(a))).toEqual([]);
+    const kps = JSON.parse(releasesOf(without)["kube-prometheus-stack"].values[0]);
+    expect(kps.alertmanager.alertmanagerSpec.configSecret).toBe("alertmanager-config");
+    expect(kps.grafana).not.toHaveProperty("admin");
+  });
 });
