@@ -31,8 +31,10 @@ export interface PlatformStackProps extends EnvironmentStackProps {
  * the cluster stack's outputs (endpoint, CA) and authenticate with a short-lived `aws eks get-token`
  * on every run, so no credential is stored; the cluster itself is never created in the same apply.
  * It installs the ingress and observability components the environment's `platform` section turns
- * on, Karpenter (with the node pool of `cluster.karpenter`) and metrics-server, and the
- * environment's CloudWatch alarms; synthesis fails when the releases, sized by `platform.sizing`,
+ * on, Karpenter (with the node pool of `cluster.karpenter`) and metrics-server, External Secrets
+ * (Secrets Manager `<env>/*` into the observability namespace: Alertmanager's and Grafana's
+ * secrets; `platform.databaseSecretDelivery`; Grafana's ALB access with `platform.grafana.oidc`
+ * and a domain), and the environment's CloudWatch alarms; synthesis fails when the releases, sized by `platform.sizing`,
  * would not schedule on the cluster's managed node groups.
  */
 export class PlatformStack extends EnvironmentStack {
