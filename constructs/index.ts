@@ -85,6 +85,35 @@ export { PLATFORM_METRICS } from "./observability/platform-metrics";
 export { GRAFANA_DASHBOARD_LABEL, platformDashboards } from "./observability/dashboards/platform-dashboards";
 export type { GrafanaDashboard } from "./observability/dashboards/grafana-dashboard";
 
+export {
+  ObservabilitySecrets,
+  OBSERVABILITY_SECRETS,
+  alertmanagerConfig,
+} from "./observability/observability-secrets";
+export type { ObservabilitySecretsProps } from "./observability/observability-secrets";
+export { GRAFANA_OIDC_SECRET_KEY, grafanaAccessValues } from "./observability/grafana-access";
+export type {
+  GrafanaAccessInputs,
+  GrafanaExposure,
+  GrafanaOidcOptions,
+} from "./observability/grafana-access";
+
+// Secrets to workloads (External Secrets Operator)
+export {
+  DEFAULT_EXTERNAL_SECRETS_SIZING,
+  EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+  ExternalSecrets,
+  SECRETS_MANAGER_STORE,
+  secretReadPolicy,
+} from "./secrets/external-secrets";
+export type {
+  ExternalSecretsComponentSizing,
+  ExternalSecretsProps,
+  ExternalSecretsSizing,
+} from "./secrets/external-secrets";
+export { SecretDelivery } from "./secrets/secret-delivery";
+export type { SecretDeliveryProps } from "./secrets/secret-delivery";
+
 // Policy pack
 export { PolicyPack, evaluatePolicy, waivePolicy } from "./policy/policy-pack";
 export type { PolicyFinding, PolicyPackProps } from "./policy/policy-pack";

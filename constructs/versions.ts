@@ -94,6 +94,12 @@ export const HELM_CHARTS = {
     chart: "metrics-server",
     version: "3.13.1",
   },
+  /** External Secrets Operator: Secrets Manager values into Kubernetes Secrets (with its CRDs). */
+  externalSecrets: {
+    repository: "https://charts.external-secrets.io",
+    chart: "external-secrets",
+    version: "2.9.0",
+  },
 } as const;
 
 /** A chart of the versions catalog, by its key. */

@@ -90,6 +90,7 @@ export const base = {
       monitoring: true,
       logging: true,
       tracing: true,
+      externalSecrets: true,
     },
     prometheusRetentionDays: 15,
     prometheusStorageGiB: 50,
@@ -113,6 +114,11 @@ export const base = {
       logShipper: { cpuMillis: 50, memoryMiB: 128 },
       otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
       tempo: { cpuMillis: 100, memoryMiB: 512 },
+      externalSecrets: {
+        controller: { replicas: 1, cpuMillis: 50, memoryMiB: 128 },
+        webhook: { replicas: 1, cpuMillis: 20, memoryMiB: 64 },
+        certController: { replicas: 1, cpuMillis: 20, memoryMiB: 64 },
+      },
     },
     // The platform's own SLOs over 30 days (constructs/observability/platform-slos.ts defaults).
     slos: {
@@ -123,6 +129,9 @@ export const base = {
       loadBalancerPercent: 99.9,
     },
     alarmEmails: ["platform-oncall@example.com"],
+    // Grafana through port-forward unless an environment names an OIDC provider (and has a domain):
+    // then behind an internal ALB at grafana.<domain>.
+    grafana: { exposure: "internal" },
   },
   // The deploy model (docs/operations.md, Identities and network paths): the account baseline's roles
   // trust this repository; by default the cluster API stays private and the jobs that talk to it run

@@ -62,6 +62,21 @@ export const dev: EnvironmentInput = {
     // Spot nodes and experiments: lower objectives, so dev pages on real outages only.
     slos: { ...base.platform.slos, coreDnsPercent: 99.5, lokiWritePercent: 99, loadBalancerPercent: 99.5 },
     tempoRetentionDays: 3,
+    // Grafana at grafana.dev.platform.example.com (internal ALB) with single sign-on; the identity
+    // provider and client are placeholders, and the client secret's value is the operator's to store.
+    grafana: {
+      exposure: "internal",
+      oidc: {
+        issuerUrl: "https://login.example.com",
+        authUrl: "https://login.example.com/oauth2/v1/authorize",
+        tokenUrl: "https://login.example.com/oauth2/v1/token",
+        apiUrl: "https://login.example.com/oauth2/v1/userinfo",
+        clientId: "grafana-dev",
+        clientSecretName: "observability/grafana-oidc-client-secret",
+      },
+    },
+    // The database's master credentials as the Secret apps/database-credentials (an example delivery).
+    databaseSecretDelivery: { namespace: "apps", targetSecretName: "database-credentials" },
   },
   // Public endpoint limited to the dev runner's static egress (placeholder documentation range), so the
   // runner needs no VPC; the dev deploy role also applies the sandboxes that live in this account.

@@ -93,6 +93,12 @@ export const prod: EnvironmentInput = {
       logShipper: { cpuMillis: 100, memoryMiB: 256 },
       otlpGateway: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
       tempo: { cpuMillis: 250, memoryMiB: 1536 },
+      // Two controllers and webhooks (leader election; admission survives a node drain).
+      externalSecrets: {
+        controller: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
+        webhook: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
+        certController: { replicas: 1, cpuMillis: 50, memoryMiB: 128 },
+      },
     },
   },
   // Private endpoint; platform jobs run on the self-hosted runner inside the prod VPC.

@@ -370,6 +370,45 @@ const sizingSchema = z.strictObject({
   logShipper: requestsSchema,
   otlpGateway: scaledSchema,
   tempo: requestsSchema,
+  externalSecrets: z.strictObject({
+    controller: scaledSchema,
+    webhook: scaledSchema,
+    certController: scaledSchema,
+  }),
+});
+
+const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
+
+/**
+ * Grafana behind the ALB: `internal` (reachable from the VPC and what is peered with it) or
+ * `internetFacing`; public only with a domain and OIDC settings (else port-forward only).
+ */
+const grafanaSchema = z.strictObject({
+  exposure: z.enum(["internal", "internetFacing"], { error: "must be 'internal' or 'internetFacing'" }),
+  oidc: z
+    .strictObject({
+      issuerUrl: httpsUrl,
+      authUrl: httpsUrl,
+      tokenUrl: httpsUrl,
+      apiUrl: httpsUrl,
+      clientId: z.string().regex(/^[\w.:@/-]{1,255}$/, { error: "must be 1–255 letters, digits or _.:@/-" }),
+      clientSecretName: z.string().regex(/^[\w+=.@-][\w/+=.@-]{0,400}$/, {
+        error:
+          "must be a Secrets Manager secret name relative to the environment's prefix '<env>/' (e.g. 'observability/grafana-oidc-client-secret')",
+      }),
+      roleAttributePath: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+/** The database's RDS-managed master secret, delivered into a namespace (created by the platform stack). */
+const databaseSecretDeliverySchema = z.strictObject({
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: "must be a Kubernetes namespace name (DNS label)",
+  }),
+  targetSecretName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: "must be a Kubernetes Secret name (DNS label)",
+  }),
 });
 
 /** An SLO's objective: a percentage of good events, from 50 to below 100 (a fraction is refused). */
@@ -416,6 +455,7 @@ const platformSchema = z.strictObject({
     monitoring: onOff,
     logging: onOff,
     tracing: onOff,
+    externalSecrets: onOff,
   }),
   prometheusRetentionDays: wholeNumber(1, 365, "days"),
   prometheusStorageGiB: wholeNumber(10, 16384, "GiB"),
@@ -428,6 +468,8 @@ const platformSchema = z.strictObject({
   sizing: sizingSchema,
   slos: slosSchema,
   alarmEmails: z.array(z.email({ error: "must be email addresses" })),
+  grafana: grafanaSchema,
+  databaseSecretDelivery: databaseSecretDeliverySchema.optional(),
 });
 
 /** The schema every environment is validated against at load. */
@@ -545,6 +587,35 @@ export const environmentSchema = z
         input: env.platform?.alarmEmails,
         message:
           "must name at least one subscriber on the production profile (alarms nobody receives page nobody)",
+      });
+    }
+    const oidc = env.platform?.grafana?.oidc;
+    const components = env.platform?.components;
+    if (oidc !== undefined) {
+      // Without a domain Grafana simply stays private (port-forward): the settings wait for one.
+      const needs: [boolean, string][] = [
+        [
+          components?.externalSecrets === true,
+          "components.externalSecrets (the client secret comes through it)",
+        ],
+        [components?.monitoring === true, "components.monitoring (Grafana)"],
+        [components?.loadBalancerController === true, "components.loadBalancerController (the ALB)"],
+      ];
+      for (const [, what] of needs.filter(([ok]) => !ok)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["platform", "grafana", "oidc"],
+          input: oidc,
+          message: `needs ${what}`,
+        });
+      }
+    }
+    if (env.platform?.databaseSecretDelivery !== undefined && components?.externalSecrets !== true) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["platform", "databaseSecretDelivery"],
+        input: env.platform.databaseSecretDelivery,
+        message: "needs components.externalSecrets (External Secrets delivers it)",
       });
     }
     const pg = env.data?.postgres;

@@ -1,4 +1,5 @@
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
@@ -8,6 +9,8 @@ import { MetricsServer } from "../constructs/eks/metrics-server";
 import { releaseCapacityProblems } from "../constructs/helm/release-capacity";
 import { ClusterIngress } from "../constructs/ingress/cluster-ingress";
 import { Observability } from "../constructs/observability/observability";
+import { ExternalSecrets } from "../constructs/secrets/external-secrets";
+import { SecretDelivery } from "../constructs/secrets/secret-delivery";
 import { ClusterStack } from "./cluster-stack";
 import { DataStack } from "./data-stack";
 import { EnvironmentStack, EnvironmentStackProps } from "./environment-stack";
@@ -28,8 +31,10 @@ export interface PlatformStackProps extends EnvironmentStackProps {
  * the cluster stack's outputs (endpoint, CA) and authenticate with a short-lived `aws eks get-token`
  * on every run, so no credential is stored; the cluster itself is never created in the same apply.
  * It installs the ingress and observability components the environment's `platform` section turns
- * on, Karpenter (with the node pool of `cluster.karpenter`) and metrics-server, and the
- * environment's CloudWatch alarms; synthesis fails when the releases, sized by `platform.sizing`,
+ * on, Karpenter (with the node pool of `cluster.karpenter`) and metrics-server, External Secrets
+ * (Secrets Manager `<env>/*` into the observability namespace: Alertmanager's and Grafana's
+ * secrets; `platform.databaseSecretDelivery`; Grafana's ALB access with `platform.grafana.oidc`
+ * and a domain), and the environment's CloudWatch alarms; synthesis fails when the releases, sized by `platform.sizing`,
  * would not schedule on the cluster's managed node groups.
  */
 export class PlatformStack extends EnvironmentStack {
@@ -41,6 +46,10 @@ export class PlatformStack extends EnvironmentStack {
   readonly karpenter: Karpenter;
   /** The resource metrics API (HorizontalPodAutoscalers). */
   readonly metricsServer: MetricsServer;
+  /** External Secrets Operator and its Secrets Manager store, when `components.externalSecrets` is on. */
+  readonly externalSecrets?: ExternalSecrets;
+  /** The database's master secret in a namespace, when `platform.databaseSecretDelivery` is set. */
+  readonly databaseSecret?: SecretDelivery;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -100,7 +109,40 @@ export class PlatformStack extends EnvironmentStack {
       dependsOn: afterController,
     });
 
+    // Secrets Manager → Kubernetes Secrets: the operator reads `<env>/*`, for the observability namespace only.
+    const observabilityNamespace = "observability";
+    if (components.externalSecrets) {
+      this.externalSecrets = new ExternalSecrets(this, "ExternalSecrets", {
+        cluster: props.cluster,
+        region,
+        secretNamePrefix: `${name}/`,
+        storeNamespaces: [observabilityNamespace],
+        sizing: sizing.externalSecrets,
+        dependsOn: afterController,
+      });
+    }
+    const { grafana } = platform;
+    const { ingressClassName, certificateArn, clusterIssuerNames } = this.ingress;
+    const grafanaAccess =
+      domain !== undefined &&
+      grafana.oidc !== undefined &&
+      ingressClassName !== undefined &&
+      certificateArn !== undefined
+        ? {
+            host: `grafana.${domain.name}`,
+            ingressClassName,
+            certificateArn,
+            exposure: grafana.exposure,
+            // The client secret's name is relative to the environment's prefix.
+            oidc: { ...grafana.oidc, clientSecretName: `${name}/${grafana.oidc.clientSecretName}` },
+          }
+        : undefined;
+
     this.observability = new Observability(this, "Observability", {
+      namespace: observabilityNamespace,
+      externalSecrets: this.externalSecrets,
+      grafanaAccess,
+      secretRecoveryWindowDays: props.environment.protection.forceDestroy ? 0 : 30,
       cluster: props.cluster,
       region,
       // The controller's webhook admits every Service, and it must outlive the load balancers it owns.
@@ -140,6 +182,21 @@ export class PlatformStack extends EnvironmentStack {
       databaseInstanceIdentifiers: [props.data.database.identifier],
     });
 
+    const delivery = platform.databaseSecretDelivery;
+    if (delivery !== undefined && this.externalSecrets !== undefined) {
+      const namespace = new NamespaceV1(this, "DatabaseSecretNamespace", {
+        metadata: { name: delivery.namespace, labels: { "app.kubernetes.io/managed-by": "cdktf" } },
+      });
+      this.databaseSecret = new SecretDelivery(this, "DatabaseSecret", {
+        externalSecrets: this.externalSecrets,
+        secretArn: props.data.database.secretArn,
+        kmsKeyArn: props.data.database.kmsKeyArn,
+        namespace: delivery.namespace,
+        targetSecretName: delivery.targetSecretName,
+        dependsOn: [namespace],
+      });
+    }
+
     // Every release must schedule on the baseline node groups (Karpenter's nodes do not count:
     // constructs/helm/release-capacity.ts says why).
     const problems = releaseCapacityProblems(
@@ -158,7 +215,6 @@ export class PlatformStack extends EnvironmentStack {
       );
     }
 
-    const { ingressClassName, certificateArn, clusterIssuerNames } = this.ingress;
     const { otlpEndpoint } = this.observability;
     this.exportOutputs({
       alarm_topic_arn: {

@@ -100,6 +100,16 @@ export const RELIED_CHART_DEFAULTS: Readonly<Record<string, Readonly<Record<stri
   karpenter: { replicas: 2, "controller.resources": {} },
   "karpenter-crd": {},
   "metrics-server": { replicas: 1, resources: { requests: { cpu: "100m", memory: "200Mi" } } },
+  "external-secrets": {
+    replicaCount: 1,
+    resources: {},
+    "webhook.create": true,
+    "webhook.replicaCount": 1,
+    "webhook.resources": {},
+    "certController.create": true,
+    "certController.replicaCount": 1,
+    "certController.resources": {},
+  },
 };
 
 /**
@@ -328,6 +338,15 @@ export const DEMAND_MODELS: Readonly<Record<string, (values: object) => Workload
     new ValueReader("metrics-server", values).workload("server", "", "replicas", false),
   ],
   "kubernetes-objects": () => [],
+  "external-secrets": (values) => {
+    const r = new ValueReader("external-secrets", values);
+    return [
+      r.workload("controller", "", "replicaCount", false),
+      ...(["webhook", "certController"] as const)
+        .filter((c) => r.get(`${c}.create`) === true)
+        .map((c) => r.workload(c, `${c}.`, `${c}.replicaCount`, false)),
+    ];
+  },
 };
 
 /**

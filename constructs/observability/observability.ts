@@ -33,6 +33,14 @@ import {
 } from "./platform-slos";
 import { ServiceLevelObjectives } from "./slo-rules";
 import { TEMPO_HTTP_PORT, TEMPO_NAME, TEMPO_OTLP_GRPC_PORT, tempoValues } from "./tempo-values";
+import { ExternalSecrets } from "../secrets/external-secrets";
+import {
+  GrafanaAccessInputs,
+  grafanaAccessValues,
+  grafanaOidcProblems,
+  mergeObjects,
+} from "./grafana-access";
+import { OBSERVABILITY_SECRETS, ObservabilitySecrets } from "./observability-secrets";
 import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 
 /** Props of {@link Observability}. */
@@ -106,6 +114,17 @@ export interface ObservabilityProps {
   readonly dashboards?: boolean;
   /** Replicas and resource requests of every release (what the capacity check counts). @default DEFAULT_OBSERVABILITY_SIZING */
   readonly sizing?: ObservabilitySizing;
+  /**
+   * The environment's External Secrets Operator (its store must serve `namespace`): Grafana's admin
+   * login and Alertmanager's configuration (SNS to the alarm topic) then come from Secrets Manager
+   * ({@link ObservabilitySecrets}), and `grafanaAdminSecretName` / `alertmanagerConfigSecretName`
+   * must be left out. @default - none: the Secrets named by those two props
+   */
+  readonly externalSecrets?: ExternalSecrets;
+  /** Grafana behind the ALB with OIDC login; needs `externalSecrets` and monitoring. @default - none: port-forward only */
+  readonly grafanaAccess?: Omit<GrafanaAccessInputs, "clientSecretSecretName">;
+  /** Days a deleted Secrets Manager secret of {@link ObservabilitySecrets} can be restored (0 for throw-away environments). @default 30 */
+  readonly secretRecoveryWindowDays?: number;
 }
 
 /** Replicas and requests of the observability releases. */
@@ -147,6 +166,7 @@ export const DEFAULT_OBSERVABILITY_SIZING: ObservabilitySizing = {
 
 /** Service accounts of the observability releases (Pod Identity associates the ones with AWS access). */
 export const OBSERVABILITY_SERVICE_ACCOUNTS = {
+  alertmanager: "alertmanager",
   loki: "loki",
   logShipper: "log-shipper",
   otlpGateway: "otel-collector",
@@ -209,6 +229,8 @@ export class Observability extends Construct {
   readonly loadBalancerSloAlarms?: LoadBalancerSloAlarms;
   /** The platform dashboards, when monitoring and dashboards are on. */
   readonly dashboards?: PlatformDashboards;
+  /** Grafana's and Alertmanager's secrets through External Secrets, with `externalSecrets` and monitoring. */
+  readonly secrets?: ObservabilitySecrets;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -223,8 +245,13 @@ export class Observability extends Construct {
     const tempoRetentionDays = props.tempoRetentionDays ?? 7;
     const withXray = props.xray ?? false;
     const withCloudWatch = props.grafanaCloudWatch ?? true;
-    const grafanaAdminSecretName = props.grafanaAdminSecretName;
-    const alertmanagerConfigSecretName = props.alertmanagerConfigSecretName ?? "alertmanager-config";
+    const withSecrets = props.externalSecrets !== undefined && withMonitoring;
+    const grafanaAdminSecretName = withSecrets
+      ? OBSERVABILITY_SECRETS.grafanaAdmin
+      : props.grafanaAdminSecretName;
+    const alertmanagerConfigSecretName = withSecrets
+      ? OBSERVABILITY_SECRETS.alertmanagerConfig
+      : (props.alertmanagerConfigSecretName ?? "alertmanager-config");
     const sizing = props.sizing ?? DEFAULT_OBSERVABILITY_SIZING;
     const sloObjectives = props.sloObjectives ?? DEFAULT_PLATFORM_SLO_OBJECTIVES;
     const alarmName = props.alarmName ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
@@ -280,6 +307,31 @@ export class Observability extends Construct {
     }
     validateSizing(v, sizing, tempoRequests);
     validatePlatformSloObjectives(v, "sloObjectives", sloObjectives);
+    for (const prop of ["grafanaAdminSecretName", "alertmanagerConfigSecretName"] as const) {
+      v.check(
+        prop,
+        props[prop],
+        (n) => n === undefined || props.externalSecrets === undefined,
+        "must be left out with 'externalSecrets' (External Secrets creates the Secret)",
+      );
+    }
+    if (props.grafanaAccess !== undefined) {
+      v.check(
+        "grafanaAccess",
+        props.grafanaAccess.host,
+        () => withSecrets,
+        "needs 'externalSecrets' and monitoring (the OIDC client secret comes from Secrets Manager)",
+      );
+      for (const [field, value, allowed] of grafanaOidcProblems(props.grafanaAccess.oidc)) {
+        v.fail(`grafanaAccess.oidc.${field}`, value, allowed);
+      }
+      v.check(
+        "grafanaAccess.oidc.clientSecretName",
+        props.grafanaAccess.oidc.clientSecretName,
+        (n) => props.externalSecrets === undefined || n.startsWith(props.externalSecrets.secretNamePrefix),
+        `must be a secret name under External Secrets' prefix '${props.externalSecrets?.secretNamePrefix ?? ""}'`,
+      );
+    }
     v.check(
       "logBucket",
       props.logBucket,
@@ -349,6 +401,36 @@ export class Observability extends Construct {
     const lokiOtlpUrl = lokiUrl !== undefined ? `${lokiUrl}/otlp` : undefined;
     const tempoUrl = withTempo ? `${serviceUrl(TEMPO_NAME)}:${TEMPO_HTTP_PORT}` : undefined;
 
+    // ---- secrets of Grafana and Alertmanager, synced before kube-prometheus-stack starts them
+    if (withSecrets && props.externalSecrets !== undefined) {
+      this.secrets = new ObservabilitySecrets(this, "Secrets", {
+        cluster: props.cluster,
+        externalSecrets: props.externalSecrets,
+        namespace: namespaceName,
+        alarmTopicArn: this.alarms.topicArn,
+        alarmKmsKeyArn: this.alarms.kmsKeyArn,
+        alertmanagerServiceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.alertmanager,
+        grafanaOidcClientSecretName: props.grafanaAccess?.oidc.clientSecretName,
+        recoveryWindowDays: props.secretRecoveryWindowDays,
+        dependsOn: [namespace],
+      });
+    }
+    const secretValues = this.secrets
+      ? mergeObjects(
+          {
+            alertmanager: {
+              serviceAccount: { create: true, name: OBSERVABILITY_SERVICE_ACCOUNTS.alertmanager },
+            },
+          },
+          props.grafanaAccess !== undefined
+            ? grafanaAccessValues({
+                ...props.grafanaAccess,
+                clientSecretSecretName: OBSERVABILITY_SECRETS.grafanaOidc,
+              })
+            : {},
+        )
+      : {};
+
     // ---- metrics: kube-prometheus-stack (its CRDs come first: the other charts' ServiceMonitors need them)
     if (withMonitoring) {
       if (withCloudWatch) {
@@ -365,20 +447,27 @@ export class Observability extends Construct {
         releaseName: "kube-prometheus-stack",
         namespace: namespaceName,
         timeoutSeconds: 900,
-        values: kubePrometheusStackValues({
-          retentionDays,
-          storageGiB,
-          storageClassName: volumes,
-          grafanaAdminSecretName,
-          alertmanagerConfigSecretName,
-          lokiUrl,
-          tempoUrl,
-          cloudWatchRegion: withCloudWatch ? region : undefined,
-          grafanaServiceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.grafana,
-          prometheus: sizing.prometheus,
-          grafana: sizing.grafana,
-        }),
-        dependsOn: [...base, ...podIdentityDependencies(this.grafanaCloudWatchRole)],
+        values: mergeObjects(
+          kubePrometheusStackValues({
+            retentionDays,
+            storageGiB,
+            storageClassName: volumes,
+            grafanaAdminSecretName,
+            alertmanagerConfigSecretName,
+            lokiUrl,
+            tempoUrl,
+            cloudWatchRegion: withCloudWatch ? region : undefined,
+            grafanaServiceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.grafana,
+            prometheus: sizing.prometheus,
+            grafana: sizing.grafana,
+          }),
+          secretValues,
+        ),
+        dependsOn: [
+          ...base,
+          ...podIdentityDependencies(this.grafanaCloudWatchRole),
+          ...(this.secrets ? [this.secrets.release.release] : []),
+        ],
       });
     }
     const afterMonitoring = [...base, ...(this.monitoring ? [this.monitoring.release] : [])];

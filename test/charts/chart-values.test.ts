@@ -45,6 +45,10 @@ const FREE_FORM: Readonly<Record<string, readonly string[]>> = {
     // `{}` with its three keys (datasourceUid, traceIdLabelName, urlDisplayLabel) commented out, read by
     // templates/grafana/configmaps-datasources.yaml
     "grafana.sidecar.datasources.exemplarTraceIdDestinations",
+    "grafana.ingress.annotations", // `{}`: any Ingress annotations (the ALB controller's)
+    "grafana.ingress.ingressClassName", // `# ingressClassName:` documented in values.yaml
+    "grafana.grafana.ini", // the grafana subchart's `grafana.ini`: Grafana's own configuration sections
+    "grafana.envValueFrom", // the grafana subchart's map of env vars from Secret/ConfigMap keys
   ],
   loki: [
     "loki.schemaConfig", // `{}`: Loki's schema_config, passed through
@@ -73,6 +77,11 @@ const FREE_FORM: Readonly<Record<string, readonly string[]>> = {
   "karpenter-crd": [],
   "metrics-server": [],
   "kubernetes-objects": [],
+  "external-secrets": [
+    "resources", // `{}`: a Kubernetes ResourceRequirements
+    "webhook.resources", // likewise
+    "certController.resources", // likewise
+  ],
 };
 
 // Every registered environment and a sandbox, built as main.ts builds them (no synthesis needed:

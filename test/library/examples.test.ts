@@ -32,6 +32,7 @@ import {
   serviceSlos,
 } from "../../constructs/examples/platform";
 import { renamedObjectStorage } from "../../constructs/examples/rename";
+import { platformSecrets } from "../../constructs/examples/secrets";
 import { ObjectStorage } from "../../constructs/object-storage/object-storage";
 import { README_PATH } from "../../scripts/lib-docs";
 import {
@@ -370,5 +371,30 @@ describe("autoscaling examples", () => {
     const pools = JSON.parse(releases.find((r) => r.name === "karpenter-node-pools").values[0]).objects;
     expect(pools[0].spec.amiSelectorTerms).toEqual([{ alias: "al2023@v20251120" }]);
     expect(pools[1].spec.limits).toEqual({ cpu: "64", memory: "256Gi" });
+  });
+});
+
+describe("secrets examples", () => {
+  const json = synthStack((s) => {
+    platformSecrets(s, { clusterName: "orders" }, minimalPostgresDatabase(s, minimalNetwork(s), CLIENT_SG));
+  });
+  const releases = Object.values(resourcesOf(json, "helm_release"));
+
+  it("External Secrets with its store, the database secret in one namespace, and the observability secrets", () => {
+    expect(releases.map((r) => r.name).sort()).toEqual([
+      "external-secrets",
+      "external-secrets-stores",
+      "kube-prometheus-stack",
+      "observability-secrets",
+      "otel-collector",
+      "secret-orders-database-credentials",
+    ]);
+    const [, externalSecret] = JSON.parse(
+      releases.find((r) => r.name === "secret-orders-database-credentials").values[0],
+    ).objects;
+    expect(externalSecret.spec.data.map((d: { secretKey: string }) => d.secretKey)).toEqual([
+      "PGUSER",
+      "PGPASSWORD",
+    ]);
   });
 });

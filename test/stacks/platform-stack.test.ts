@@ -100,7 +100,12 @@ describe("<env>-platform stacks", () => {
         keys.filter((k) => /^(password|adminPassword|secretAccessKey|accessKeyId|apiKey|token)$/i.test(k)),
       ).toEqual([]);
     }
-    expect(values(env, "kube-prometheus-stack").grafana).not.toHaveProperty("admin");
+    // Grafana's admin login: a Secret by name (External Secrets fills it), never a value.
+    expect(values(env, "kube-prometheus-stack").grafana.admin).toEqual({
+      existingSecret: "grafana-admin",
+      userKey: "admin-user",
+      passwordKey: "admin-password",
+    });
   });
 
   it.each(ENVS)(
@@ -227,6 +232,8 @@ describe("<env>-platform stacks", () => {
     expect(Object.keys(releases("sandbox-alice")).sort()).toEqual([
       "aws-load-balancer-controller",
       "cert-manager",
+      "external-secrets",
+      "external-secrets-stores",
       "karpenter",
       "karpenter-crd",
       "karpenter-node-pools",
@@ -234,6 +241,7 @@ describe("<env>-platform stacks", () => {
       "log-shipper",
       "loki",
       "metrics-server",
+      "observability-secrets",
       "platform-slos",
     ]);
     expect(resourcesOf(platform("sandbox-alice"), "aws_acm_certificate")).toEqual({});
