@@ -3,6 +3,7 @@ import { base } from "./base";
 import { dev } from "./dev";
 import { ENVIRONMENTS } from "./registry";
 import { EnvironmentInput } from "./schema";
+import { sandboxEnvironmentName } from "./naming";
 
 /**
  * The address space sandboxes draw their networks from: 64 /16 blocks (10.64.0.0 – 10.127.255.255),
@@ -77,7 +78,7 @@ export function sandboxCidrCollisions(
       .map((n) => `${name.slice(0, 11)}${n}`)
       .find((candidate) => !used.has(sandboxCidr(candidate, defined)));
     problems.push(
-      `Environment 'sandbox-${name}': 'network.cidr' must not overlap sandbox-${first}, selected with it in the same account (both get ${cidr} from the sandbox pool ${SANDBOX_CIDR_POOL}), got ${JSON.stringify(cidr)}; ` +
+      `Environment '${sandboxEnvironmentName(name)}': 'network.cidr' must not overlap ${sandboxEnvironmentName(first)}, selected with it in the same account (both get ${cidr} from the sandbox pool ${SANDBOX_CIDR_POOL}), got ${JSON.stringify(cidr)}; ` +
         `rename the sandbox${alternative === undefined ? "" : `, e.g. INFRA_SANDBOX=${alternative} gets ${sandboxCidr(alternative, defined)}`}`,
     );
   }
@@ -95,7 +96,7 @@ export function sandboxEnvironment(
   const { noncurrentVersionExpirationDays: _noncurrent, ...unversioned } = base.data.buckets;
   return {
     ...base,
-    name: `sandbox-${sandboxName}`,
+    name: sandboxEnvironmentName(sandboxName),
     sandbox: true,
     accountId: SANDBOX_ACCOUNT_ID,
     state: dev.state,

@@ -8,6 +8,7 @@
 import { ServiceAccountValues } from "../ingress/chart-values";
 
 /** How Loki runs: one binary (small, no HA), or read/write/backend targets (scalable, HA). */
+export const LOKI_MODES = ["singleBinary", "simpleScalable"] as const;
 export type LokiMode = "singleBinary" | "simpleScalable";
 
 /** A persistent volume request of a chart component. */

@@ -47,7 +47,7 @@ describe("ci configuration validation", () => {
     ["ci.githubEnvironment", "a".repeat(41), "must be a GitHub environment name of 1–40"],
     ["ci.apiAccess", "vpn", "must be 'vpcRunner' (private endpoint, runner in the VPC) or 'publicEndpoint'"],
     ["ci.runnerLabel", "self hosted", "must be a GitHub Actions runner label"],
-    ["ci.operatorRoleArns", ["platform-admin"], "must be IAM role ARNs"],
+    ["ci.operatorRoleArns", ["platform-admin"], "must be an IAM role ARN"],
     ["ci.hostsSandboxes", "yes", "must be true or false"],
   ])("rejects a bad %s, naming the environment, the field and the value", (field, value, allowed) => {
     const message = problem(stage, { [field]: value });
@@ -82,7 +82,7 @@ describe("ci configuration validation", () => {
 
   it("rejects a malformed runner egress block", () => {
     expect(problem(dev, { "ci.runnerEgressCidrs": ["198.51.100.1/28"] })).toBe(
-      "Environment 'dev': 'ci.runnerEgressCidrs.0' must be IPv4 blocks with no host bits set (e.g. 198.51.100.0/28), got \"198.51.100.1/28\"",
+      "Environment 'dev': 'ci.runnerEgressCidrs.0' must be an IPv4 block with no host bits set (e.g. 203.0.113.0/24), got \"198.51.100.1/28\"",
     );
   });
 

@@ -69,19 +69,19 @@ describe("cluster configuration of the shipped environments", () => {
 describe("cluster configuration validation", () => {
   it("rejects an unsupported Kubernetes version", () => {
     expect(problem({ "cluster.version": "1.29" })).toBe(
-      "Environment 'dev': 'cluster.version' must be one of 1.33, 1.34, 1.35 (EKS standard support, the versions catalog), got \"1.29\"",
+      "Environment 'dev': 'cluster.version' must be '1.33', '1.34' or '1.35' (EKS standard support, the versions catalog), got \"1.29\"",
     );
   });
 
   it("rejects a public endpoint without an allow-list", () => {
     expect(problem({ "cluster.publicAccessCidrs": [] })).toBe(
-      "Environment 'dev': 'cluster.publicAccessCidrs' must list the IPv4 blocks allowed to reach the public endpoint, got []",
+      "Environment 'dev': 'cluster.publicAccessCidrs' must list the IPv4 blocks allowed to reach a public endpoint (EKS would open it to 0.0.0.0/0), got []",
     );
   });
 
   it("rejects an endpoint open to 0.0.0.0/0", () => {
     expect(problem({ "cluster.publicAccessCidrs": ["0.0.0.0/0"] })).toBe(
-      "Environment 'dev': 'cluster.publicAccessCidrs' must not contain 0.0.0.0/0 (an API endpoint open to the whole internet), got [\"0.0.0.0/0\"]",
+      "Environment 'dev': 'cluster.publicAccessCidrs' must not contain 0.0.0.0/0 (an API endpoint open to the internet), got [\"0.0.0.0/0\"]",
     );
   });
 
@@ -94,7 +94,7 @@ describe("cluster configuration validation", () => {
 
   it("rejects a malformed allow-list block", () => {
     expect(problem({ "cluster.publicAccessCidrs": ["203.0.113.0/33"] })).toBe(
-      "Environment 'dev': 'cluster.publicAccessCidrs.0' must be IPv4 blocks with no host bits set (e.g. 203.0.113.0/24), got \"203.0.113.0/33\"",
+      "Environment 'dev': 'cluster.publicAccessCidrs.0' must be an IPv4 block with no host bits set (e.g. 203.0.113.0/24), got \"203.0.113.0/33\"",
     );
   });
 
@@ -112,7 +112,7 @@ describe("cluster configuration validation", () => {
 
   it("rejects a bad admin role ARN", () => {
     expect(problem({ "cluster.adminRoleArns": ["platform-admin"] })).toBe(
-      "Environment 'dev': 'cluster.adminRoleArns.0' must be IAM role ARNs, got \"platform-admin\"",
+      "Environment 'dev': 'cluster.adminRoleArns.0' must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got \"platform-admin\"",
     );
   });
 
@@ -131,7 +131,7 @@ describe("cluster configuration validation", () => {
   it("rejects an invalid node group name", () => {
     const general = ENVIRONMENTS.dev.cluster.nodeGroups.general;
     expect(problem({ "cluster.nodeGroups": { General: general } })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.General' must be node group names of 1–20 lowercase letters, digits or '-', got \"General\"",
+      "Environment 'dev': 'cluster.nodeGroups.General' must be 1–20 lowercase letters, digits or '-', got \"General\"",
     );
   });
 
@@ -150,7 +150,7 @@ describe("cluster configuration validation", () => {
   it("rejects a desired size outside min..max", () => {
     const { minSize, maxSize } = ENVIRONMENTS.dev.cluster.nodeGroups.general;
     expect(problem({ "cluster.nodeGroups.general.desiredSize": maxSize + 1 })).toBe(
-      `Environment 'dev': 'cluster.nodeGroups.general.desiredSize' must be within minSize..maxSize (${minSize}..${maxSize}), got ${maxSize + 1}`,
+      `Environment 'dev': 'cluster.nodeGroups.general.desiredSize' must be a whole number within minSize..maxSize (${minSize}..${maxSize}), got ${maxSize + 1}`,
     );
   });
 
@@ -199,7 +199,7 @@ describe("cluster configuration validation", () => {
 
   it("rejects an invalid label value", () => {
     expect(problem({ "cluster.nodeGroups.general.labels": { workload: "general purpose" } })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.labels.workload' must be Kubernetes label values (≤ 63 of letters, digits, '-', '_', '.'), got \"general purpose\"",
+      "Environment 'dev': 'cluster.nodeGroups.general.labels.workload' must be a Kubernetes label value (≤ 63 of letters, digits, '-', '_', '.'), got \"general purpose\"",
     );
   });
 

@@ -75,7 +75,7 @@ describe("environment validation", () => {
     ["accountId", "12345", "must be a 12-digit AWS account id", '"12345"'],
     ["accountId", 111111111111, "must be a 12-digit AWS account id", "111111111111"],
     ["region", "Europe", "must be an AWS region", '"Europe"'],
-    ["state.bucket", "My_Bucket", "must be a valid S3 bucket name", '"My_Bucket"'],
+    ["state.bucket", "My_Bucket", "must be 3–63 characters of lowercase letters", '"My_Bucket"'],
     ["state.roleArn", "admin", "must be an IAM role ARN", '"admin"'],
     ["deployRoleArn", "arn:aws:iam::1:role/x", "must be an IAM role ARN", '"arn:aws:iam::1:role/x"'],
     ["network.cidr", "10.0.0.0/8", "must be a private /16–/20 IPv4 block", '"10.0.0.0/8"'],
@@ -83,7 +83,7 @@ describe("environment validation", () => {
     ["network.azCount", 4, "must be 2 or 3", "got 4"],
     ["network.natGateways", "double", "must be 'none', 'single' or 'perAz'", '"double"'],
     ["network.flowLogRetentionDays", 10, "must be one of CloudWatch's retention periods", "got 10"],
-    ["network.interfaceEndpoints", ["s4"], "must be one of ecr.api", '"s4"'],
+    ["network.interfaceEndpoints", ["s4"], "must be 'ecr.api', 'ecr.dkr'", '"s4"'],
     ["network.availabilityZones", ["eu-west-1a"], "must list exactly azCount (2) AZs", '["eu-west-1a"]'],
     [
       "network.availabilityZones",

@@ -245,6 +245,7 @@ describe("policy examples", () => {
             environment: "prod",
             "managed-by": "cdktf",
             repository: "acme/orders",
+            stack: "orders",
             "cost-center": "42",
           },
         },
