@@ -1,3 +1,4 @@
+import { DEFAULT_EKS_VERSION, DEFAULT_POSTGRES_MAJOR_VERSION } from "../constructs/versions";
 import { EnvironmentInput } from "./schema";
 
 /** The values every environment shares; each environment file states only its deltas. */
@@ -24,7 +25,8 @@ export const base = {
   // The cluster layer: private API endpoint, one on-demand node group over every AZ. Admin roles live
   // in each environment's account, so every environment names its own (the schema requires one).
   cluster: {
-    version: "1.35",
+    // The catalog's defaults (constructs/versions.ts): bumping the catalog upgrades every environment.
+    version: DEFAULT_EKS_VERSION,
     endpointPublicAccess: false,
     publicAccessCidrs: [],
     adminRoleArns: [],
@@ -61,7 +63,7 @@ export const base = {
   // The data layer: a mid-sized, Multi-AZ database with a week of backups, and versioned buckets.
   data: {
     postgres: {
-      majorVersion: 17,
+      majorVersion: DEFAULT_POSTGRES_MAJOR_VERSION,
       instanceClass: "db.t4g.medium",
       allocatedStorageGiB: 20,
       maxAllocatedStorageGiB: 100,
