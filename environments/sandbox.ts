@@ -1,5 +1,6 @@
 import { Ipv4Block, blockSize, formatCidr, overlaps, parseCidr } from "../constructs/network/cidr";
 import { base } from "./base";
+import { defineEnvironment } from "./define";
 import { dev } from "./dev";
 import { ENVIRONMENTS } from "./registry";
 import { EnvironmentInput } from "./schema";
@@ -93,15 +94,12 @@ export function sandboxEnvironment(
   sandboxName: string,
   defined: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENTS,
 ): EnvironmentInput {
-  const { noncurrentVersionExpirationDays: _noncurrent, ...unversioned } = base.data.buckets;
-  return {
-    ...base,
+  return defineEnvironment(base, {
     name: sandboxEnvironmentName(sandboxName),
     sandbox: true,
     accountId: SANDBOX_ACCOUNT_ID,
     state: dev.state,
     network: {
-      ...base.network,
       cidr: sandboxCidr(sandboxName, defined),
       natGateways: "single",
       flowLogRetentionDays: 7,
@@ -111,13 +109,11 @@ export function sandboxEnvironment(
     // Dev's network path (public endpoint, dev's allow-list and runner) and dev's roles: a sandbox needs
     // no runner of its own.
     cluster: {
-      ...base.cluster,
       endpointPublicAccess: dev.cluster.endpointPublicAccess,
       publicAccessCidrs: dev.cluster.publicAccessCidrs,
       adminRoleArns: dev.cluster.adminRoleArns,
       logRetentionDays: 7,
       karpenter: {
-        ...base.cluster.karpenter,
         capacityTypes: ["spot", "on-demand"],
         cpuLimit: 8,
         memoryLimitGiB: 32,
@@ -126,7 +122,6 @@ export function sandboxEnvironment(
     },
     data: {
       postgres: {
-        ...base.data.postgres,
         instanceClass: "db.t4g.micro",
         maxAllocatedStorageGiB: 30,
         multiAz: false,
@@ -136,18 +131,16 @@ export function sandboxEnvironment(
         connectionsAlarmThreshold: 60,
       },
       // Unversioned, so no noncurrent-version expiration either.
-      buckets: { ...unversioned, versioned: false, logExpirationDays: 7 },
+      buckets: { versioned: false, noncurrentVersionExpirationDays: undefined, logExpirationDays: 7 },
     },
     // No domain (no DNS or certificates), no tracing, short retention, nobody paged.
     platform: {
-      ...base.platform,
-      components: { ...base.platform.components, tracing: false },
+      components: { tracing: false },
       prometheusRetentionDays: 3,
       prometheusStorageGiB: 10,
       lokiRetentionDays: 7,
       // One baseline node: one Karpenter and one metrics-server replica, a smaller Prometheus.
       sizing: {
-        ...base.platform.sizing,
         karpenter: { replicas: 1, cpuMillis: 250, memoryMiB: 512 },
         metricsServerReplicas: 1,
         prometheus: { cpuMillis: 200, memoryMiB: 768 },
@@ -155,6 +148,6 @@ export function sandboxEnvironment(
       alarmEmails: [],
     },
     ci: { ...dev.ci, hostsSandboxes: false },
-    tags: { ...base.tags, sandbox: sandboxName },
-  };
+    tags: { sandbox: sandboxName },
+  });
 }
