@@ -79,7 +79,6 @@ describe("environment validation", () => {
     ["state.roleArn", "admin", "must be an IAM role ARN", '"admin"'],
     ["deployRoleArn", "arn:aws:iam::1:role/x", "must be an IAM role ARN", '"arn:aws:iam::1:role/x"'],
     ["network.cidr", "10.0.0.0/8", "must be a private /16–/20 IPv4 block", '"10.0.0.0/8"'],
-    ["network.cidr", "8.8.0.0/16", "must be a private /16–/20 IPv4 block", '"8.8.0.0/16"'],
     ["network.azCount", 4, "must be 2 or 3", "got 4"],
     ["network.natGateways", "double", "must be 'none', 'single' or 'perAz'", '"double"'],
     ["network.flowLogRetentionDays", 10, "must be one of CloudWatch's retention periods", "got 10"],
