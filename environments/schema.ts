@@ -24,6 +24,7 @@ import { DOMAIN_NAME, HOSTED_ZONE_ID } from "../constructs/ingress/cluster-ingre
 import { IPV4_BLOCK } from "../constructs/network/cidr";
 import {
   AVAILABILITY_ZONE,
+  AZ_COUNT,
   INTERFACE_ENDPOINT_SERVICES,
   NAT_GATEWAY_MODES,
   VPC_CIDR,
@@ -94,7 +95,7 @@ export const REQUIRED_COMPLIANCE: Readonly<Record<string, "production">> = { pro
 /** The network layer's settings. */
 const networkSchema = z.strictObject({
   cidr: stringBy(VPC_CIDR),
-  azCount: z.union([z.literal(2), z.literal(3)], { error: "must be 2 or 3" }),
+  azCount: numberBy(AZ_COUNT),
   availabilityZones: z.array(stringBy(AVAILABILITY_ZONE)).optional(),
   natGateways: enumOf(NAT_GATEWAY_MODES),
   flowLogRetentionDays: numberBy(LOG_RETENTION),

@@ -122,6 +122,9 @@ export const VPC_CIDR = rule<string>(
   },
 );
 
+/** How many AZs the network spans (the subnet plan carves room for {@link MAX_AZS}). */
+export const AZ_COUNT = oneOf(Array.from({ length: MAX_AZS - 1 }, (_, i) => i + 2));
+
 /** How many NAT gateways serve the private subnets. */
 export const NAT_GATEWAYS = oneOf(NAT_GATEWAY_MODES);
 
