@@ -1,3 +1,4 @@
+import { partitionOf } from "./catalogs/aws-regions";
 import { EnvironmentInput } from "./schema";
 
 /**
@@ -13,6 +14,29 @@ export type EnvironmentDelta<T = EnvironmentInput> = T extends readonly unknown[
 
 /** The state bucket of an environment, unless its file names another: `acme-platform-tfstate-<name>`. */
 export const STATE_BUCKET_PREFIX = "acme-platform-tfstate-";
+
+const ACCOUNT = "<account>";
+const PARTITION = "<partition>";
+
+/**
+ * The ARN of the IAM role `name` in the environment's own account (and its region's partition),
+ * filled in by {@link defineEnvironment}: the account id is stated once, in `accountId`.
+ */
+export function accountRole(name: string): string {
+  return `arn:${PARTITION}:iam::${ACCOUNT}:role/${name}`;
+}
+
+/** Every string of `value` with the account and partition of {@link accountRole} filled in. */
+function resolveAccount(value: unknown, accountId: string, partition: string): unknown {
+  if (typeof value === "string") return value.split(ACCOUNT).join(accountId).split(PARTITION).join(partition);
+  if (Array.isArray(value)) return value.map((item) => resolveAccount(item, accountId, partition));
+  if (isPlainObject(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, resolveAccount(item, accountId, partition)]),
+    );
+  }
+  return value;
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -31,14 +55,20 @@ function merge(parent: unknown, delta: unknown): unknown {
 
 /**
  * An environment as its parent (usually `base`) plus a delta, with the values that follow from
- * others filled in: the state bucket from the name. The result is validated at load like any
+ * others filled in: the state bucket from the name, the account and partition of
+ * {@link accountRole} ARNs from `accountId` and `region`. The result is validated at load like any
  * environment, so a field neither the parent nor the delta sets is reported there.
  */
 export function defineEnvironment(
   parent: EnvironmentDelta,
   delta: EnvironmentDelta & Pick<EnvironmentInput, "name">,
 ): EnvironmentInput {
-  const environment = merge(parent, delta) as EnvironmentInput;
+  const merged = merge(parent, delta) as EnvironmentInput;
+  const environment = resolveAccount(
+    merged,
+    merged.accountId,
+    partitionOf(merged.region) ?? "aws",
+  ) as EnvironmentInput;
   if (environment.state?.bucket !== undefined) return environment;
   return {
     ...environment,

@@ -11,7 +11,6 @@ export const dev: EnvironmentInput = defineEnvironment(base, {
     // Reachable from the office VPN's egress block (placeholder documentation range) as well as the VPC.
     endpointPublicAccess: true,
     publicAccessCidrs: ["203.0.113.0/24"],
-    adminRoleArns: ["arn:aws:iam::111111111111:role/platform-admin"],
     logRetentionDays: 30,
     // Karpenter may use spot (preferred) and on-demand, up to 16 vCPUs.
     karpenter: {
@@ -61,7 +60,6 @@ export const dev: EnvironmentInput = defineEnvironment(base, {
     apiAccess: "publicEndpoint",
     runnerLabel: "dev-platform",
     runnerEgressCidrs: ["198.51.100.0/28"],
-    operatorRoleArns: ["arn:aws:iam::111111111111:role/platform-admin"],
     hostsSandboxes: true,
   },
 });

@@ -25,7 +25,6 @@ export const prod: EnvironmentInput = defineEnvironment(base, {
   compliance: "production",
   protection: { deletionProtection: true, preventDestroy: true },
   cluster: {
-    adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
     logRetentionDays: 365,
     karpenter: { cpuLimit: 128, memoryLimitGiB: 512, diskSizeGiB: 100 },
     // Larger on-demand nodes, at least one per AZ (three AZs), room to grow.
@@ -89,6 +88,5 @@ export const prod: EnvironmentInput = defineEnvironment(base, {
   ci: {
     githubEnvironment: "prod",
     runnerLabel: "prod-platform",
-    operatorRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
   },
 });

@@ -111,7 +111,6 @@ export function sandboxEnvironment(
     cluster: {
       endpointPublicAccess: dev.cluster.endpointPublicAccess,
       publicAccessCidrs: dev.cluster.publicAccessCidrs,
-      adminRoleArns: dev.cluster.adminRoleArns,
       logRetentionDays: 7,
       karpenter: {
         capacityTypes: ["spot", "on-demand"],

@@ -8,7 +8,6 @@ export const stage: EnvironmentInput = defineEnvironment(base, {
   accountId: "222222222222",
   network: { cidr: "10.20.0.0/16" },
   cluster: {
-    adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
     // Three baseline nodes: Loki's three writers (replication factor 3) each need a node of their own.
     nodeGroups: {
       general: { minSize: 3, maxSize: 6, desiredSize: 3 },
@@ -33,6 +32,5 @@ export const stage: EnvironmentInput = defineEnvironment(base, {
   ci: {
     githubEnvironment: "stage",
     runnerLabel: "stage-platform",
-    operatorRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
   },
 });

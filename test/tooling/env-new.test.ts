@@ -55,7 +55,8 @@ describe("infra env new (in a scratch copy)", () => {
     // The state bucket follows from the name (acme-platform-tfstate-qa): the file does not restate it.
     expect(written).not.toContain("bucket:");
     expect(written).toContain('cidr: "10.40.0.0/16"');
-    expect(written).toContain('"arn:aws:iam::444444444444:role/platform-admin"');
+    // Role ARNs follow from accountId (accountRole in base.ts): the file states no account id twice.
+    expect(written).not.toContain("arn:");
     expect(written).toContain('hostedZoneId: "Z0QA0000000000000000001"');
     // Its own GitHub environment (which its deploy role trusts) and runner.
     expect(written).toContain('githubEnvironment: "qa"');
