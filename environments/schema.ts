@@ -95,7 +95,7 @@ export const REQUIRED_COMPLIANCE: Readonly<Record<string, "production">> = { pro
 /** The network layer's settings. */
 const networkSchema = z.strictObject({
   cidr: stringBy(VPC_CIDR),
-  azCount: numberBy(AZ_COUNT),
+  azCount: z.literal(AZ_COUNT.values, { error: AZ_COUNT.allowed }),
   availabilityZones: z.array(stringBy(AVAILABILITY_ZONE)).optional(),
   natGateways: enumOf(NAT_GATEWAY_MODES),
   flowLogRetentionDays: numberBy(LOG_RETENTION),
