@@ -1,3 +1,5 @@
+import { DEFAULT_EKS_VERSION, DEFAULT_POSTGRES_MAJOR_VERSION } from "../constructs/versions";
+import { accountRole } from "./define";
 import { EnvironmentInput } from "./schema";
 
 /** The values every environment shares; each environment file states only its deltas. */
@@ -21,13 +23,14 @@ export const base = {
     preventDestroy: false,
     forceDestroy: false,
   },
-  // The cluster layer: private API endpoint, one on-demand node group over every AZ. Admin roles live
-  // in each environment's account, so every environment names its own (the schema requires one).
+  // The cluster layer: private API endpoint, one on-demand node group over every AZ. The admin role
+  // lives in each environment's own account (accountRole: its ARN follows from accountId).
   cluster: {
-    version: "1.35",
+    // The catalog's defaults (constructs/versions.ts): bumping the catalog upgrades every environment.
+    version: DEFAULT_EKS_VERSION,
     endpointPublicAccess: false,
     publicAccessCidrs: [],
-    adminRoleArns: [],
+    adminRoleArns: [accountRole("platform-admin")],
     logRetentionDays: 90,
     // Karpenter's default NodePool: current-generation c/m/r on-demand x86 nodes, consolidated when
     // empty or underutilized after a minute, replaced monthly (new AMIs), at most 32 vCPUs in total.
@@ -61,7 +64,7 @@ export const base = {
   // The data layer: a mid-sized, Multi-AZ database with a week of backups, and versioned buckets.
   data: {
     postgres: {
-      majorVersion: 17,
+      majorVersion: DEFAULT_POSTGRES_MAJOR_VERSION,
       instanceClass: "db.t4g.medium",
       allocatedStorageGiB: 20,
       maxAllocatedStorageGiB: 100,
@@ -140,7 +143,7 @@ export const base = {
     githubRepository: "acme/aws-platform",
     apiAccess: "vpcRunner",
     runnerEgressCidrs: [],
-    operatorRoleArns: [],
+    operatorRoleArns: [accountRole("platform-admin")],
     hostsSandboxes: false,
   },
   tags: {

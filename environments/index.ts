@@ -4,6 +4,7 @@ import { overlaps, parseCidr } from "../constructs/network/cidr";
 import { ENVIRONMENTS } from "./registry";
 import { sandboxCidrCollisions, sandboxEnvironment } from "./sandbox";
 import { EnvironmentConfig, EnvironmentInput, SANDBOX_NAME_PATTERN, environmentSchema } from "./schema";
+import { SANDBOX_PREFIX, isSandboxEnvironmentName, sandboxNameOf } from "./naming";
 
 export * from "./schema";
 export { SANDBOX_CIDR_POOL, sandboxCidr, sandboxCidrCollisions, sandboxEnvironment } from "./sandbox";
@@ -29,8 +30,9 @@ export function sandboxNameProblem(
   if (Object.hasOwn(defined, name)) {
     return `${describe(name)} is a long-lived environment, not a sandbox name; sandbox names are ${SANDBOX_NAME_RULE} other than ${Object.keys(defined).join(", ")}`;
   }
-  if (name.startsWith("sandbox-")) {
-    return `give the sandbox's own name without the "sandbox-" prefix (e.g. ${describe(name.slice(8))}); names are ${SANDBOX_NAME_RULE}`;
+  const own = sandboxNameOf(name);
+  if (own !== undefined) {
+    return `give the sandbox's own name without the "${SANDBOX_PREFIX}" prefix (e.g. ${describe(own)}); names are ${SANDBOX_NAME_RULE}`;
   }
   if (!SANDBOX_NAME_PATTERN.test(name)) {
     return `${describe(name)} is not a valid sandbox name; use ${SANDBOX_NAME_RULE}`;
@@ -151,7 +153,7 @@ export function selectEnvironments(
     if (input) {
       inputs.push(input);
     } else {
-      const hint = name.startsWith("sandbox-") ? "; select sandboxes with INFRA_SANDBOX=<name>" : "";
+      const hint = isSandboxEnvironmentName(name) ? "; select sandboxes with INFRA_SANDBOX=<name>" : "";
       problems.push(
         `INFRA_ENVS: unknown environment ${describe(name)}; known: ${Object.keys(defined).join(", ")}${hint}`,
       );

@@ -1,14 +1,12 @@
 import { base } from "./base";
+import { defineEnvironment } from "./define";
 import { EnvironmentInput } from "./schema";
 
 /** Production: three AZs, a NAT gateway per AZ, private endpoints, everything deletion-protected. */
-export const prod: EnvironmentInput = {
-  ...base,
+export const prod: EnvironmentInput = defineEnvironment(base, {
   name: "prod",
   accountId: "333333333333",
-  state: { ...base.state, bucket: "acme-platform-tfstate-prod" },
   network: {
-    ...base.network,
     cidr: "10.30.0.0/16",
     azCount: 3,
     natGateways: "perAz",
@@ -25,16 +23,13 @@ export const prod: EnvironmentInput = {
     ],
   },
   compliance: "production",
-  protection: { ...base.protection, deletionProtection: true, preventDestroy: true },
+  protection: { deletionProtection: true, preventDestroy: true },
   cluster: {
-    ...base.cluster,
-    adminRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
     logRetentionDays: 365,
-    karpenter: { ...base.cluster.karpenter, cpuLimit: 128, memoryLimitGiB: 512, diskSizeGiB: 100 },
+    karpenter: { cpuLimit: 128, memoryLimitGiB: 512, diskSizeGiB: 100 },
     // Larger on-demand nodes, at least one per AZ (three AZs), room to grow.
     nodeGroups: {
       general: {
-        ...base.cluster.nodeGroups.general,
         instanceTypes: ["m7i.xlarge", "m6i.xlarge"],
         minSize: 3,
         maxSize: 9,
@@ -46,7 +41,6 @@ export const prod: EnvironmentInput = {
   data: {
     // Memory-optimized Graviton, Multi-AZ, a month of backups, longer diagnostics, access logs.
     postgres: {
-      ...base.data.postgres,
       instanceClass: "db.r7g.large",
       allocatedStorageGiB: 100,
       maxAllocatedStorageGiB: 1000,
@@ -57,7 +51,6 @@ export const prod: EnvironmentInput = {
       connectionsAlarmThreshold: 1200,
     },
     buckets: {
-      ...base.data.buckets,
       noncurrentVersionExpirationDays: 365,
       logExpirationDays: 365,
       accessLogging: true,
@@ -66,7 +59,6 @@ export const prod: EnvironmentInput = {
   // The apex platform domain, a month of metrics on larger volumes, scalable Loki with 90 days of logs,
   // a month of traces.
   platform: {
-    ...base.platform,
     domain: {
       name: "platform.example.com",
       hostedZoneId: "Z0PROD0000000000000001",
@@ -103,9 +95,7 @@ export const prod: EnvironmentInput = {
   },
   // Private endpoint; platform jobs run on the self-hosted runner inside the prod VPC.
   ci: {
-    ...base.ci,
     githubEnvironment: "prod",
     runnerLabel: "prod-platform",
-    operatorRoleArns: ["arn:aws:iam::333333333333:role/platform-admin"],
   },
-};
+});

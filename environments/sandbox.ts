@@ -1,8 +1,10 @@
 import { Ipv4Block, blockSize, formatCidr, overlaps, parseCidr } from "../constructs/network/cidr";
 import { base } from "./base";
+import { defineEnvironment } from "./define";
 import { dev } from "./dev";
 import { ENVIRONMENTS } from "./registry";
 import { EnvironmentInput } from "./schema";
+import { sandboxEnvironmentName } from "./naming";
 
 /**
  * The address space sandboxes draw their networks from: 64 /16 blocks (10.64.0.0 – 10.127.255.255),
@@ -77,7 +79,7 @@ export function sandboxCidrCollisions(
       .map((n) => `${name.slice(0, 11)}${n}`)
       .find((candidate) => !used.has(sandboxCidr(candidate, defined)));
     problems.push(
-      `Environment 'sandbox-${name}': 'network.cidr' must not overlap sandbox-${first}, selected with it in the same account (both get ${cidr} from the sandbox pool ${SANDBOX_CIDR_POOL}), got ${JSON.stringify(cidr)}; ` +
+      `Environment '${sandboxEnvironmentName(name)}': 'network.cidr' must not overlap ${sandboxEnvironmentName(first)}, selected with it in the same account (both get ${cidr} from the sandbox pool ${SANDBOX_CIDR_POOL}), got ${JSON.stringify(cidr)}; ` +
         `rename the sandbox${alternative === undefined ? "" : `, e.g. INFRA_SANDBOX=${alternative} gets ${sandboxCidr(alternative, defined)}`}`,
     );
   }
@@ -92,15 +94,12 @@ export function sandboxEnvironment(
   sandboxName: string,
   defined: Readonly<Record<string, EnvironmentInput>> = ENVIRONMENTS,
 ): EnvironmentInput {
-  const { noncurrentVersionExpirationDays: _noncurrent, ...unversioned } = base.data.buckets;
-  return {
-    ...base,
-    name: `sandbox-${sandboxName}`,
+  return defineEnvironment(base, {
+    name: sandboxEnvironmentName(sandboxName),
     sandbox: true,
     accountId: SANDBOX_ACCOUNT_ID,
     state: dev.state,
     network: {
-      ...base.network,
       cidr: sandboxCidr(sandboxName, defined),
       natGateways: "single",
       flowLogRetentionDays: 7,
@@ -110,13 +109,10 @@ export function sandboxEnvironment(
     // Dev's network path (public endpoint, dev's allow-list and runner) and dev's roles: a sandbox needs
     // no runner of its own.
     cluster: {
-      ...base.cluster,
       endpointPublicAccess: dev.cluster.endpointPublicAccess,
       publicAccessCidrs: dev.cluster.publicAccessCidrs,
-      adminRoleArns: dev.cluster.adminRoleArns,
       logRetentionDays: 7,
       karpenter: {
-        ...base.cluster.karpenter,
         capacityTypes: ["spot", "on-demand"],
         cpuLimit: 8,
         memoryLimitGiB: 32,
@@ -125,7 +121,6 @@ export function sandboxEnvironment(
     },
     data: {
       postgres: {
-        ...base.data.postgres,
         instanceClass: "db.t4g.micro",
         maxAllocatedStorageGiB: 30,
         multiAz: false,
@@ -135,18 +130,16 @@ export function sandboxEnvironment(
         connectionsAlarmThreshold: 60,
       },
       // Unversioned, so no noncurrent-version expiration either.
-      buckets: { ...unversioned, versioned: false, logExpirationDays: 7 },
+      buckets: { versioned: false, noncurrentVersionExpirationDays: undefined, logExpirationDays: 7 },
     },
     // No domain (no DNS or certificates), no tracing, short retention, nobody paged.
     platform: {
-      ...base.platform,
-      components: { ...base.platform.components, tracing: false },
+      components: { tracing: false },
       prometheusRetentionDays: 3,
       prometheusStorageGiB: 10,
       lokiRetentionDays: 7,
       // One baseline node: one Karpenter and one metrics-server replica, a smaller Prometheus.
       sizing: {
-        ...base.platform.sizing,
         karpenter: { replicas: 1, cpuMillis: 250, memoryMiB: 512 },
         metricsServerReplicas: 1,
         prometheus: { cpuMillis: 200, memoryMiB: 768 },
@@ -154,6 +147,6 @@ export function sandboxEnvironment(
       alarmEmails: [],
     },
     ci: { ...dev.ci, hostsSandboxes: false },
-    tags: { ...base.tags, sandbox: sandboxName },
-  };
+    tags: { sandbox: sandboxName },
+  });
 }

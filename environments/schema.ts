@@ -1,31 +1,75 @@
 import { z } from "zod";
-import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../constructs/core/log-retention";
+import { IAM_ROLE } from "../constructs/core/aws-identifiers";
+import { LOG_RETENTION } from "../constructs/core/log-retention";
+import { Rule, allowedFor, didYouMean, oneOf, wholeNumber } from "../constructs/core/validation";
+import { EKS_VERSION, endpointAccessProblems } from "../constructs/eks/eks-cluster";
 import {
-  NODE_GROUP_NAME,
+  NODE_CAPACITY_TYPES,
+  NODE_GROUP_RULES,
+  NODE_TAINT_EFFECTS,
+  desiredSizeWithin,
   isInstanceType,
-  isKubernetesLabelKey,
-  isKubernetesLabelValue,
+  minSizeAtMost,
 } from "../constructs/eks/eks-node-group";
-import { isNetworkAddress, isPrivateRange, parseCidr } from "../constructs/network/cidr";
-import { INTERFACE_ENDPOINT_SERVICES } from "../constructs/network/network";
-import { isValidBucketName } from "../constructs/object-storage/object-storage";
+import { INSTANCE_TYPES } from "../constructs/eks/instance-capacity";
 import {
-  MONITORING_INTERVALS,
-  isPerformanceInsightsRetention,
+  KARPENTER_AMI_FAMILIES,
+  KARPENTER_ARCHITECTURES,
+  KARPENTER_CAPACITY_TYPES,
+  KARPENTER_CONSOLIDATION_POLICIES,
+  KARPENTER_POOL_RULES,
+} from "../constructs/eks/karpenter";
+import { METRICS_SERVER_REPLICAS } from "../constructs/eks/metrics-server";
+import { DOMAIN_NAME, HOSTED_ZONE_ID } from "../constructs/ingress/cluster-ingress";
+import { IPV4_BLOCK } from "../constructs/network/cidr";
+import {
+  AVAILABILITY_ZONE,
+  AZ_COUNT,
+  INTERFACE_ENDPOINT_SERVICES,
+  NAT_GATEWAY_MODES,
+  VPC_CIDR,
+} from "../constructs/network/network";
+import { BUCKET_NAME, LIFECYCLE_DAYS } from "../constructs/object-storage/object-storage";
+import { LOKI_MODES } from "../constructs/observability/chart-values";
+import { POLICY_PROFILES } from "../constructs/policy/model";
+import {
+  instanceClassFormat,
+  offeredInstanceClass,
+  postgresInstanceClasses,
+} from "../constructs/postgres/instance-classes";
+import {
+  ALLOCATED_STORAGE_GIB,
+  BACKUP_RETENTION_DAYS,
+  CONNECTIONS_ALARM_THRESHOLD,
+  MONITORING_INTERVAL,
+  PERFORMANCE_INSIGHTS_RETENTION,
+  POSTGRES_MAJOR_VERSION,
+  storageCap,
 } from "../constructs/postgres/postgres-database";
 import {
   DEFAULT_POSTGRES_MAJOR_VERSION,
   EKS_VERSIONS,
   POSTGRES_MAJOR_VERSIONS,
 } from "../constructs/versions";
-import { IAM_ROLE_ARN } from "../constructs/core/aws-identifiers";
-import { didYouMean } from "../constructs/core/validation";
-import { INSTANCE_TYPES } from "../constructs/eks/instance-capacity";
-import { postgresInstanceClasses } from "../constructs/postgres/instance-classes";
 import { awsRegions, isAvailabilityZoneOf, partitionOf } from "./catalogs/aws-regions";
+import { SANDBOX_ENVIRONMENT_PATTERN, SANDBOX_NAME_PATTERN, isSandboxEnvironmentName } from "./naming";
 
-/** A sandbox's own name: lowercase letters and digits, 1–12 characters. */
-export const SANDBOX_NAME_PATTERN = /^[a-z0-9]{1,12}$/;
+export { SANDBOX_NAME_PATTERN };
+
+/** A number checked by a construct's rule, in the rule's words. */
+const numberBy = (rule: Rule<number>) =>
+  z.number({ error: rule.allowed }).refine(rule.test, { error: (issue) => allowedFor(rule, issue.input) });
+
+/** A string checked by a construct's rule, in the rule's words. */
+const stringBy = (rule: Rule<string>) =>
+  z.string({ error: rule.allowed }).refine(rule.test, { error: (issue) => allowedFor(rule, issue.input) });
+
+/** One of a construct's enum values, in the words of {@link oneOf}. */
+const enumOf = <const V extends readonly [string, ...string[]]>(values: V, note?: string) =>
+  z.enum(values, { error: oneOf(values, note).allowed });
+
+/** A whole number in a range, for settings no construct owns (such as release sizing). */
+const whole = (min: number, max: number, unit: string) => numberBy(wholeNumber(min, max, unit));
 
 /**
  * A long-lived environment's name: a lowercase letter, then 1–11 lowercase letters or digits. It
@@ -41,43 +85,21 @@ export const LONG_LIVED_NAME_RULE =
   "a lowercase letter then 1–11 lowercase letters or digits, not starting with 'sandbox' and not 'bootstrap'";
 
 const ENVIRONMENT_NAME_PATTERN = new RegExp(
-  `^(${LONG_LIVED_NAME_PATTERN.source.slice(1, -1)}|sandbox-[a-z0-9]{1,12})$`,
+  `^(${LONG_LIVED_NAME_PATTERN.source.slice(1, -1)}|${SANDBOX_ENVIRONMENT_PATTERN.source.slice(1, -1)})$`,
 );
 const TAG_KEY_PATTERN = /^[\w .:/=+@-]{1,128}$/;
 
 /** The policy profile an environment must use, where its name decides it (see the schema's refinements). */
 export const REQUIRED_COMPLIANCE: Readonly<Record<string, "production">> = { prod: "production" };
 
-const vpcCidr = z.string().refine(
-  (cidr) => {
-    const block = parseCidr(cidr);
-    return (
-      block !== undefined &&
-      isNetworkAddress(block) &&
-      block.prefix >= 16 &&
-      block.prefix <= 20 &&
-      isPrivateRange(block)
-    );
-  },
-  { error: "must be a private /16–/20 IPv4 block with no host bits set (e.g. 10.10.0.0/16)" },
-);
-
 /** The network layer's settings. */
 const networkSchema = z.strictObject({
-  cidr: vpcCidr,
-  azCount: z.union([z.literal(2), z.literal(3)], { error: "must be 2 or 3" }),
-  availabilityZones: z
-    .array(
-      z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be AZ names such as 'eu-west-1a'" }),
-    )
-    .optional(),
-  natGateways: z.enum(["none", "single", "perAz"], { error: "must be 'none', 'single' or 'perAz'" }),
-  flowLogRetentionDays: z.number().refine(isLogRetentionDays, { error: LOG_RETENTION_ALLOWED }),
-  interfaceEndpoints: z.array(
-    z.enum(INTERFACE_ENDPOINT_SERVICES, {
-      error: `must be one of ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
-    }),
-  ),
+  cidr: stringBy(VPC_CIDR),
+  azCount: z.literal(AZ_COUNT.values, { error: AZ_COUNT.allowed }),
+  availabilityZones: z.array(stringBy(AVAILABILITY_ZONE)).optional(),
+  natGateways: enumOf(NAT_GATEWAY_MODES),
+  flowLogRetentionDays: numberBy(LOG_RETENTION),
+  interfaceEndpoints: z.array(enumOf(INTERFACE_ENDPOINT_SERVICES)),
 });
 
 /**
@@ -89,10 +111,8 @@ export const BOOTSTRAP_BACKENDS = ["local", "bucket"] as const;
 
 /** Where the environment's Terraform state lives. */
 const stateSchema = z.strictObject({
-  bucket: z
-    .string()
-    .refine(isValidBucketName, { error: "must be a valid S3 bucket name (3–63 of a-z, 0-9, '.', '-')" }),
-  roleArn: z.string().regex(IAM_ROLE_ARN, { error: "must be an IAM role ARN" }).optional(),
+  bucket: stringBy(BUCKET_NAME),
+  roleArn: stringBy(IAM_ROLE).optional(),
   bootstrapBackend: z.enum(BOOTSTRAP_BACKENDS, {
     error:
       "must be 'local' (bootstrap state in .bootstrap-state/) or 'bucket' (in the environment's state bucket, after bootstrap --migrate)",
@@ -106,53 +126,32 @@ const protectionSchema = z.strictObject({
   forceDestroy: z.boolean({ error: "must be true or false" }),
 });
 
-const wholeNumber = (min: number, max: number, unit: string) =>
-  z
-    .number({ error: `must be a whole number of ${unit} from ${min} to ${max}` })
-    .int({ error: `must be a whole number of ${unit} from ${min} to ${max}` })
-    .min(min, { error: `must be a whole number of ${unit} from ${min} to ${max}` })
-    .max(max, { error: `must be a whole number of ${unit} from ${min} to ${max}` });
-
 /** The data layer's sizing: the environment's Postgres database and buckets. */
 const dataSchema = z.strictObject({
   postgres: z.strictObject({
-    majorVersion: z.literal(POSTGRES_MAJOR_VERSIONS, {
-      error: `must be one of ${POSTGRES_MAJOR_VERSIONS.join(", ")} (the versions catalog)`,
-    }),
-    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, {
-      error: (issue) =>
-        `must be an RDS instance class such as 'db.t4g.micro'${didYouMean(issue.input, postgresInstanceClasses(DEFAULT_POSTGRES_MAJOR_VERSION))}`,
-    }),
-    allocatedStorageGiB: wholeNumber(20, 65536, "GiB"),
-    maxAllocatedStorageGiB: wholeNumber(22, 65536, "GiB"),
+    majorVersion: z.literal(POSTGRES_MAJOR_VERSIONS, { error: POSTGRES_MAJOR_VERSION.allowed }),
+    instanceClass: stringBy(instanceClassFormat(DEFAULT_POSTGRES_MAJOR_VERSION)),
+    allocatedStorageGiB: numberBy(ALLOCATED_STORAGE_GIB),
+    // The cap's lower bound follows allocatedStorageGiB: checked with storageCap() below.
+    maxAllocatedStorageGiB: z.number({ error: storageCap(20).allowed }),
     multiAz: z.boolean({ error: "must be true or false" }),
-    backupRetentionDays: wholeNumber(0, 35, "days"),
+    backupRetentionDays: numberBy(BACKUP_RETENTION_DAYS),
     skipFinalSnapshot: z.boolean({ error: "must be true or false" }),
-    logRetentionDays: z.number().refine(isLogRetentionDays, { error: LOG_RETENTION_ALLOWED }),
-    performanceInsightsRetentionDays: z.number().refine(isPerformanceInsightsRetention, {
-      error: "must be 7, a multiple of 31 up to 713, or 731 days",
-    }),
-    monitoringIntervalSeconds: z
-      .number()
-      .refine((s) => (MONITORING_INTERVALS as readonly number[]).includes(s), {
-        error: `must be one of ${MONITORING_INTERVALS.join(", ")} seconds`,
-      }),
-    connectionsAlarmThreshold: wholeNumber(1, 100000, "connections"),
+    logRetentionDays: numberBy(LOG_RETENTION),
+    performanceInsightsRetentionDays: numberBy(PERFORMANCE_INSIGHTS_RETENTION),
+    monitoringIntervalSeconds: numberBy(MONITORING_INTERVAL),
+    connectionsAlarmThreshold: numberBy(CONNECTIONS_ALARM_THRESHOLD),
   }),
   buckets: z.strictObject({
     versioned: z.boolean({ error: "must be true or false" }),
-    noncurrentVersionExpirationDays: wholeNumber(1, 3650, "days").optional(),
-    logExpirationDays: wholeNumber(1, 3650, "days"),
+    noncurrentVersionExpirationDays: numberBy(LIFECYCLE_DAYS).optional(),
+    logExpirationDays: numberBy(LIFECYCLE_DAYS),
     accessLogging: z.boolean({ error: "must be true or false" }),
   }),
 });
 
-const kubernetesName = z.string().refine(isKubernetesLabelKey, {
-  error: "must be Kubernetes label keys (≤ 63 of letters, digits, '-', '_', '.', optional 'prefix/')",
-});
-const kubernetesValue = z.string().refine(isKubernetesLabelValue, {
-  error: "must be Kubernetes label values (≤ 63 of letters, digits, '-', '_', '.')",
-});
+const kubernetesName = stringBy(NODE_GROUP_RULES.labelKey);
+const kubernetesValue = stringBy(NODE_GROUP_RULES.labelValue);
 
 /** One managed node group of the cluster. */
 const nodeGroupSchema = z
@@ -165,38 +164,33 @@ const nodeGroupSchema = z
         }),
       )
       .min(1, { error: "must list at least one EC2 instance type" }),
-    capacityType: z.enum(["onDemand", "spot"], { error: "must be 'onDemand' or 'spot'" }),
-    minSize: wholeNumber(0, 450, "nodes"),
-    maxSize: wholeNumber(1, 450, "nodes"),
-    desiredSize: wholeNumber(0, 450, "nodes"),
-    diskSizeGiB: wholeNumber(20, 16384, "GiB"),
+    capacityType: enumOf(NODE_CAPACITY_TYPES),
+    minSize: numberBy(NODE_GROUP_RULES.minSize),
+    maxSize: numberBy(NODE_GROUP_RULES.maxSize),
+    desiredSize: numberBy(NODE_GROUP_RULES.minSize),
+    diskSizeGiB: numberBy(NODE_GROUP_RULES.diskSizeGiB),
     labels: z.record(kubernetesName, kubernetesValue).optional(),
     taints: z
       .array(
         z.strictObject({
           key: kubernetesName,
           value: kubernetesValue.optional(),
-          effect: z.enum(["NoSchedule", "NoExecute", "PreferNoSchedule"], {
-            error: "must be 'NoSchedule', 'NoExecute' or 'PreferNoSchedule'",
-          }),
+          effect: enumOf(NODE_TAINT_EFFECTS),
         }),
       )
       .optional(),
   })
   .superRefine((group, ctx) => {
-    if (group.minSize > group.maxSize) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["minSize"],
-        input: group.minSize,
-        message: `must not exceed maxSize (${group.maxSize})`,
-      });
-    } else if (group.desiredSize < group.minSize || group.desiredSize > group.maxSize) {
+    const atMost = minSizeAtMost(group.maxSize);
+    const within = desiredSizeWithin(group.minSize, group.maxSize);
+    if (!atMost.test(group.minSize)) {
+      ctx.addIssue({ code: "custom", path: ["minSize"], input: group.minSize, message: atMost.allowed });
+    } else if (!within.test(group.desiredSize)) {
       ctx.addIssue({
         code: "custom",
         path: ["desiredSize"],
         input: group.desiredSize,
-        message: `must be within minSize..maxSize (${group.minSize}..${group.maxSize})`,
+        message: within.allowed,
       });
     }
   });
@@ -208,94 +202,53 @@ const nodeGroupSchema = z
  */
 const karpenterSchema = z.strictObject({
   instanceCategories: z
-    .array(z.string().regex(/^[a-z]{1,3}$/, { error: "must be instance categories such as 'c', 'm', 'r'" }))
+    .array(stringBy(KARPENTER_POOL_RULES.instanceCategory))
     .min(1, { error: "must list at least one instance category" }),
   instanceFamilies: z
-    .array(z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, { error: "must be instance families such as 'm7i'" }))
+    .array(stringBy(KARPENTER_POOL_RULES.instanceFamily))
     .min(1, { error: "must list at least one instance family, or be left out" })
     .optional(),
-  minInstanceGeneration: wholeNumber(1, 9, "generations"),
+  minInstanceGeneration: numberBy(KARPENTER_POOL_RULES.minInstanceGeneration),
   architectures: z
-    .array(z.enum(["amd64", "arm64"], { error: "must be 'amd64' or 'arm64'" }))
+    .array(enumOf(KARPENTER_ARCHITECTURES))
     .min(1, { error: "must list at least one architecture" }),
   capacityTypes: z
-    .array(z.enum(["on-demand", "spot"], { error: "must be 'on-demand' or 'spot'" }))
+    .array(enumOf(KARPENTER_CAPACITY_TYPES))
     .min(1, { error: "must list at least one capacity type" }),
-  cpuLimit: wholeNumber(1, 10000, "vCPUs"),
-  memoryLimitGiB: wholeNumber(1, 100000, "GiB"),
-  consolidationPolicy: z.enum(["WhenEmpty", "WhenEmptyOrUnderutilized"], {
-    error: "must be 'WhenEmpty' or 'WhenEmptyOrUnderutilized'",
-  }),
-  consolidateAfterSeconds: wholeNumber(0, 86400, "seconds"),
-  expireAfterHours: wholeNumber(1, 8760, "hours"),
-  amiFamily: z.enum(["AL2023", "Bottlerocket"], { error: "must be 'AL2023' or 'Bottlerocket'" }),
-  amiVersion: z
-    .string()
-    .regex(/^(latest|v\d{8})$/, { error: "must be 'latest' or an AMI release such as 'v20251120'" }),
-  diskSizeGiB: wholeNumber(20, 16384, "GiB"),
+  cpuLimit: numberBy(KARPENTER_POOL_RULES.cpuLimit),
+  memoryLimitGiB: numberBy(KARPENTER_POOL_RULES.memoryLimitGiB),
+  consolidationPolicy: enumOf(KARPENTER_CONSOLIDATION_POLICIES),
+  consolidateAfterSeconds: numberBy(KARPENTER_POOL_RULES.consolidateAfterSeconds),
+  expireAfterHours: numberBy(KARPENTER_POOL_RULES.expireAfterHours),
+  amiFamily: enumOf(KARPENTER_AMI_FAMILIES),
+  amiVersion: stringBy(KARPENTER_POOL_RULES.amiVersion),
+  diskSizeGiB: numberBy(KARPENTER_POOL_RULES.diskSizeGiB),
 });
 
 /** The cluster layer's settings: version, API endpoint exposure, admins, node groups, logs. */
 const clusterSchema = z
   .strictObject({
-    version: z.enum(EKS_VERSIONS, {
-      error: `must be one of ${EKS_VERSIONS.join(", ")} (EKS standard support, the versions catalog)`,
-    }),
+    version: z.enum(EKS_VERSIONS, { error: EKS_VERSION.allowed }),
     endpointPublicAccess: z.boolean({ error: "must be true or false" }),
-    publicAccessCidrs: z.array(
-      z.string().refine(
-        (cidr) => {
-          const block = parseCidr(cidr);
-          return block !== undefined && isNetworkAddress(block);
-        },
-        { error: "must be IPv4 blocks with no host bits set (e.g. 203.0.113.0/24)" },
-      ),
-    ),
-    adminRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, { error: "must be IAM role ARNs" })).min(1, {
+    publicAccessCidrs: z.array(stringBy(IPV4_BLOCK)),
+    adminRoleArns: z.array(stringBy(IAM_ROLE)).min(1, {
       error: "must name at least one cluster admin role (nobody else can administer the cluster)",
     }),
-    logRetentionDays: z.number().refine(isLogRetentionDays, { error: LOG_RETENTION_ALLOWED }),
+    logRetentionDays: numberBy(LOG_RETENTION),
     karpenter: karpenterSchema,
     nodeGroups: z.record(z.string(), nodeGroupSchema).superRefine((groups, ctx) => {
       const names = Object.keys(groups);
       if (names.length === 0) {
         ctx.addIssue({ code: "custom", input: groups, message: "must define at least one node group" });
       }
-      for (const name of names.filter((n) => !NODE_GROUP_NAME.test(n))) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          input: name,
-          message: "must be node group names of 1–20 lowercase letters, digits or '-'",
-        });
+      for (const name of names.filter((n) => !NODE_GROUP_RULES.name.test(n))) {
+        ctx.addIssue({ code: "custom", path: [name], input: name, message: NODE_GROUP_RULES.name.allowed });
       }
     }),
   })
   .superRefine((cluster, ctx) => {
-    const cidrs = cluster.publicAccessCidrs;
-    if (cluster.endpointPublicAccess && cidrs.length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["publicAccessCidrs"],
-        input: cidrs,
-        message: "must list the IPv4 blocks allowed to reach the public endpoint",
-      });
-    }
-    if (!cluster.endpointPublicAccess && cidrs.length > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["publicAccessCidrs"],
-        input: cidrs,
-        message: "must be empty unless endpointPublicAccess is true",
-      });
-    }
-    if (cidrs.includes("0.0.0.0/0")) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["publicAccessCidrs"],
-        input: cidrs,
-        message: "must not contain 0.0.0.0/0 (an API endpoint open to the whole internet)",
-      });
+    for (const problem of endpointAccessProblems(cluster.endpointPublicAccess, cluster.publicAccessCidrs)) {
+      ctx.addIssue({ code: "custom", path: [problem.prop], input: problem.value, message: problem.allowed });
     }
   });
 
@@ -306,14 +259,6 @@ const clusterSchema = z
  * endpoint, limited to the runner's declared egress CIDRs.
  */
 export const API_ACCESS_MODES = ["vpcRunner", "publicEndpoint"] as const;
-
-const ipv4Block = z.string().refine(
-  (cidr) => {
-    const block = parseCidr(cidr);
-    return block !== undefined && isNetworkAddress(block);
-  },
-  { error: "must be IPv4 blocks with no host bits set (e.g. 198.51.100.0/28)" },
-);
 
 /**
  * CI and the deploy model: the GitHub repository and environment the account baseline's roles
@@ -334,21 +279,21 @@ const ciSchema = z.strictObject({
   runnerLabel: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, {
     error: "must be a GitHub Actions runner label (letters, digits, '.', '_', '-')",
   }),
-  runnerEgressCidrs: z.array(ipv4Block),
-  operatorRoleArns: z.array(z.string().regex(IAM_ROLE_ARN, { error: "must be IAM role ARNs" })),
+  runnerEgressCidrs: z.array(stringBy(IPV4_BLOCK)),
+  operatorRoleArns: z.array(stringBy(IAM_ROLE)),
   hostsSandboxes: z.boolean({ error: "must be true or false" }),
 });
 
 /** CPU and memory a pod requests. */
 const requestsSchema = z.strictObject({
-  cpuMillis: wholeNumber(1, 64000, "millicores"),
-  memoryMiB: wholeNumber(16, 262144, "MiB"),
+  cpuMillis: whole(1, 64000, "millicores"),
+  memoryMiB: whole(16, 262144, "MiB"),
 });
 /** Requests and a replica count. */
 const scaledSchema = z.strictObject({
-  replicas: wholeNumber(1, 50, "replicas"),
-  cpuMillis: wholeNumber(1, 64000, "millicores"),
-  memoryMiB: wholeNumber(16, 262144, "MiB"),
+  replicas: whole(1, 50, "replicas"),
+  cpuMillis: whole(1, 64000, "millicores"),
+  memoryMiB: whole(16, 262144, "MiB"),
 });
 
 /**
@@ -357,7 +302,7 @@ const scaledSchema = z.strictObject({
  */
 const sizingSchema = z.strictObject({
   karpenter: scaledSchema,
-  metricsServerReplicas: wholeNumber(1, 5, "replicas"),
+  metricsServerReplicas: numberBy(METRICS_SERVER_REPLICAS),
   prometheus: requestsSchema,
   grafana: requestsSchema,
   lokiSingleBinary: requestsSchema,
@@ -365,8 +310,8 @@ const sizingSchema = z.strictObject({
   lokiWrite: scaledSchema,
   lokiBackend: scaledSchema,
   lokiGateway: scaledSchema,
-  lokiChunksCacheMiB: wholeNumber(64, 65536, "MiB"),
-  lokiResultsCacheMiB: wholeNumber(64, 65536, "MiB"),
+  lokiChunksCacheMiB: whole(64, 65536, "MiB"),
+  lokiResultsCacheMiB: whole(64, 65536, "MiB"),
   logShipper: requestsSchema,
   otlpGateway: scaledSchema,
   tempo: requestsSchema,
@@ -423,14 +368,13 @@ const objectivePercent = z
  * and Tempo's write paths and the cluster's ALBs, over one window.
  */
 const slosSchema = z.strictObject({
-  windowDays: wholeNumber(1, 90, "days"),
+  windowDays: whole(1, 90, "days"),
   coreDnsPercent: objectivePercent,
   lokiWritePercent: objectivePercent,
   tempoWritePercent: objectivePercent,
   loadBalancerPercent: objectivePercent,
 });
 
-const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const onOff = z.boolean({ error: "must be true or false" });
 
 /**
@@ -441,10 +385,8 @@ const onOff = z.boolean({ error: "must be true or false" });
 const platformSchema = z.strictObject({
   domain: z
     .strictObject({
-      name: z.string().regex(DOMAIN_PATTERN, { error: "must be a DNS domain such as 'dev.example.com'" }),
-      hostedZoneId: z
-        .string()
-        .regex(/^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone id such as 'Z0123456789ABC'" }),
+      name: stringBy(DOMAIN_NAME),
+      hostedZoneId: stringBy(HOSTED_ZONE_ID),
       acmeEmail: z.email({ error: "must be an email address (Let's Encrypt expiry notices)" }),
     })
     .optional(),
@@ -457,14 +399,12 @@ const platformSchema = z.strictObject({
     tracing: onOff,
     externalSecrets: onOff,
   }),
-  prometheusRetentionDays: wholeNumber(1, 365, "days"),
-  prometheusStorageGiB: wholeNumber(10, 16384, "GiB"),
-  lokiMode: z.enum(["singleBinary", "simpleScalable"], {
-    error: "must be 'singleBinary' or 'simpleScalable'",
-  }),
-  lokiRetentionDays: wholeNumber(1, 3650, "days"),
+  prometheusRetentionDays: whole(1, 365, "days"),
+  prometheusStorageGiB: whole(10, 16384, "GiB"),
+  lokiMode: enumOf(LOKI_MODES),
+  lokiRetentionDays: whole(1, 3650, "days"),
   /** Days Tempo keeps traces (with the `tracing` component). */
-  tempoRetentionDays: wholeNumber(1, 3650, "days"),
+  tempoRetentionDays: whole(1, 3650, "days"),
   sizing: sizingSchema,
   slos: slosSchema,
   alarmEmails: z.array(z.email({ error: "must be email addresses" })),
@@ -488,7 +428,7 @@ export const environmentSchema = z
         error: (issue) =>
           `must be an AWS region (${awsRegions().length} known to the pinned AWS SDK, e.g. 'eu-west-1')${didYouMean(issue.input, awsRegions())}`,
       }),
-    deployRoleArn: z.string().regex(IAM_ROLE_ARN, { error: "must be an IAM role ARN" }).optional(),
+    deployRoleArn: stringBy(IAM_ROLE).optional(),
     repository: z
       .string()
       .regex(/^[\w.-]+(\/[\w.-]+)?$/, { error: "must be a repository name such as 'org/infra'" }),
@@ -496,9 +436,7 @@ export const environmentSchema = z
     network: networkSchema,
     cluster: clusterSchema,
     protection: protectionSchema,
-    compliance: z.enum(["production", "staging", "development", "sandbox"], {
-      error: "must be 'production', 'staging', 'development' or 'sandbox' (the policy pack's profile)",
-    }),
+    compliance: enumOf(POLICY_PROFILES, "(the policy pack's profile)"),
     data: dataSchema,
     platform: platformSchema,
     ci: ciSchema,
@@ -619,14 +557,20 @@ export const environmentSchema = z
       });
     }
     const pg = env.data?.postgres;
-    const classes = postgresInstanceClasses(pg?.majorVersion ?? 0);
-    const wellFormed = /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(pg?.instanceClass ?? "");
-    if (pg !== undefined && wellFormed && classes.length > 0 && !classes.includes(pg.instanceClass)) {
+    const majorVersion = pg?.majorVersion ?? 0;
+    const offered = offeredInstanceClass(majorVersion);
+    const wellFormed = instanceClassFormat(majorVersion).test(pg?.instanceClass ?? "");
+    if (
+      pg !== undefined &&
+      wellFormed &&
+      postgresInstanceClasses(majorVersion).length > 0 &&
+      !offered.test(pg.instanceClass)
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["data", "postgres", "instanceClass"],
         input: pg.instanceClass,
-        message: `must be an instance class RDS offers for PostgreSQL ${pg.majorVersion} (constructs/postgres/instance-class-catalog.ts)${didYouMean(pg.instanceClass, classes)}`,
+        message: allowedFor(offered, pg.instanceClass),
       });
     }
     const buckets = env.data?.buckets;
@@ -635,7 +579,7 @@ export const environmentSchema = z
         code: "custom",
         path: ["data", "buckets", "noncurrentVersionExpirationDays"],
         input: undefined,
-        message: "is required when versioned is true (a whole number of days from 1 to 3650)",
+        message: `is required when versioned is true (${LIFECYCLE_DAYS.allowed.replace(/^must be /, "")})`,
       });
     }
     if (
@@ -681,12 +625,15 @@ export const environmentSchema = z
       maxAllocatedStorageGiB: 0,
       skipFinalSnapshot: false,
     };
-    if (postgres.maxAllocatedStorageGiB < Math.ceil((postgres.allocatedStorageGiB * 11) / 10)) {
+    const cap = storageCap(
+      ALLOCATED_STORAGE_GIB.test(postgres.allocatedStorageGiB) ? postgres.allocatedStorageGiB : 20,
+    );
+    if (typeof postgres.maxAllocatedStorageGiB === "number" && !cap.test(postgres.maxAllocatedStorageGiB)) {
       ctx.addIssue({
         code: "custom",
         path: ["data", "postgres", "maxAllocatedStorageGiB"],
         input: postgres.maxAllocatedStorageGiB,
-        message: `must be at least 10% above allocatedStorageGiB (${Math.ceil((postgres.allocatedStorageGiB * 11) / 10)})`,
+        message: cap.allowed,
       });
     }
     if (postgres.skipFinalSnapshot && !env.sandbox) {
@@ -705,7 +652,7 @@ export const environmentSchema = z
       ["tempoRetentionDays", "traces Tempo"],
     ] as const) {
       const days = env.platform?.[field] ?? 0;
-      if (days > bucketDays) {
+      if (Number.isInteger(bucketDays) && days > bucketDays) {
         ctx.addIssue({
           code: "custom",
           path: ["platform", field],
@@ -758,7 +705,7 @@ export const environmentSchema = z
         message: "must be false for a sandbox (sandboxes are applied with their host environment's roles)",
       });
     }
-    if (env.sandbox !== env.name.startsWith("sandbox-")) {
+    if (env.sandbox !== isSandboxEnvironmentName(env.name)) {
       ctx.addIssue({
         code: "custom",
         path: ["sandbox"],

@@ -1,26 +1,22 @@
 import { base } from "./base";
+import { defineEnvironment } from "./define";
 import { EnvironmentInput } from "./schema";
 
 /** Staging: production's shape at lower cost (two AZs, one NAT gateway), data protected. */
-export const stage: EnvironmentInput = {
-  ...base,
+export const stage: EnvironmentInput = defineEnvironment(base, {
   name: "stage",
   accountId: "222222222222",
-  state: { ...base.state, bucket: "acme-platform-tfstate-stage" },
-  network: { ...base.network, cidr: "10.20.0.0/16" },
+  network: { cidr: "10.20.0.0/16" },
   cluster: {
-    ...base.cluster,
-    adminRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
     // Three baseline nodes: Loki's three writers (replication factor 3) each need a node of their own.
     nodeGroups: {
-      general: { ...base.cluster.nodeGroups.general, minSize: 3, maxSize: 6, desiredSize: 3 },
+      general: { minSize: 3, maxSize: 6, desiredSize: 3 },
     },
   },
   compliance: "staging",
-  protection: { ...base.protection, deletionProtection: true },
+  protection: { deletionProtection: true },
   // Production's shape: scalable Loki, its own subdomain.
   platform: {
-    ...base.platform,
     domain: {
       name: "stage.platform.example.com",
       hostedZoneId: "Z0STAGE000000000000001",
@@ -28,16 +24,13 @@ export const stage: EnvironmentInput = {
     },
     lokiMode: "simpleScalable",
     sizing: {
-      ...base.platform.sizing,
       lokiWrite: { replicas: 3, cpuMillis: 100, memoryMiB: 512 },
       lokiChunksCacheMiB: 1024,
     },
   },
   // Private endpoint; platform jobs run on the self-hosted runner inside the stage VPC.
   ci: {
-    ...base.ci,
     githubEnvironment: "stage",
     runnerLabel: "stage-platform",
-    operatorRoleArns: ["arn:aws:iam::222222222222:role/platform-admin"],
   },
-};
+});

@@ -18,7 +18,7 @@ import {
   stateKeyPrefixes,
 } from "./deploy-identity";
 import {
-  REQUIRED_TAGS,
+  stackTags,
   REQUIRED_TERRAFORM_VERSION,
   addBootstrapLocalBackend,
   addEnvironmentBackend,
@@ -151,14 +151,12 @@ export class AccountBaselineStack extends TerraformStack {
       allowedAccountIds: [primary.accountId],
       defaultTags: [
         {
-          tags: {
-            ...primary.tags,
-            // Not an environment's name: the environments' deploy roles may not modify what this stack owns.
+          // Not an environment's name: the environments' deploy roles may not modify what this stack owns.
+          tags: stackTags(primary.tags, {
             environment: "account",
-            "managed-by": "cdktf",
             repository: primary.repository,
             stack: id,
-          },
+          }),
         },
       ],
     });
@@ -167,7 +165,7 @@ export class AccountBaselineStack extends TerraformStack {
     else addBootstrapLocalBackend(this);
     const profile =
       PROFILE_ORDER.find((p) => environments.some((env) => env.compliance === p)) ?? "production";
-    Aspects.of(this).add(new PolicyPack({ profile, requiredTags: REQUIRED_TAGS }));
+    Aspects.of(this).add(new PolicyPack({ profile }));
 
     const oidcProvider = new IamOpenidConnectProvider(this, "GithubOidcProvider", {
       url: `https://${GITHUB_OIDC_HOST}`,

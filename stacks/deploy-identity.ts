@@ -5,6 +5,7 @@
  * references, and the baseline keeps its own state, so the contract is the name.
  */
 import { EnvironmentConfig } from "../environments/schema";
+import { SANDBOX_PREFIX } from "../environments/naming";
 
 /** Stack ids of the account baselines start with this prefix: `account-<12-digit account id>`. */
 export const ACCOUNT_BASELINE_PREFIX = "account-";
@@ -76,7 +77,7 @@ export function stateKeyAliasArn(environment: EnvironmentConfig): string {
 
 /** The state keys (`<prefix>/...`) an environment's roles read and write: its own, plus sandboxes' for a host. */
 export function stateKeyPrefixes(environment: EnvironmentConfig): string[] {
-  return [`${environment.name}/`, ...(environment.ci.hostsSandboxes ? ["sandbox-"] : [])];
+  return [`${environment.name}/`, ...(environment.ci.hostsSandboxes ? [SANDBOX_PREFIX] : [])];
 }
 
 /** The GitHub-hosted runner of jobs that need no network path into an environment. */

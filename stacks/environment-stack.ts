@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Aspects, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { PolicyPack } from "../constructs/policy/policy-pack";
+import { DEFAULT_REQUIRED_TAGS, PolicyPack } from "../constructs/policy/policy-pack";
 import { ProtectStatefulResources } from "../constructs/policy/protect-stateful-resources";
 import { EnvironmentConfig } from "../environments/schema";
 import { stateKeyAliasArn } from "./deploy-identity";
@@ -9,19 +9,31 @@ import { stateKeyAliasArn } from "./deploy-identity";
 /** Terraform versions the stacks accept: S3-native state locking (`use_lockfile`) needs 1.10. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
 
-/** The tags every taggable AWS resource of an environment carries, through the provider's `default_tags`. */
-export function environmentTags(environment: EnvironmentConfig, stackId: string): Record<string, string> {
-  return {
-    ...environment.tags,
-    environment: environment.name,
+/**
+ * The provider's `default_tags`: the environment's own tags and the tags the policy pack requires
+ * ({@link DEFAULT_REQUIRED_TAGS}), so a stack passes its own policy check.
+ */
+export function stackTags(
+  tags: Readonly<Record<string, string>>,
+  required: { readonly environment: string; readonly repository: string; readonly stack: string },
+): Record<string, string> {
+  const values: Record<(typeof DEFAULT_REQUIRED_TAGS)[number], string> = {
+    environment: required.environment,
     "managed-by": "cdktf",
-    repository: environment.repository,
-    stack: stackId,
+    repository: required.repository,
+    stack: required.stack,
   };
+  return { ...tags, ...values };
 }
 
-/** Tags the policy pack requires on every taggable resource (set by `default_tags`). */
-export const REQUIRED_TAGS = ["environment", "managed-by", "repository", "stack"] as const;
+/** The tags every taggable AWS resource of an environment carries, through the provider's `default_tags`. */
+export function environmentTags(environment: EnvironmentConfig, stackId: string): Record<string, string> {
+  return stackTags(environment.tags, {
+    environment: environment.name,
+    repository: environment.repository,
+    stack: stackId,
+  });
+}
 
 /** One exported value of a stack: what other tools and stacks read from its state. */
 export interface StackOutput {
@@ -59,7 +71,7 @@ export abstract class AccountStack extends TerraformStack {
     });
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     if (env.protection.preventDestroy) Aspects.of(this).add(new ProtectStatefulResources());
-    Aspects.of(this).add(new PolicyPack({ profile: env.compliance, requiredTags: REQUIRED_TAGS }));
+    Aspects.of(this).add(new PolicyPack({ profile: env.compliance }));
   }
 
   /** Exports values as Terraform outputs, by output name (stacks decide what is exported). */

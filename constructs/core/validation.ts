@@ -46,6 +46,107 @@ export function isUnresolved(value: unknown): boolean {
 }
 
 /**
+ * A rule a value must satisfy and what it allows, worded to follow the prop or field name
+ * ("must be …"). Defined once by the construct that owns the rule and used both by its
+ * {@link PropValidator} and by the environment schema, so both accept the same values and say so in
+ * the same words.
+ */
+export interface Rule<T> {
+  /** What is allowed, e.g. "must be a whole number of GiB from 20 to 65536". */
+  readonly allowed: string;
+  /** True when the value satisfies the rule. */
+  readonly test: (value: T) => boolean;
+  /** A hint for a value that fails, e.g. "; did you mean \"x\"?" (see {@link didYouMean}). */
+  readonly hint?: (value: unknown) => string;
+}
+
+/** A rule from a predicate and the words for what it allows. */
+export function rule<T>(
+  allowed: string,
+  test: (value: T) => boolean,
+  hint?: (value: unknown) => string,
+): Rule<T> {
+  return { allowed, test, hint };
+}
+
+/** What a rule allows, followed by its hint for `value` (if any). */
+export function allowedFor<T>(r: Rule<T>, value: unknown): string {
+  return r.allowed + (r.hint?.(value) ?? "");
+}
+
+/** The same rule with a note appended to what it allows, e.g. "(gp3)". */
+export function noted<T>(r: Rule<T>, note: string): Rule<T> {
+  return { ...r, allowed: `${r.allowed} ${note}` };
+}
+
+/** A rule that also accepts `undefined` (an optional prop left out). */
+export function optional<T>(r: Rule<T>): Rule<T | undefined> {
+  return { ...r, test: (value) => value === undefined || r.test(value) };
+}
+
+/**
+ * Whole numbers from `min` to `max` (inclusive; no upper bound when `max` is undefined), of `unit`
+ * when given: "must be a whole number of days from 0 to 35", "must be a whole number of days ≥ 1".
+ */
+export function wholeNumber(min: number, max?: number, unit?: string): Rule<number> {
+  const of = unit === undefined ? "" : ` of ${unit}`;
+  const range = max === undefined ? ` ≥ ${min}` : ` from ${min} to ${max}`;
+  return rule(
+    `must be a whole number${of}${range}`,
+    (n) => Number.isInteger(n) && n >= min && (max === undefined || n <= max),
+  );
+}
+
+/** Strings matching `pattern`, described as users read them: matching(/^sg-…$/, "a security group id (sg-...)"). */
+export function matching(pattern: RegExp, description: string): Rule<string> {
+  return rule(`must be ${description}`, (value) => typeof value === "string" && pattern.test(value));
+}
+
+/** Quotes a value of an enum for messages: strings in single quotes, numbers as they are. */
+function quoted(value: string | number): string {
+  return typeof value === "number" ? String(value) : `'${value}'`;
+}
+
+/** "'a', 'b' or 'c'": the values of an enum, as messages list them. */
+export function listOf(values: readonly (string | number)[]): string {
+  const all = values.map(quoted);
+  return all.length <= 1 ? all.join("") : `${all.slice(0, -1).join(", ")} or ${all[all.length - 1]}`;
+}
+
+/**
+ * One of `values`: "must be 'none', 'single' or 'perAz'" (plus `note`, e.g. "seconds"), with a
+ * "did you mean" hint for a near miss.
+ */
+export function oneOf<const V extends string | number>(
+  values: readonly V[],
+  note?: string,
+): Rule<unknown> & { readonly values: readonly V[] } {
+  return {
+    values,
+    allowed: `must be ${listOf(values)}${note === undefined ? "" : ` ${note}`}`,
+    test: (value) => (values as readonly unknown[]).includes(value),
+    hint: (value) => didYouMean(value, values.map(String)),
+  };
+}
+
+/** A list whose every element satisfies `r` (at least `min` of them): "must be IAM role ARNs". */
+export function listEach<T>(r: Rule<T>, allowed: string, min = 0): Rule<readonly T[]> {
+  return rule(
+    allowed,
+    (list) => Array.isArray(list) && list.length >= min && list.every((item) => r.test(item)),
+  );
+}
+
+/**
+ * A DNS label of at most `maxLength` characters (lowercase letters, digits and '-', starting and
+ * ending with a letter or digit): names that end up in AWS resource names and DNS.
+ */
+export function dnsLabel(maxLength: number): Rule<string> {
+  const pattern = new RegExp(`^[a-z0-9]([a-z0-9-]{0,${maxLength - 2}}[a-z0-9])?$`);
+  return matching(pattern, `1–${maxLength} lowercase letters, digits or '-' (not at either end)`);
+}
+
+/**
  * Collects the problems of one construct's props so that they are reported together, in one error
  * that names the construct path, the prop, the value and what is allowed.
  *
@@ -63,10 +164,16 @@ export class PropValidator {
     private readonly scope: Construct,
   ) {}
 
-  /** Records a problem unless `value` is a token or satisfies `isValid`. Returns whether it passed. */
-  check<T>(prop: string, value: T, isValid: (value: T) => boolean, allowed: string): boolean {
-    if (isUnresolved(value) || isValid(value)) return true;
-    this.fail(prop, value, allowed);
+  /**
+   * Records a problem unless `value` is a token or satisfies the rule (or `isValid`, worded by
+   * `allowed`). Returns whether it passed.
+   */
+  check<T>(prop: string, value: T, rule: Rule<T>): boolean;
+  check<T>(prop: string, value: T, isValid: (value: T) => boolean, allowed: string): boolean;
+  check<T>(prop: string, value: T, test: Rule<T> | ((value: T) => boolean), allowed?: string): boolean {
+    const r = typeof test === "function" ? rule(allowed ?? "", test) : test;
+    if (isUnresolved(value) || r.test(value)) return true;
+    this.fail(prop, value, allowedFor(r, value));
     return false;
   }
 

@@ -14,10 +14,18 @@ import { Annotations, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson } from "../core/iam";
-import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
-import { PropValidator, nameFromId } from "../core/validation";
+import { LOG_RETENTION } from "../core/log-retention";
+import {
+  PropProblem,
+  PropValidator,
+  listEach,
+  matching,
+  nameFromId,
+  oneOf,
+  optional,
+} from "../core/validation";
 import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
-import { isNetworkAddress, parseCidr } from "../network/cidr";
+import { IPV4_BLOCKS } from "../network/cidr";
 import { Network } from "../network/network";
 import {
   DEFAULT_EKS_VERSION,
@@ -31,7 +39,7 @@ import { EksNodeGroup, EksNodeGroupOptions } from "./eks-node-group";
 import { KARPENTER_DISCOVERY_TAG } from "./karpenter-infrastructure";
 import { EksClusterConnection } from "./kubernetes-auth";
 import { PodIdentityRole } from "./pod-identity-role";
-import { IAM_PRINCIPAL_ARN, IAM_ROLE_ARN, KMS_KEY_ARN, SECURITY_GROUP_ID } from "../core/aws-identifiers";
+import { IAM_PRINCIPAL, IAM_ROLE, KMS_KEY, SECURITY_GROUP } from "../core/aws-identifiers";
 
 /** EKS access policies, from cluster-wide administration down to read-only. */
 export type EksAccessLevel = "clusterAdmin" | "admin" | "edit" | "adminView" | "view";
@@ -118,7 +126,16 @@ export interface EksClusterProps {
   readonly addonConfiguration?: Readonly<Partial<Record<EksCoreAddon, Readonly<Record<string, unknown>>>>>;
 }
 
-const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,37}$/;
+const NAME = matching(/^[a-z0-9][a-z0-9-]{0,37}$/, "1–38 lowercase letters, digits or '-'");
+
+/** A Kubernetes version EKS supports (the versions catalog). */
+export const EKS_VERSION = oneOf(EKS_VERSIONS, "(EKS standard support, the versions catalog)");
+
+/** The roles given cluster admin access (at least one: nobody else can administer the cluster). */
+export const ADMIN_ROLE_ARNS = listEach(
+  IAM_ROLE,
+  "must be IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)",
+);
 const NAMESPACE_PATTERN = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
 const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 const ANYWHERE = "0.0.0.0/0";
@@ -202,28 +219,20 @@ export class EksCluster extends Construct implements EksClusterConnection {
     const logRetentionDays = props.logRetentionDays ?? 90;
 
     const v = new PropValidator("EksCluster", this);
-    v.check("name", name, (n) => NAME_PATTERN.test(n), "must be 1–38 lowercase letters, digits or '-'");
-    v.check(
-      "version",
-      version,
-      (ver) => (EKS_VERSIONS as readonly string[]).includes(ver),
-      `must be a Kubernetes version on EKS standard support: ${EKS_VERSIONS.join(", ")}`,
-    );
+    v.check("name", name, NAME);
+    v.check("version", version, EKS_VERSION);
     if (!Token.isUnresolved(subnetIds) && subnetIds.length < 2) {
       v.fail("subnetIds", subnetIds, "must list at least 2 subnets, in different AZs");
     }
-    validateEndpointAccess(
-      v,
+    v.check("publicAccessCidrs", publicAccessCidrs, IPV4_BLOCKS);
+    for (const problem of endpointAccessProblems(
       endpointPublicAccess,
       publicAccessCidrs,
       props.allowPublicEndpointFromAnywhere ?? false,
-    );
-    v.check(
-      "adminRoleArns",
-      adminRoleArns,
-      (list) => list.every((arn) => IAM_ROLE_ARN.test(arn)),
-      "must be IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)",
-    );
+    )) {
+      v.fail(problem.prop, problem.value, problem.allowed);
+    }
+    v.check("adminRoleArns", adminRoleArns, ADMIN_ROLE_ARNS);
     validateAccessEntries(v, props.accessEntries ?? [], accessEntries);
     v.check(
       "nodeGroups",
@@ -234,10 +243,9 @@ export class EksCluster extends Construct implements EksClusterConnection {
     v.check(
       "nodeSecurityGroupIds",
       nodeSecurityGroupIds,
-      (list) => list.every((sg) => SECURITY_GROUP_ID.test(sg)),
-      "must be security group ids (sg-...)",
+      listEach(SECURITY_GROUP, "must be security group ids (sg-...)"),
     );
-    v.check("logRetentionDays", logRetentionDays, isLogRetentionDays, LOG_RETENTION_ALLOWED);
+    v.check("logRetentionDays", logRetentionDays, LOG_RETENTION);
     for (const [clientName, sg] of Object.entries(props.apiClientSecurityGroups ?? {})) {
       v.check(
         `apiClientSecurityGroups.${clientName}`,
@@ -245,19 +253,9 @@ export class EksCluster extends Construct implements EksClusterConnection {
         (n) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(n),
         "must be named with 1–63 lowercase letters, digits or '-'",
       );
-      v.check(
-        `apiClientSecurityGroups.${clientName}`,
-        sg,
-        (id) => Token.isUnresolved(id) || SECURITY_GROUP_ID.test(id),
-        "must be a security group id (sg-...)",
-      );
+      v.check(`apiClientSecurityGroups.${clientName}`, sg, SECURITY_GROUP);
     }
-    v.check(
-      "kmsKeyArn",
-      props.kmsKeyArn,
-      (arn) => arn === undefined || KMS_KEY_ARN.test(arn),
-      "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)",
-    );
+    v.check("kmsKeyArn", props.kmsKeyArn, optional(KMS_KEY));
     for (const [addon, addonVersion] of Object.entries(props.addonVersions ?? {})) {
       v.check(
         `addonVersions.${addon}`,
@@ -564,39 +562,27 @@ function accessEntryKey(principalArn: string, index: number): string {
   return `${match[1]}-${match[2].replace(/[^A-Za-z0-9_.-]/g, "-")}`;
 }
 
-function validateEndpointAccess(
-  v: PropValidator,
+/**
+ * What is wrong with the API endpoint's exposure: a public endpoint needs an allow-list, a private one
+ * none, and 0.0.0.0/0 only with `allowAnywhere` (left undefined where there is no such option).
+ */
+export function endpointAccessProblems(
   publicAccess: boolean,
   cidrs: readonly string[],
-  allowAnywhere: boolean,
-): void {
-  v.check(
-    "publicAccessCidrs",
-    cidrs,
-    (list) =>
-      list.every((cidr) => {
-        const block = parseCidr(cidr);
-        return block !== undefined && isNetworkAddress(block);
-      }),
-    "must be IPv4 blocks with no host bits set (e.g. 203.0.113.0/24)",
-  );
+  allowAnywhere?: boolean,
+): PropProblem[] {
+  const problems: PropProblem[] = [];
+  const fail = (allowed: string) => problems.push({ prop: "publicAccessCidrs", value: cidrs, allowed });
   if (publicAccess && cidrs.length === 0) {
-    v.fail(
-      "publicAccessCidrs",
-      cidrs,
-      "must list the IPv4 blocks allowed to reach a public endpoint (EKS would open it to 0.0.0.0/0)",
+    fail("must list the IPv4 blocks allowed to reach a public endpoint (EKS would open it to 0.0.0.0/0)");
+  }
+  if (!publicAccess && cidrs.length > 0) fail("must be empty unless endpointPublicAccess is true");
+  if (cidrs.includes(ANYWHERE) && allowAnywhere !== true && (publicAccess || allowAnywhere === undefined)) {
+    fail(
+      `must not contain 0.0.0.0/0 (an API endpoint open to the internet)${allowAnywhere === undefined ? "" : " unless allowPublicEndpointFromAnywhere is true"}`,
     );
   }
-  if (!publicAccess && cidrs.length > 0) {
-    v.fail("publicAccessCidrs", cidrs, "must be empty unless endpointPublicAccess is true");
-  }
-  if (publicAccess && cidrs.includes(ANYWHERE) && !allowAnywhere) {
-    v.fail(
-      "publicAccessCidrs",
-      cidrs,
-      "must not contain 0.0.0.0/0 (an API endpoint open to the internet) unless allowPublicEndpointFromAnywhere is true",
-    );
-  }
+  return problems;
 }
 
 function validateAccessEntries(
@@ -606,12 +592,7 @@ function validateAccessEntries(
 ): void {
   entries.forEach((entry, index) => {
     const prop = `accessEntries[${index}]`;
-    v.check(
-      `${prop}.principalArn`,
-      entry.principalArn,
-      (arn) => IAM_PRINCIPAL_ARN.test(arn),
-      "must be an IAM role or user ARN (arn:aws:iam::<12-digit account>:role/<name>)",
-    );
+    v.check(`${prop}.principalArn`, entry.principalArn, IAM_PRINCIPAL);
     v.check(
       `${prop}.access`,
       entry.access,

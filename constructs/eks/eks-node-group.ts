@@ -2,14 +2,20 @@ import { EksNodeGroup as EksNodeGroupResource } from "@cdktf/provider-aws/lib/ek
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { PropValidator } from "../core/validation";
+import { PropValidator, Rule, matching, oneOf, rule, wholeNumber } from "../core/validation";
 import { INSTANCE_TYPES } from "./instance-capacity";
 
 /** On-demand capacity, or spot capacity (cheaper, can be reclaimed with two minutes' notice). */
-export type NodeCapacityType = "onDemand" | "spot";
+export const NODE_CAPACITY_TYPES = ["onDemand", "spot"] as const;
+
+/** A capacity type from {@link NODE_CAPACITY_TYPES}. */
+export type NodeCapacityType = (typeof NODE_CAPACITY_TYPES)[number];
 
 /** What a taint does to pods that do not tolerate it (Kubernetes spelling). */
-export type NodeTaintEffect = "NoSchedule" | "NoExecute" | "PreferNoSchedule";
+export const NODE_TAINT_EFFECTS = ["NoSchedule", "NoExecute", "PreferNoSchedule"] as const;
+
+/** An effect from {@link NODE_TAINT_EFFECTS}. */
+export type NodeTaintEffect = (typeof NODE_TAINT_EFFECTS)[number];
 
 /** A Kubernetes taint set on every node of a group. */
 export interface NodeTaint {
@@ -79,6 +85,40 @@ const INSTANCE_TYPE_PATTERN =
 const LABEL_NAME_PATTERN =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE_PATTERN = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+/** The most nodes a managed node group can have (EKS quota). */
+const MAX_NODES = 450;
+
+/** The rules of node group props, shared with the environment schema. */
+export const NODE_GROUP_RULES = {
+  name: matching(NODE_GROUP_NAME, "1–20 lowercase letters, digits or '-'"),
+  capacityType: oneOf(NODE_CAPACITY_TYPES),
+  minSize: wholeNumber(0, MAX_NODES, "nodes"),
+  maxSize: wholeNumber(1, MAX_NODES, "nodes"),
+  diskSizeGiB: wholeNumber(20, 16384, "GiB"),
+  labelKey: matching(
+    LABEL_NAME_PATTERN,
+    "a Kubernetes label key (≤ 63 of letters, digits, '-', '_', '.', optional 'prefix/')",
+  ),
+  labelValue: matching(
+    LABEL_VALUE_PATTERN,
+    "a Kubernetes label value (≤ 63 of letters, digits, '-', '_', '.')",
+  ),
+  taintEffect: oneOf(NODE_TAINT_EFFECTS),
+};
+
+/** `desiredSize` of a group sized `minSize..maxSize`. */
+export function desiredSizeWithin(minSize: number, maxSize: number): Rule<number> {
+  return rule(
+    `must be a whole number within minSize..maxSize (${minSize}..${maxSize})`,
+    (n) => Number.isInteger(n) && n >= minSize && n <= maxSize,
+  );
+}
+
+/** `minSize` of a group whose `maxSize` is given. */
+export function minSizeAtMost(maxSize: number): Rule<number> {
+  return rule(`must not exceed maxSize (${maxSize})`, (n) => n <= maxSize);
+}
+
 const TAINT_EFFECTS: Readonly<Record<NodeTaintEffect, string>> = {
   NoSchedule: "NO_SCHEDULE",
   NoExecute: "NO_EXECUTE",
@@ -143,89 +183,25 @@ export class EksNodeGroup extends Construct {
     const taints = props.taints ?? [];
 
     const v = new PropValidator("EksNodeGroup", this);
-    v.check(
-      "name",
-      props.name,
-      (n) => NODE_GROUP_NAME.test(n),
-      "must be 1–20 lowercase letters, digits or '-'",
-    );
+    const rules = NODE_GROUP_RULES;
+    v.check("name", props.name, rules.name);
     validateInstanceTypes(v, props.instanceTypes);
-    v.check(
-      "capacityType",
-      capacityType,
-      (c) => c === "onDemand" || c === "spot",
-      "must be 'onDemand' or 'spot'",
-    );
-    const minOk = v.check(
-      "minSize",
-      props.minSize,
-      (n) => Number.isInteger(n) && n >= 0,
-      "must be an integer ≥ 0",
-    );
-    const maxOk = v.check(
-      "maxSize",
-      props.maxSize,
-      (n) => Number.isInteger(n) && n >= 1,
-      "must be an integer ≥ 1",
-    );
-    const rangeOk =
-      minOk &&
-      maxOk &&
-      v.check(
-        "minSize",
-        props.minSize,
-        (n) => n <= props.maxSize,
-        `must not exceed maxSize (${props.maxSize})`,
-      );
-    if (rangeOk) {
-      v.check(
-        "desiredSize",
-        desiredSize,
-        (n) => Number.isInteger(n) && n >= props.minSize && n <= props.maxSize,
-        `must be an integer within minSize..maxSize (${props.minSize}..${props.maxSize})`,
-      );
-    }
-    v.check(
-      "diskSizeGiB",
-      diskSizeGiB,
-      (n) => Number.isInteger(n) && n >= 20 && n <= 16384,
-      "must be an integer from 20 to 16384 (GiB)",
-    );
-    v.check(
-      "maxUnavailablePercentage",
-      maxUnavailablePercentage,
-      (n) => Number.isInteger(n) && n >= 1 && n <= 100,
-      "must be an integer from 1 to 100",
-    );
+    v.check("capacityType", capacityType, rules.capacityType);
+    const minOk = v.check("minSize", props.minSize, rules.minSize);
+    const maxOk = v.check("maxSize", props.maxSize, rules.maxSize);
+    const rangeOk = minOk && maxOk && v.check("minSize", props.minSize, minSizeAtMost(props.maxSize));
+    if (rangeOk) v.check("desiredSize", desiredSize, desiredSizeWithin(props.minSize, props.maxSize));
+    v.check("diskSizeGiB", diskSizeGiB, rules.diskSizeGiB);
+    v.check("maxUnavailablePercentage", maxUnavailablePercentage, wholeNumber(1, 100, "percent"));
     for (const [key, value] of Object.entries(labels)) {
-      v.check(`labels.${key}`, key, (k) => LABEL_NAME_PATTERN.test(k), "must be a Kubernetes label key");
-      v.check(
-        `labels.${key}`,
-        value,
-        (val) => LABEL_VALUE_PATTERN.test(val),
-        "must be a Kubernetes label value (≤ 63 of letters, digits, '-', '_', '.')",
-      );
+      v.check(`labels.${key}`, key, rules.labelKey);
+      v.check(`labels.${key}`, value, rules.labelValue);
     }
     v.check("taints", taints, (list) => list.length <= 50, "must list at most 50 taints");
     taints.forEach((taint, index) => {
-      v.check(
-        `taints[${index}].key`,
-        taint.key,
-        (k) => LABEL_NAME_PATTERN.test(k),
-        "must be a Kubernetes taint key",
-      );
-      v.check(
-        `taints[${index}].value`,
-        taint.value ?? "",
-        (val) => LABEL_VALUE_PATTERN.test(val),
-        "must be a Kubernetes taint value (≤ 63 of letters, digits, '-', '_', '.')",
-      );
-      v.check(
-        `taints[${index}].effect`,
-        taint.effect,
-        (e) => e in TAINT_EFFECTS,
-        `must be one of ${Object.keys(TAINT_EFFECTS).join(", ")}`,
-      );
+      v.check(`taints[${index}].key`, taint.key, rules.labelKey);
+      v.check(`taints[${index}].value`, taint.value ?? "", rules.labelValue);
+      v.check(`taints[${index}].effect`, taint.effect, rules.taintEffect);
     });
     if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length === 0) {
       v.fail("subnetIds", props.subnetIds, "must list at least one subnet");

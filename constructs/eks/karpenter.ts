@@ -1,6 +1,6 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { PropValidator } from "../core/validation";
+import { PropValidator, listEach, matching, oneOf, optional, wholeNumber } from "../core/validation";
 import { ChartRelease } from "../helm/chart-release";
 import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
 import { HELM_CHARTS } from "../versions";
@@ -20,15 +20,15 @@ export interface KarpenterNodePoolOptions {
   /** Oldest instance generation allowed. @default 6 */
   readonly minInstanceGeneration?: number;
   /** CPU architectures. @default ["amd64"] */
-  readonly architectures?: readonly ("amd64" | "arm64")[];
+  readonly architectures?: readonly (typeof KARPENTER_ARCHITECTURES)[number][];
   /** Capacity types; with both, Karpenter prefers spot. @default ["on-demand"] */
-  readonly capacityTypes?: readonly ("on-demand" | "spot")[];
+  readonly capacityTypes?: readonly (typeof KARPENTER_CAPACITY_TYPES)[number][];
   /** vCPUs the NodePool may launch in total (its `limits.cpu`). */
   readonly cpuLimit: number;
   /** Memory the NodePool may launch in total, in GiB (its `limits.memory`). */
   readonly memoryLimitGiB: number;
   /** When nodes are consolidated. @default "WhenEmptyOrUnderutilized" */
-  readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+  readonly consolidationPolicy?: (typeof KARPENTER_CONSOLIDATION_POLICIES)[number];
   /** Seconds a node must be empty or underutilized before it is consolidated. @default 60 */
   readonly consolidateAfterSeconds?: number;
   /** Hours after which a node is replaced (picks up new AMIs). @default 720 */
@@ -78,9 +78,31 @@ export interface KarpenterProps {
 /** Name of the default NodePool and EC2NodeClass. */
 export const KARPENTER_DEFAULT_POOL = "default";
 
-const CATEGORY = /^[a-z]{1,3}$/;
-const FAMILY = /^[a-z][a-z0-9-]{1,15}$/;
-const AMI_VERSION = /^(latest|v\d{8})$/;
+/** CPU architectures a NodePool may launch. */
+export const KARPENTER_ARCHITECTURES = ["amd64", "arm64"] as const;
+
+/** Capacity types a NodePool may launch (Karpenter's spelling). */
+export const KARPENTER_CAPACITY_TYPES = ["on-demand", "spot"] as const;
+
+/** When Karpenter consolidates nodes. */
+export const KARPENTER_CONSOLIDATION_POLICIES = ["WhenEmpty", "WhenEmptyOrUnderutilized"] as const;
+
+/** The rules of the default NodePool's options, shared with the environment schema. */
+export const KARPENTER_POOL_RULES = {
+  instanceCategory: matching(/^[a-z]{1,3}$/, "an instance category such as 'c', 'm', 'r'"),
+  instanceFamily: matching(/^[a-z][a-z0-9-]{1,15}$/, "an instance family such as 'm7i'"),
+  minInstanceGeneration: wholeNumber(1, 9, "generations"),
+  architecture: oneOf(KARPENTER_ARCHITECTURES),
+  capacityType: oneOf(KARPENTER_CAPACITY_TYPES),
+  cpuLimit: wholeNumber(1, 10000, "vCPUs"),
+  memoryLimitGiB: wholeNumber(1, 100000, "GiB"),
+  consolidationPolicy: oneOf(KARPENTER_CONSOLIDATION_POLICIES),
+  consolidateAfterSeconds: wholeNumber(0, 86400, "seconds"),
+  expireAfterHours: wholeNumber(1, 8760, "hours"),
+  amiFamily: oneOf(KARPENTER_AMI_FAMILIES),
+  amiVersion: matching(/^(latest|v\d{8})$/, "'latest' or an AMI release such as 'v20251120'"),
+  diskSizeGiB: wholeNumber(20, 16384, "GiB"),
+};
 
 /**
  * Karpenter in the cluster: its CRDs (a release of their own, so upgrades update them), the
@@ -116,58 +138,43 @@ export class Karpenter extends Construct {
     const diskSizeGiB = pool.diskSizeGiB ?? 50;
 
     const v = new PropValidator("Karpenter", this);
-    const whole = (prop: string, n: number, min: number, max: number, unit: string) =>
-      v.check(
-        prop,
-        n,
-        (x) => Number.isInteger(x) && x >= min && x <= max,
-        `must be a whole number of ${unit} from ${min} to ${max}`,
-      );
-    whole("replicas", replicas, 1, 5, "replicas");
-    whole("cpuMillis", cpuMillis, 50, 8000, "millicores");
-    whole("memoryMiB", memoryMiB, 128, 16384, "MiB");
+    const r = KARPENTER_POOL_RULES;
+    v.check("replicas", replicas, wholeNumber(1, 5, "replicas"));
+    v.check("cpuMillis", cpuMillis, wholeNumber(50, 8000, "millicores"));
+    v.check("memoryMiB", memoryMiB, wholeNumber(128, 16384, "MiB"));
     v.check(
       "nodePool.instanceCategories",
       pool.instanceCategories,
-      (l) => l.length > 0 && l.every((c) => CATEGORY.test(c)),
-      "must list instance categories such as 'c', 'm', 'r'",
+      listEach(r.instanceCategory, "must list instance categories such as 'c', 'm', 'r'", 1),
     );
     v.check(
       "nodePool.instanceFamilies",
       pool.instanceFamilies,
-      (l) => l === undefined || (l.length > 0 && l.every((f) => FAMILY.test(f))),
-      "must list instance families such as 'm7i' (or be left out)",
+      optional(listEach(r.instanceFamily, "must list instance families such as 'm7i' (or be left out)", 1)),
     );
-    whole("nodePool.minInstanceGeneration", minGeneration, 1, 9, "generations");
+    v.check("nodePool.minInstanceGeneration", minGeneration, r.minInstanceGeneration);
     v.check(
       "nodePool.architectures",
       architectures,
-      (l) => l.length > 0,
-      "must list at least one architecture",
+      listEach(r.architecture, "must list at least one architecture ('amd64' or 'arm64')", 1),
     );
     v.check(
       "nodePool.capacityTypes",
       capacityTypes,
-      (l) => l.length > 0,
-      "must list at least one capacity type",
+      listEach(r.capacityType, "must list at least one capacity type ('on-demand' or 'spot')", 1),
     );
-    whole("nodePool.cpuLimit", pool.cpuLimit, 1, 10000, "vCPUs");
-    whole("nodePool.memoryLimitGiB", pool.memoryLimitGiB, 1, 100000, "GiB");
-    whole("nodePool.consolidateAfterSeconds", consolidateAfterSeconds, 0, 86400, "seconds");
-    whole("nodePool.expireAfterHours", expireAfterHours, 1, 8760, "hours");
+    v.check("nodePool.cpuLimit", pool.cpuLimit, r.cpuLimit);
+    v.check("nodePool.memoryLimitGiB", pool.memoryLimitGiB, r.memoryLimitGiB);
     v.check(
-      "nodePool.amiFamily",
-      amiFamily,
-      (f) => (KARPENTER_AMI_FAMILIES as readonly string[]).includes(f),
-      `must be one of ${KARPENTER_AMI_FAMILIES.join(", ")}`,
+      "nodePool.consolidationPolicy",
+      pool.consolidationPolicy ?? "WhenEmptyOrUnderutilized",
+      r.consolidationPolicy,
     );
-    v.check(
-      "nodePool.amiVersion",
-      amiVersion,
-      (a) => AMI_VERSION.test(a),
-      "must be 'latest' or a release such as 'v20251120'",
-    );
-    whole("nodePool.diskSizeGiB", diskSizeGiB, 20, 16384, "GiB");
+    v.check("nodePool.consolidateAfterSeconds", consolidateAfterSeconds, r.consolidateAfterSeconds);
+    v.check("nodePool.expireAfterHours", expireAfterHours, r.expireAfterHours);
+    v.check("nodePool.amiFamily", amiFamily, r.amiFamily);
+    v.check("nodePool.amiVersion", amiVersion, r.amiVersion);
+    v.check("nodePool.diskSizeGiB", diskSizeGiB, r.diskSizeGiB);
     v.throwIfInvalid();
 
     this.crds = new ChartRelease(this, "Crds", {

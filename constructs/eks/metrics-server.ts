@@ -1,8 +1,11 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { PropValidator } from "../core/validation";
+import { PropValidator, wholeNumber } from "../core/validation";
 import { ChartRelease } from "../helm/chart-release";
 import { HELM_CHARTS } from "../versions";
+
+/** metrics-server replicas (one serves; more only for availability). */
+export const METRICS_SERVER_REPLICAS = wholeNumber(1, 5, "replicas");
 
 /** Props of {@link MetricsServer}. */
 export interface MetricsServerProps {
@@ -25,12 +28,7 @@ export class MetricsServer extends Construct {
     super(scope, id);
     const replicas = props.replicas ?? 2;
     const v = new PropValidator("MetricsServer", this);
-    v.check(
-      "replicas",
-      replicas,
-      (n) => Number.isInteger(n) && n >= 1 && n <= 5,
-      "must be a whole number from 1 to 5",
-    );
+    v.check("replicas", replicas, METRICS_SERVER_REPLICAS);
     v.throwIfInvalid();
     this.release = new ChartRelease(this, "Release", {
       source: HELM_CHARTS.metricsServer,

@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PolicyDocument, policyDocument, policyJson } from "../core/iam";
 import { PropValidator } from "../core/validation";
-import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
+import { KUBERNETES_NAMESPACE } from "../core/aws-identifiers";
 
 /** What a Pod Identity role needs to know about its cluster: only the name, so any stack can use it. */
 export interface PodIdentityCluster {
@@ -66,12 +66,7 @@ export class PodIdentityRole extends Construct {
     const managedPolicyArns = props.managedPolicyArns ?? [];
 
     const v = new PropValidator("PodIdentityRole", this);
-    v.check(
-      "namespace",
-      props.namespace,
-      (n) => KUBERNETES_DNS_LABEL.test(n),
-      "must be a Kubernetes namespace name (DNS label)",
-    );
+    v.check("namespace", props.namespace, KUBERNETES_NAMESPACE);
     v.check(
       "serviceAccount",
       props.serviceAccount,

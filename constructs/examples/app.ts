@@ -32,7 +32,9 @@ export class OrdersDataStack extends TerraformStack {
     new AwsProvider(this, "Aws", {
       region: props.region,
       allowedAccountIds: [props.accountId],
-      defaultTags: [{ tags: { environment: "prod", "managed-by": "cdktf", repository: "acme/orders" } }],
+      defaultTags: [
+        { tags: { environment: "prod", "managed-by": "cdktf", repository: "acme/orders", stack: id } },
+      ],
     });
     new S3Backend(this, {
       bucket: props.stateBucket,

@@ -38,6 +38,7 @@ export function platformSecrets(
     cluster,
     externalSecrets,
     logging: false,
+    tracing: false,
   });
   // #endregion
   return { externalSecrets, delivery, observability };

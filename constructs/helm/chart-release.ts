@@ -1,7 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { PropValidator } from "../core/validation";
+import { PropValidator, dnsLabel, wholeNumber } from "../core/validation";
 import { PodIdentityRole } from "../eks/pod-identity-role";
 
 /** A chart as the versions catalog pins it (`HELM_CHARTS`), or a chart shipped in this repository. */
@@ -32,7 +32,6 @@ export interface ChartReleaseProps {
   readonly skipCrds?: boolean;
 }
 
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 /**
@@ -57,24 +56,14 @@ export class ChartRelease extends Construct {
     super(scope, id);
     const timeoutSeconds = props.timeoutSeconds ?? 600;
     const v = new PropValidator("ChartRelease", this);
-    v.check(
-      "releaseName",
-      props.releaseName,
-      (n) => RELEASE_NAME.test(n),
-      "must be 1–53 lowercase letters, digits or '-' (a Helm release name)",
-    );
+    v.check("releaseName", props.releaseName, dnsLabel(53));
     v.check(
       "source.version",
       props.source.version,
       (ver) => EXACT_VERSION.test(ver),
       "must be an exact chart version such as '1.2.3' (no ranges: charts are pinned)",
     );
-    v.check(
-      "timeoutSeconds",
-      timeoutSeconds,
-      (t) => Number.isInteger(t) && t >= 60 && t <= 3600,
-      "must be a whole number of seconds from 60 to 3600",
-    );
+    v.check("timeoutSeconds", timeoutSeconds, wholeNumber(60, 3600, "seconds"));
     v.throwIfInvalid();
 
     this.releaseName = props.releaseName;

@@ -5,7 +5,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
-import { PropValidator } from "../core/validation";
+import { PropValidator, matching, noted, oneOf, optional, wholeNumber } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { HELM_CHARTS } from "../versions";
 import { ChartRelease } from "../helm/chart-release";
@@ -75,8 +75,21 @@ const SERVICE_ACCOUNTS = {
   externalDns: { namespace: "external-dns", name: "external-dns" },
 } as const;
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+/** The DNS domain the platform's ingresses, certificates and records live under. */
+export const DOMAIN_NAME = matching(
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  "a DNS domain such as 'dev.example.com'",
+);
+
+/** The Route 53 hosted zone of the domain. */
+export const HOSTED_ZONE_ID = matching(
+  /^Z[A-Z0-9]{1,31}$/,
+  "a Route 53 hosted zone id such as 'Z0123456789ABC'",
+);
+
+/** How external-dns treats records it did not create: `sync` deletes them, `upsert-only` never deletes. */
+export const EXTERNAL_DNS_POLICIES = ["sync", "upsert-only"] as const;
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -121,25 +134,14 @@ export class ClusterIngress extends Construct {
     const withCertManager = props.certManager ?? true;
 
     const v = new PropValidator("ClusterIngress", this);
-    v.check("vpcId", props.vpcId, (vpc) => /^vpc-[0-9a-f]{8,17}$/.test(vpc), "must be a VPC id (vpc-...)");
+    v.check("vpcId", props.vpcId, matching(/^vpc-[0-9a-f]{8,17}$/, "a VPC id (vpc-...)"));
     v.check(
       "loadBalancerControllerReplicas",
       replicas,
-      (n) => Number.isInteger(n) && n >= 2 && n <= 10,
-      "must be a whole number from 2 to 10 (one replica may be disrupted at a time)",
+      noted(wholeNumber(2, 10, "replicas"), "(one replica may be disrupted at a time)"),
     );
-    v.check(
-      "externalDnsPolicy",
-      externalDnsMode,
-      (p) => p === "sync" || p === "upsert-only",
-      "must be 'sync' or 'upsert-only'",
-    );
-    v.check(
-      "domainName",
-      domain,
-      (d) => d === undefined || DOMAIN.test(d),
-      "must be a DNS domain such as 'dev.example.com'",
-    );
+    v.check("externalDnsPolicy", externalDnsMode, oneOf(EXTERNAL_DNS_POLICIES));
+    v.check("domainName", domain, optional(DOMAIN_NAME));
     v.check(
       "hostedZoneId",
       props.hostedZoneId,

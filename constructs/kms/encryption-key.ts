@@ -3,7 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PolicyStatement, policyDocument, policyJson } from "../core/iam";
-import { PropValidator } from "../core/validation";
+import { PropValidator, wholeNumber } from "../core/validation";
 
 /** Lets an AWS service use the key, for example CloudWatch Logs encrypting a log group. */
 export interface KeyServiceGrant {
@@ -102,12 +102,7 @@ export class EncryptionKey extends Construct {
     super(scope, id);
     const deletionWindowDays = props.deletionWindowDays ?? 30;
     const v = new PropValidator("EncryptionKey", this);
-    v.check(
-      "deletionWindowDays",
-      deletionWindowDays,
-      (d) => Number.isInteger(d) && d >= 7 && d <= 30,
-      "must be an integer from 7 to 30",
-    );
+    v.check("deletionWindowDays", deletionWindowDays, wholeNumber(7, 30, "days"));
     v.check(
       "alias",
       props.alias,

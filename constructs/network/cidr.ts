@@ -1,5 +1,7 @@
 /** IPv4 CIDR arithmetic for deterministic subnet carving. Pure functions, no cdktf. */
 
+import { listEach, rule } from "../core/validation";
+
 /** A parsed IPv4 block: its first address as an unsigned 32-bit integer and its prefix length. */
 export interface Ipv4Block {
   readonly base: number;
@@ -55,3 +57,18 @@ const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64
 export function isPrivateRange(block: Ipv4Block): boolean {
   return PRIVATE_RANGES.some((range) => contains(range, block));
 }
+
+/** An IPv4 block with no host bits set, such as an allow-list entry. */
+export const IPV4_BLOCK = rule<string>(
+  "must be an IPv4 block with no host bits set (e.g. 203.0.113.0/24)",
+  (cidr) => {
+    const block = parseCidr(cidr);
+    return block !== undefined && isNetworkAddress(block);
+  },
+);
+
+/** A list of {@link IPV4_BLOCK}s. */
+export const IPV4_BLOCKS = listEach(
+  IPV4_BLOCK,
+  "must be IPv4 blocks with no host bits set (e.g. 203.0.113.0/24)",
+);

@@ -19,8 +19,8 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
-import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
-import { PropValidator, nameFromId } from "../core/validation";
+import { LOG_RETENTION } from "../core/log-retention";
+import { PropValidator, matching, nameFromId, noted, oneOf, rule, wholeNumber } from "../core/validation";
 import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { Ipv4Block, isNetworkAddress, isPrivateRange, parseCidr } from "./cidr";
 import {
@@ -35,7 +35,10 @@ import {
 } from "./subnet-plan";
 
 /** How private subnets reach the internet: not at all, through one shared NAT gateway, or one per AZ. */
-export type NatGatewayMode = "none" | "single" | "perAz";
+export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
+
+/** A mode from {@link NAT_GATEWAY_MODES}. */
+export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 
 /** AWS services that can get an interface endpoint (PrivateLink) in the private subnets. */
 export const INTERFACE_ENDPOINT_SERVICES = [
@@ -101,8 +104,39 @@ export interface NetworkSubnet {
   readonly tier: SubnetTier;
 }
 
-const AZ_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
-const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,38}$/;
+/** An Availability Zone name such as 'eu-west-1a'. */
+export const AVAILABILITY_ZONE = matching(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, "an AZ name such as 'eu-west-1a'");
+
+/** The VPC's address space: a private /16–/20 block, so subnets of every tier fit and VPCs can be peered. */
+export const VPC_CIDR = rule<string>(
+  "must be a private /16–/20 IPv4 block with no host bits set (in 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10, e.g. 10.0.0.0/16)",
+  (cidr) => {
+    const block = parseCidr(cidr);
+    return (
+      block !== undefined &&
+      isNetworkAddress(block) &&
+      block.prefix >= 16 &&
+      block.prefix <= 20 &&
+      isPrivateRange(block)
+    );
+  },
+);
+
+/** How many AZs the network spans (the subnet plan carves room for {@link MAX_AZS}). */
+export const AZ_COUNT = oneOf(Array.from({ length: MAX_AZS - 1 }, (_, i) => i + 2));
+
+/** How many NAT gateways serve the private subnets. */
+export const NAT_GATEWAYS = oneOf(NAT_GATEWAY_MODES);
+
+/** Services that get an interface endpoint. */
+export const INTERFACE_ENDPOINTS = rule<readonly string[]>(
+  `must be distinct services from ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
+  (list) =>
+    list.every((s) => (INTERFACE_ENDPOINT_SERVICES as readonly string[]).includes(s)) &&
+    new Set(list).size === list.length,
+);
+
+const NAME = matching(/^[a-z0-9][a-z0-9-]{0,38}$/, "1–39 lowercase letters, digits or '-'");
 
 /**
  * A VPC carved deterministically into public, private, database and (optionally) intra subnets
@@ -154,8 +188,8 @@ export class Network extends Construct {
     const azs = props.availabilityZones;
 
     const v = new PropValidator("Network", this);
-    v.check("name", name, (n) => NAME_PATTERN.test(n), "must be 1–39 lowercase letters, digits or '-'");
-    const vpcBlock = validateVpcCidr(v, props.cidr);
+    v.check("name", name, NAME);
+    const vpcBlock = v.check("cidr", props.cidr, VPC_CIDR) ? parseCidr(props.cidr) : undefined;
     v.check(
       "availabilityZones",
       azs,
@@ -165,24 +199,12 @@ export class Network extends Construct {
     v.check(
       "availabilityZones",
       azs,
-      (list) => list.every((az) => AZ_PATTERN.test(az)) && new Set(list).size === list.length,
+      (list) => list.every((az) => AVAILABILITY_ZONE.test(az)) && new Set(list).size === list.length,
       "must be distinct AZ names such as 'eu-west-1a'",
     );
-    v.check(
-      "natGateways",
-      natGateways,
-      (m) => ["none", "single", "perAz"].includes(m),
-      "must be 'none', 'single' or 'perAz'",
-    );
-    v.check("flowLogRetentionDays", flowLogRetentionDays, isLogRetentionDays, LOG_RETENTION_ALLOWED);
-    v.check(
-      "interfaceEndpoints",
-      interfaceEndpoints,
-      (list) =>
-        list.every((s) => (INTERFACE_ENDPOINT_SERVICES as readonly string[]).includes(s)) &&
-        new Set(list).size === list.length,
-      `must be distinct services from ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
-    );
+    v.check("natGateways", natGateways, NAT_GATEWAYS);
+    v.check("flowLogRetentionDays", flowLogRetentionDays, LOG_RETENTION);
+    v.check("interfaceEndpoints", interfaceEndpoints, INTERFACE_ENDPOINTS);
     const plan = vpcBlock ? validateSubnetPlan(v, vpcBlock, props) : undefined;
     v.throwIfInvalid();
     if (!plan) throw new Error("unreachable: subnet plan validated above");
@@ -437,25 +459,6 @@ export class Network extends Construct {
   }
 }
 
-function validateVpcCidr(v: PropValidator, cidr: string): Ipv4Block | undefined {
-  const block = parseCidr(cidr);
-  const ok = v.check(
-    "cidr",
-    cidr,
-    () => block !== undefined && isNetworkAddress(block) && block.prefix >= 16 && block.prefix <= 20,
-    "must be a /16–/20 IPv4 block with no host bits set (e.g. 10.0.0.0/16)",
-  );
-  if (ok && block && !isPrivateRange(block)) {
-    v.fail(
-      "cidr",
-      cidr,
-      "must lie in private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10)",
-    );
-    return undefined;
-  }
-  return ok ? block : undefined;
-}
-
 function validateSubnetPlan(v: PropValidator, vpc: Ipv4Block, props: NetworkProps): SubnetPlan | undefined {
   const defaults = defaultPrefixLengths(vpc.prefix);
   const prefixes: TierPrefixLengths = {
@@ -470,8 +473,7 @@ function validateSubnetPlan(v: PropValidator, vpc: Ipv4Block, props: NetworkProp
       v.check(
         `${tier}SubnetPrefixLength`,
         prefixes[tier],
-        (p) => Number.isInteger(p) && p > vpc.prefix && p <= 28,
-        `must be an integer from ${vpc.prefix + 1} to 28 (inside the /${vpc.prefix} VPC, at least a /28)`,
+        noted(wholeNumber(vpc.prefix + 1, 28), `(inside the /${vpc.prefix} VPC, at least a /28)`),
       ) && valid;
   }
   if (!valid) return undefined;

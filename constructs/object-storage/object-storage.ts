@@ -12,11 +12,23 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PolicyDocument, PolicyStatement, policyDocument, policyJson } from "../core/iam";
-import { PropValidator, isUnresolved, nameFromId } from "../core/validation";
+import {
+  PropValidator,
+  isUnresolved,
+  matching,
+  nameFromId,
+  oneOf,
+  optional,
+  rule,
+  wholeNumber,
+} from "../core/validation";
 import { EncryptionKey } from "../kms/encryption-key";
 
 /** Server-side encryption: SSE-KMS with a bucket key, or SSE-S3 (AES-256 with S3-managed keys). */
-export type ObjectStorageEncryption = "kms" | "s3";
+export const BUCKET_ENCRYPTIONS = ["kms", "s3"] as const;
+
+/** An encryption from {@link BUCKET_ENCRYPTIONS}. */
+export type ObjectStorageEncryption = (typeof BUCKET_ENCRYPTIONS)[number];
 
 /** Props of {@link ObjectStorage}. */
 export interface ObjectStorageProps {
@@ -70,6 +82,12 @@ export function isValidBucketName(name: string): boolean {
     !/(-s3alias|--ol-s3|--x-s3|\.mrap)$/.test(name)
   );
 }
+
+/** An S3 general-purpose bucket name, as a rule. */
+export const BUCKET_NAME = rule(BUCKET_NAME_RULES, isValidBucketName);
+
+/** Days until a lifecycle rule acts (expiration, transition, abort). */
+export const LIFECYCLE_DAYS = wholeNumber(1, undefined, "days");
 
 /**
  * Condition keys that make a statement non-public for S3 Block Public Access when they pin a fixed
@@ -141,12 +159,7 @@ export class ObjectStorage extends Construct {
     const prefix = props.bucketNamePrefix ?? nameFromId(id);
 
     const v = new PropValidator("ObjectStorage", this);
-    v.check(
-      "bucketName",
-      props.bucketName,
-      (n) => n === undefined || isValidBucketName(n),
-      BUCKET_NAME_RULES,
-    );
+    v.check("bucketName", props.bucketName, optional(BUCKET_NAME));
     v.check(
       "bucketNamePrefix",
       props.bucketNamePrefix,
@@ -157,34 +170,25 @@ export class ObjectStorage extends Construct {
       v.check(
         "bucketNamePrefix",
         prefix,
-        (p) => /^[a-z0-9][a-z0-9.-]{0,35}$/.test(p),
-        "must be 1–36 lowercase letters, digits, '.' or '-', starting with a letter or digit",
+        matching(
+          /^[a-z0-9][a-z0-9.-]{0,35}$/,
+          "1–36 lowercase letters, digits, '.' or '-', starting with a letter or digit",
+        ),
       );
     }
-    v.check("encryption", encryption, (e) => e === "kms" || e === "s3", "must be 'kms' or 's3'");
+    v.check("encryption", encryption, oneOf(BUCKET_ENCRYPTIONS));
     v.check(
       "kmsKeyArn",
       props.kmsKeyArn,
       (arn) => arn === undefined || encryption === "kms",
       "can only be set with encryption 'kms'",
     );
-    const days = (prop: string, value: number | undefined) =>
-      v.check(
-        prop,
-        value,
-        (d) => d === undefined || (Number.isInteger(d) && d >= 1),
-        "must be a whole number of days ≥ 1",
-      );
+    const days = (prop: string, value: number | undefined) => v.check(prop, value, optional(LIFECYCLE_DAYS));
     days("noncurrentVersionExpirationDays", noncurrentDays);
     days("abortIncompleteUploadDays", abortDays);
     const expirationOk = days("expirationDays", props.expirationDays);
     const tieringOk = days("intelligentTieringAfterDays", props.intelligentTieringAfterDays);
-    v.check(
-      "accessLogBucketName",
-      props.accessLogBucketName,
-      (n) => n === undefined || isValidBucketName(n),
-      BUCKET_NAME_RULES,
-    );
+    v.check("accessLogBucketName", props.accessLogBucketName, optional(BUCKET_NAME));
     v.check(
       "accessLogPrefix",
       props.accessLogPrefix,

@@ -9,6 +9,7 @@ import { ServiceAccountValues } from "../ingress/chart-values";
 import { GrafanaDatasourcesValues, grafanaDatasourcesValues } from "./grafana-values";
 
 /** How Loki runs: one binary (small, no HA), or read/write/backend targets (scalable, HA). */
+export const LOKI_MODES = ["singleBinary", "simpleScalable"] as const;
 export type LokiMode = "singleBinary" | "simpleScalable";
 
 /** A persistent volume request of a chart component. */

@@ -13,7 +13,8 @@ import { IConstruct } from "constructs";
  * How strict the policy is with a stack: production data must survive (deletion protection),
  * staging keeps production's backup standard, development relaxes that, sandboxes are torn down.
  */
-export type PolicyProfile = "production" | "staging" | "development" | "sandbox";
+export const POLICY_PROFILES = ["production", "staging", "development", "sandbox"] as const;
+export type PolicyProfile = (typeof POLICY_PROFILES)[number];
 
 /** A finding's weight: errors fail synthesis, warnings are printed. */
 export type Severity = "error" | "warning";

@@ -4,11 +4,18 @@ import { describe } from "../core/validation";
 import { PolicyProfile, PolicyRule, Severity, contextOf } from "./model";
 import { POLICY_RULES, POLICY_RULE_IDS } from "./rules";
 
+/**
+ * The tags the policy pack requires by default on every taggable resource: which environment and
+ * stack it belongs to, what manages it and from which repository (set through the provider's
+ * `default_tags`).
+ */
+export const DEFAULT_REQUIRED_TAGS = ["environment", "managed-by", "repository", "stack"] as const;
+
 /** Props of {@link PolicyPack}. */
 export interface PolicyPackProps {
   /** How strict: "production" demands deletion protection; "sandbox" allows teardown settings. */
   readonly profile: PolicyProfile;
-  /** Tags every taggable AWS resource must carry (the provider's `default_tags` count). @default ["environment", "managed-by", "repository"] */
+  /** Tags every taggable AWS resource must carry (the provider's `default_tags` count). @default DEFAULT_REQUIRED_TAGS (environment, managed-by, repository, stack) */
   readonly requiredTags?: readonly string[];
   /** Minimum RDS backup retention in staging and production, in days. @default 7 */
   readonly minimumBackupRetentionDays?: number;
@@ -66,7 +73,7 @@ function waiverOf(construct: IConstruct, ruleId: string): string | undefined {
 export function evaluatePolicy(stack: TerraformStack, props: PolicyPackProps): PolicyFinding[] {
   const ctx = contextOf(stack, {
     profile: props.profile,
-    requiredTags: props.requiredTags ?? ["environment", "managed-by", "repository"],
+    requiredTags: props.requiredTags ?? DEFAULT_REQUIRED_TAGS,
     minimumBackupRetentionDays: props.minimumBackupRetentionDays ?? 7,
   });
   return (props.rules ?? POLICY_RULES).flatMap((rule) =>

@@ -9,6 +9,7 @@ import {
   findReferrer,
   refersTo,
 } from "./model";
+import { EKS_CONTROL_PLANE_LOG_TYPES } from "../eks/eks-cluster";
 import { isWildcardPrincipal, statementsOf } from "./policy-documents";
 import { STATEFUL_RESOURCE_TYPES } from "./protect-stateful-resources";
 
@@ -32,7 +33,6 @@ function perResource(
 
 const WORLD = ["0.0.0.0/0", "::/0"];
 const SENSITIVE_PORTS = [22, 3389];
-const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const POLICY_FIELDS: Record<string, string> = {
   aws_iam_policy: "policy",
   aws_iam_role_policy: "policy",
@@ -379,7 +379,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     },
     ["aws_eks_cluster"],
     (r) => {
-      const missing = EKS_LOG_TYPES.filter((t) => !(r.config.enabled_cluster_log_types ?? []).includes(t));
+      const missing = EKS_CONTROL_PLANE_LOG_TYPES.filter(
+        (t) => !(r.config.enabled_cluster_log_types ?? []).includes(t),
+      );
       return missing.length ? `control-plane logs missing: ${missing.join(", ")}` : undefined;
     },
   ),

@@ -1,3 +1,4 @@
+import { Rule, didYouMean, matching, rule } from "../core/validation";
 import { POSTGRES_MAJOR_VERSIONS } from "../versions";
 import { POSTGRES_INSTANCE_CLASS_CATALOG } from "./instance-class-catalog";
 
@@ -22,3 +23,23 @@ export function isPostgresInstanceClass(instanceClass: string, majorVersion: num
 export const CATALOGUED_POSTGRES_VERSIONS: readonly number[] = POSTGRES_MAJOR_VERSIONS.filter(
   (v) => postgresInstanceClasses(v).length > 0,
 );
+
+/** The form of an RDS instance class ('db.<family>.<size>'), hinting at the classes of `majorVersion`. */
+export function instanceClassFormat(majorVersion: number): Rule<string> {
+  return {
+    ...matching(
+      /^db\.[a-z0-9]+\.[a-z0-9]+$/,
+      "an RDS instance class such as 'db.t4g.micro' or 'db.r7g.large'",
+    ),
+    hint: (value) => didYouMean(value, postgresInstanceClasses(majorVersion)),
+  };
+}
+
+/** An instance class RDS offers for PostgreSQL `majorVersion` (the catalog). */
+export function offeredInstanceClass(majorVersion: number): Rule<string> {
+  return rule(
+    `must be an instance class RDS offers for PostgreSQL ${majorVersion} (constructs/postgres/instance-class-catalog.ts, ${POSTGRES_INSTANCE_CLASS_CATALOG.retrieved})`,
+    (instanceClass) => isPostgresInstanceClass(instanceClass, majorVersion),
+    (value) => didYouMean(value, postgresInstanceClasses(majorVersion)),
+  );
+}

@@ -12,8 +12,18 @@ import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
-import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention";
-import { PropValidator, didYouMean, isUnresolved, nameFromId } from "../core/validation";
+import { LOG_RETENTION } from "../core/log-retention";
+import {
+  PropValidator,
+  Rule,
+  isUnresolved,
+  nameFromId,
+  noted,
+  oneOf,
+  optional,
+  rule,
+  wholeNumber,
+} from "../core/validation";
 import {
   EncryptionKey,
   KeyServiceGrant,
@@ -22,11 +32,7 @@ import {
 } from "../kms/encryption-key";
 import { Network } from "../network/network";
 import { DEFAULT_POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSIONS } from "../versions";
-import {
-  POSTGRES_INSTANCE_CLASS_CATALOG,
-  isPostgresInstanceClass,
-  postgresInstanceClasses,
-} from "./instance-classes";
+import { instanceClassFormat, offeredInstanceClass, postgresInstanceClasses } from "./instance-classes";
 import {
   MIN_WINDOW_MINUTES,
   TimeWindow,
@@ -34,7 +40,7 @@ import {
   parseMaintenanceWindow,
   windowsOverlap,
 } from "./windows";
-import { KMS_KEY_ARN, SECURITY_GROUP_ID, SNS_TOPIC_ARN } from "../core/aws-identifiers";
+import { KMS_KEY, SECURITY_GROUP, SNS_TOPIC } from "../core/aws-identifiers";
 
 /** A PostgreSQL major version from the versions catalog. */
 export type PostgresMajorVersion = (typeof POSTGRES_MAJOR_VERSIONS)[number];
@@ -133,7 +139,6 @@ export interface PostgresDatabaseProps {
 
 const IDENTIFIER_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const SNAPSHOT_PATTERN = /^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
-const INSTANCE_CLASS_PATTERN = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const PG_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 const CLIENT_NAME_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 const RESERVED_USERNAMES = [
@@ -149,12 +154,42 @@ const RESERVED_DATABASES = ["postgres", "template0", "template1", "rdsadmin"];
 const MAX_STORAGE_GIB = 65536;
 const MAX_TRANSACTION_IDS = 2_000_000_000;
 
+/** The major versions of the versions catalog. */
+export const POSTGRES_MAJOR_VERSION = oneOf(POSTGRES_MAJOR_VERSIONS, "(the versions catalog)");
+
+/** Allocated gp3 storage. */
+export const ALLOCATED_STORAGE_GIB = noted(wholeNumber(20, MAX_STORAGE_GIB, "GiB"), "(gp3)");
+
+/** The storage autoscaling cap: RDS wants it at least 10% above the allocation (integer arithmetic). */
+export function storageCap(allocatedStorageGiB: number): Rule<number> {
+  const minimumCap = Math.ceil((allocatedStorageGiB * 11) / 10);
+  return rule(
+    `must be a whole number of GiB from 10% above allocatedStorageGiB (${minimumCap}) to ${MAX_STORAGE_GIB}`,
+    (m) => Number.isInteger(m) && m >= minimumCap && m <= MAX_STORAGE_GIB,
+  );
+}
+
+/** Days of automated backups (0 turns them off). */
+export const BACKUP_RETENTION_DAYS = wholeNumber(0, 35, "days");
+
+/** The enhanced-monitoring interval. */
+export const MONITORING_INTERVAL = oneOf(MONITORING_INTERVALS, "seconds (0 turns enhanced monitoring off)");
+
+/** The connection-count alarm's threshold. */
+export const CONNECTIONS_ALARM_THRESHOLD = wholeNumber(1, undefined, "connections");
+
 /** Performance Insights retention periods RDS accepts: 7, 31 × 1…23, or 731 days. */
 export function isPerformanceInsightsRetention(days: number): boolean {
   return (
     days === 7 || days === 731 || (Number.isInteger(days) && days % 31 === 0 && days >= 31 && days <= 713)
   );
 }
+
+/** Performance Insights retention periods RDS accepts. */
+export const PERFORMANCE_INSIGHTS_RETENTION = rule(
+  "must be 7, a multiple of 31 up to 713, or 731 days",
+  isPerformanceInsightsRetention,
+);
 
 /**
  * RDS for PostgreSQL in the network's database subnets, hardened by default: encrypted with a KMS
@@ -231,51 +266,22 @@ export class PostgresDatabase extends Construct {
       (i) => i.length <= 50 && IDENTIFIER_PATTERN.test(i),
       "must be 1–50 lowercase letters, digits or single hyphens, starting with a letter and not ending with a hyphen",
     );
-    v.check(
-      "majorVersion",
-      majorVersion,
-      (m) => (POSTGRES_MAJOR_VERSIONS as readonly number[]).includes(m),
-      `must be one of ${POSTGRES_MAJOR_VERSIONS.join(", ")} (the versions catalog)`,
-    );
+    v.check("majorVersion", majorVersion, POSTGRES_MAJOR_VERSION);
     if (
-      v.check(
-        "instanceClass",
-        instanceClass,
-        (c) => INSTANCE_CLASS_PATTERN.test(c),
-        `must be an RDS instance class such as 'db.t4g.micro' or 'db.r7g.large'${didYouMean(instanceClass, postgresInstanceClasses(majorVersion))}`,
-      ) &&
+      v.check("instanceClass", instanceClass, instanceClassFormat(majorVersion)) &&
       postgresInstanceClasses(majorVersion).length > 0
     ) {
-      v.check(
-        "instanceClass",
-        instanceClass,
-        (c) => isPostgresInstanceClass(c, majorVersion),
-        `must be an instance class RDS offers for PostgreSQL ${majorVersion} (constructs/postgres/instance-class-catalog.ts, ${POSTGRES_INSTANCE_CLASS_CATALOG.retrieved})${didYouMean(instanceClass, postgresInstanceClasses(majorVersion))}`,
-      );
+      v.check("instanceClass", instanceClass, offeredInstanceClass(majorVersion));
     }
-    const storageOk = v.check(
-      "allocatedStorageGiB",
-      allocatedStorageGiB,
-      (s) => Number.isInteger(s) && s >= 20 && s <= MAX_STORAGE_GIB,
-      `must be a whole number of GiB from 20 to ${MAX_STORAGE_GIB} (gp3)`,
-    );
-    // RDS wants the cap at least 10% above the allocation (integer arithmetic: no float rounding).
-    const minimumCap = Math.ceil((allocatedStorageGiB * 11) / 10);
+    const storageOk = v.check("allocatedStorageGiB", allocatedStorageGiB, ALLOCATED_STORAGE_GIB);
     v.check(
       "maxAllocatedStorageGiB",
       maxAllocatedStorageGiB,
-      (m) =>
-        Number.isInteger(m) &&
-        m <= MAX_STORAGE_GIB &&
-        (!storageOk || isUnresolved(allocatedStorageGiB) || m >= minimumCap),
-      `must be a whole number of GiB from 10% above allocatedStorageGiB (${minimumCap}) to ${MAX_STORAGE_GIB}`,
+      !storageOk || isUnresolved(allocatedStorageGiB)
+        ? wholeNumber(0, MAX_STORAGE_GIB, "GiB")
+        : storageCap(allocatedStorageGiB),
     );
-    v.check(
-      "backupRetentionDays",
-      backupRetentionDays,
-      (d) => Number.isInteger(d) && d >= 0 && d <= 35,
-      "must be a whole number of days from 0 to 35",
-    );
+    v.check("backupRetentionDays", backupRetentionDays, BACKUP_RETENTION_DAYS);
     const backup = checkWindow(v, "backupWindow", backupWindow, parseBackupWindow, "'hh:mm-hh:mm' (UTC)");
     const maintenance = checkWindow(
       v,
@@ -313,37 +319,20 @@ export class PostgresDatabase extends Construct {
         ? "cannot be set together with skipFinalSnapshot"
         : "must be 1–255 letters, digits or single hyphens, starting with a letter",
     );
-    v.check(
-      "kmsKeyArn",
-      props.kmsKeyArn,
-      (arn) => arn === undefined || KMS_KEY_ARN.test(arn),
-      "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
-    );
+    v.check("kmsKeyArn", props.kmsKeyArn, optional(KMS_KEY));
     v.check(
       "slowQueryThresholdMs",
       slowQueryThresholdMs,
-      (ms) => Number.isInteger(ms) && ms >= -1,
-      "must be a whole number of milliseconds ≥ 0, or -1 to turn slow-query logging off",
+      noted(wholeNumber(-1, undefined, "milliseconds"), "(-1 turns slow-query logging off)"),
     );
-    v.check("logRetentionDays", logRetentionDays, isLogRetentionDays, LOG_RETENTION_ALLOWED);
+    v.check("logRetentionDays", logRetentionDays, LOG_RETENTION);
     v.check(
       "performanceInsightsRetentionDays",
       performanceInsightsRetentionDays,
-      isPerformanceInsightsRetention,
-      "must be 7, a multiple of 31 up to 713, or 731 days",
+      PERFORMANCE_INSIGHTS_RETENTION,
     );
-    v.check(
-      "monitoringIntervalSeconds",
-      monitoringIntervalSeconds,
-      (s) => (MONITORING_INTERVALS as readonly number[]).includes(s),
-      `must be one of ${MONITORING_INTERVALS.join(", ")} seconds (0 turns enhanced monitoring off)`,
-    );
-    v.check(
-      "alarmTopicArn",
-      props.alarmTopicArn,
-      (arn) => arn === undefined || SNS_TOPIC_ARN.test(arn),
-      "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
-    );
+    v.check("monitoringIntervalSeconds", monitoringIntervalSeconds, MONITORING_INTERVAL);
+    v.check("alarmTopicArn", props.alarmTopicArn, optional(SNS_TOPIC));
     for (const [name, groupId] of Object.entries(clients)) {
       v.check(
         "clientSecurityGroups",
@@ -351,12 +340,7 @@ export class PostgresDatabase extends Construct {
         (n) => CLIENT_NAME_PATTERN.test(n),
         "keys must be 1–64 letters, digits or '-' (they become Terraform addresses)",
       );
-      v.check(
-        `clientSecurityGroups.${name}`,
-        groupId,
-        (g) => SECURITY_GROUP_ID.test(g),
-        "must be a security group id (sg-...)",
-      );
+      v.check(`clientSecurityGroups.${name}`, groupId, SECURITY_GROUP);
     }
     v.check(
       "cpuAlarmThresholdPercent",
@@ -378,17 +362,11 @@ export class PostgresDatabase extends Construct {
       (m) => m > 0,
       "must be more than 0 MiB",
     );
-    v.check(
-      "connectionsAlarmThreshold",
-      thresholds.connections,
-      (c) => Number.isInteger(c) && c >= 1,
-      "must be a whole number of connections ≥ 1",
-    );
+    v.check("connectionsAlarmThreshold", thresholds.connections, CONNECTIONS_ALARM_THRESHOLD);
     v.check(
       "transactionIdAlarmThreshold",
       thresholds.transactionIds,
-      (t) => Number.isInteger(t) && t >= 1 && t <= MAX_TRANSACTION_IDS,
-      `must be a whole number from 1 to ${MAX_TRANSACTION_IDS} (wraparound protection stops writes near 2^31)`,
+      noted(wholeNumber(1, MAX_TRANSACTION_IDS), "(wraparound protection stops writes near 2^31)"),
     );
     v.throwIfInvalid();
 

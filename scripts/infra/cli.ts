@@ -30,6 +30,7 @@ import {
 } from "./planner";
 import { runnerLabel } from "../../stacks/deploy-identity";
 import { lockEnvironment } from "./run-lock";
+import { sandboxEnvironmentName, sandboxNameOf } from "../../environments/naming";
 
 /** The project root: commands run from here (`cdktf.out/`, `plans/`, `scripts/app.cjs`). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -315,7 +316,7 @@ function parseRequest(positionals: readonly string[], values: Values): Request {
     if (second === undefined) throw new UsageError(`Missing sandbox name: sandbox ${first} <name>.`);
     checkSandboxName(second);
     key = `sandbox ${first}`;
-    environment = `sandbox-${second}`;
+    environment = sandboxEnvironmentName(second);
     rest = extra;
   } else if (["plan", "apply", "deploy", "destroy", "bootstrap"].includes(command)) {
     if (first === undefined) throw new UsageError(`Missing environment: ${command} <env>.`);
@@ -329,7 +330,8 @@ function parseRequest(positionals: readonly string[], values: Values): Request {
   const operation = operationFor(key, values);
   // Teardown guard first: no flag, option or typo gets a long-lived environment destroyed.
   if (operation.kind === "destroy") {
-    if (environment.startsWith("sandbox-")) checkSandboxName(environment.slice("sandbox-".length));
+    const sandbox = sandboxNameOf(environment);
+    if (sandbox !== undefined) checkSandboxName(sandbox);
     else checkAllowed(environment, false, operation);
   }
   const unexpected = rest.filter((arg): arg is string => arg !== undefined);

@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RefusalError } from "./errors";
+import { sandboxNameOf } from "../../environments/naming";
 
 type Json = Record<string, unknown>;
 
@@ -361,7 +362,7 @@ function git(root: string, args: readonly string[]): string {
 /** The app's selection variables for an environment (a sandbox by its own name). */
 function selection(environment: string | undefined): Record<string, string | undefined> {
   if (environment === undefined) return { INFRA_ENVS: undefined, INFRA_SANDBOX: "" };
-  const sandbox = /^sandbox-(.+)$/.exec(environment)?.[1];
+  const sandbox = sandboxNameOf(environment);
   return sandbox
     ? { INFRA_ENVS: "", INFRA_SANDBOX: sandbox }
     : { INFRA_ENVS: environment, INFRA_SANDBOX: "" };

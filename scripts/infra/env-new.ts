@@ -158,10 +158,12 @@ function copyEnvironmentFile(
     .filter(ts.isVariableStatement)
     .flatMap((statement) => [...statement.declarationList.declarations])
     .find((d) => ts.isIdentifier(d.name) && d.name.text === request.from);
-  const literal = declaration?.initializer;
+  // `defineEnvironment(parent, { ... })`: the delta is what the file states.
+  const initializer = declaration?.initializer;
+  const literal = initializer && ts.isCallExpression(initializer) ? initializer.arguments[1] : initializer;
   if (!declaration || !literal || !ts.isObjectLiteralExpression(literal)) {
     throw new RefusalError(
-      `env new: environments/${request.from}.ts must export \`const ${request.from}: EnvironmentInput = { ... }\` to be copied.`,
+      `env new: environments/${request.from}.ts must export \`const ${request.from}: EnvironmentInput = defineEnvironment(base, { ... })\` to be copied.`,
     );
   }
   replace(declaration.name, request.name);
@@ -201,12 +203,15 @@ function copyEnvironmentFile(
   setString(literal, "accountId", request.accountId, "accountId");
   setString(objectAt(literal, "network"), "cidr", request.cidr, "network.cidr");
 
-  // The state bucket: the source's name with the environment's name in it, or a placeholder.
-  const bucket = source.state.bucket;
-  const renamedBucket = renameWords(bucket, request.from, request.name);
-  const bucketName = renamedBucket !== bucket ? renamedBucket : `SET-ME-state-bucket-of-${request.name}`;
-  if (renamedBucket === bucket) todo.push(`state.bucket: name the environment's state bucket`);
-  setString(objectAt(literal, "state"), "bucket", bucketName, "state.bucket");
+  // The state bucket: derived from the name unless the source names its own; then the source's name
+  // with the environment's name in it, or a placeholder.
+  if (objectAt(literal, "state") && property(objectAt(literal, "state")!, "bucket")) {
+    const bucket = source.state.bucket;
+    const renamedBucket = renameWords(bucket, request.from, request.name);
+    const bucketName = renamedBucket !== bucket ? renamedBucket : `SET-ME-state-bucket-of-${request.name}`;
+    if (renamedBucket === bucket) todo.push(`state.bucket: name the environment's state bucket`);
+    setString(objectAt(literal, "state"), "bucket", bucketName, "state.bucket");
+  }
 
   // Only one environment hosts the sandboxes (its GitHub environment and runner label are renamed
   // with every other string below).
@@ -241,7 +246,7 @@ function copyEnvironmentFile(
       edits.push({
         start: literal.getEnd() - 1,
         end: literal.getEnd() - 1,
-        text: `, platform: { ...base.platform, ${domain} } `,
+        text: `, platform: { ${domain} } `,
       });
   }
 

@@ -20,6 +20,7 @@ import {
 import { buildApp, stackIds } from "../../stacks/environment-app";
 import { RefusalError } from "./errors";
 import { EnvironmentInventory, StackInfo, StateBackend, needsConfirmation } from "./planner";
+import { sandboxNameOf } from "../../environments/naming";
 
 export { SANDBOX_NAME_RULE };
 
@@ -38,7 +39,7 @@ export function checkSandboxName(name: string): void {
  * `ConfigurationError` (which names the field, the value and what is allowed).
  */
 export function resolveEnvironment(name: string): EnvironmentConfig {
-  const sandbox = /^sandbox-(.*)$/.exec(name)?.[1];
+  const sandbox = sandboxNameOf(name);
   if (sandbox !== undefined) {
     checkSandboxName(sandbox);
     return selectEnvironments({ INFRA_ENVS: "", INFRA_SANDBOX: sandbox })[0];

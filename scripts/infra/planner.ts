@@ -15,6 +15,7 @@
  * is plan, summary, confirmation and apply, stack by stack.
  */
 import { RefusalError } from "./errors";
+import { SANDBOX_ENVIRONMENT_PATTERN, sandboxNameOf } from "../../environments/naming";
 
 /** Where the app synthesizes stacks, relative to the project root (the CLI's working directory). */
 export const STACKS_DIR = "cdktf.out/stacks";
@@ -28,7 +29,6 @@ const ROOT_FROM_STACK = "../../..";
 const KUBECTL_TIMEOUT = "10m";
 
 /** A sandbox environment's full name: `sandbox-<name>`, `<name>` 1–12 lowercase letters or digits. */
-const SANDBOX_ENVIRONMENT = /^sandbox-[a-z0-9]{1,12}$/;
 
 /**
  * Resource types that hold data or identity which a delete or a replacement loses: a plan that
@@ -284,7 +284,7 @@ export interface OperationPlan {
 
 /** Whether `name` is a sandbox environment's name (`sandbox-<name>`). */
 export function isSandboxEnvironment(name: string): boolean {
-  return SANDBOX_ENVIRONMENT.test(name);
+  return SANDBOX_ENVIRONMENT_PATTERN.test(name);
 }
 
 /** Whether an environment's applies need a confirmation: those on the production policy profile. */
@@ -410,7 +410,7 @@ function confirmationFor(inventory: EnvironmentInventory, operation: Operation):
 
 /** `env INFRA_ENVS=<env> INFRA_SANDBOX= node scripts/app.cjs`: synthesizes exactly that environment. */
 export function synthArgv(environment: string): string[] {
-  const sandbox = /^sandbox-(.+)$/.exec(environment)?.[1];
+  const sandbox = sandboxNameOf(environment);
   const selection = sandbox
     ? ["INFRA_ENVS=", `INFRA_SANDBOX=${sandbox}`]
     : [`INFRA_ENVS=${environment}`, "INFRA_SANDBOX="];

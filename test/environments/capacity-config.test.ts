@@ -17,7 +17,7 @@ describe("node autoscaling and sizing configuration", () => {
     [
       "cluster.karpenter.instanceCategories",
       ["C5"],
-      "must be instance categories such as 'c', 'm', 'r'",
+      "must be an instance category such as 'c', 'm', 'r'",
       '"C5"',
     ],
     [

@@ -9,7 +9,7 @@ import {
   postgresInstanceClasses,
 } from "../../constructs/postgres/instance-classes";
 import { didYouMean, nearestValue } from "../../constructs/core/validation";
-import { POSTGRES_MAJOR_VERSIONS } from "../../constructs/versions";
+import { POSTGRES_MAJOR_VERSIONS, TERRAFORM_PROVIDERS } from "../../constructs/versions";
 import { ENVIRONMENTS } from "../../environments";
 import {
   awsPartitions,
@@ -206,4 +206,17 @@ esac`);
       POSTGRES_MAJOR_VERSIONS.length,
     );
   });
+});
+
+describe("TERRAFORM_PROVIDERS", () => {
+  it.each(Object.entries(TERRAFORM_PROVIDERS))(
+    "names the %s provider version the pinned bindings were generated for (%s)",
+    (name, version) => {
+      const provider = fs.readFileSync(
+        require.resolve(`@cdktf/provider-${name}/lib/provider/index.js`),
+        "utf8",
+      );
+      expect(/providerVersion: '([^']+)'/.exec(provider)?.[1]).toBe(version);
+    },
+  );
 });

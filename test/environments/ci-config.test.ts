@@ -47,7 +47,7 @@ describe("ci configuration validation", () => {
     ["ci.githubEnvironment", "a".repeat(41), "must be a GitHub environment name of 1–40"],
     ["ci.apiAccess", "vpn", "must be 'vpcRunner' (private endpoint, runner in the VPC) or 'publicEndpoint'"],
     ["ci.runnerLabel", "self hosted", "must be a GitHub Actions runner label"],
-    ["ci.operatorRoleArns", ["platform-admin"], "must be IAM role ARNs"],
+    ["ci.operatorRoleArns", ["platform-admin"], "must be an IAM role ARN"],
     ["ci.hostsSandboxes", "yes", "must be true or false"],
   ])("rejects a bad %s, naming the environment, the field and the value", (field, value, allowed) => {
     const message = problem(stage, { [field]: value });
@@ -56,39 +56,39 @@ describe("ci configuration validation", () => {
     expect(message).toContain(JSON.stringify(Array.isArray(value) ? value[0] : value));
   });
 
-  it("rejects a public endpoint path without the runner's egress blocks", () => {
-    expect(problem(dev, { "ci.runnerEgressCidrs": [] })).toBe(
+  // Rules of the deploy path across fields (the IPv4 block rule itself: cluster-config.test.ts).
+  it.each<[string, EnvironmentInput, Record<string, unknown>, string]>([
+    [
+      "a public endpoint path without the runner's egress blocks",
+      dev,
+      { "ci.runnerEgressCidrs": [] },
       "Environment 'dev': 'ci.runnerEgressCidrs' must list the runner's egress IPv4 blocks when apiAccess is 'publicEndpoint', got []",
-    );
-  });
-
-  it("rejects a public endpoint path to a private endpoint", () => {
-    expect(problem(dev, { "cluster.endpointPublicAccess": false, "cluster.publicAccessCidrs": [] })).toBe(
+    ],
+    [
+      "a public endpoint path to a private endpoint",
+      dev,
+      { "cluster.endpointPublicAccess": false, "cluster.publicAccessCidrs": [] },
       "Environment 'dev': 'cluster.endpointPublicAccess' must be true when ci.apiAccess is 'publicEndpoint' (the runner reaches the public endpoint), got false",
-    );
-  });
-
-  it("rejects runner egress blocks for a runner inside the VPC", () => {
-    expect(problem(stage, { "ci.runnerEgressCidrs": ["198.51.100.0/28"] })).toBe(
+    ],
+    [
+      "runner egress blocks for a runner inside the VPC",
+      stage,
+      { "ci.runnerEgressCidrs": ["198.51.100.0/28"] },
       "Environment 'stage': 'ci.runnerEgressCidrs' must be empty when apiAccess is 'vpcRunner' (the runner reaches the private endpoint), got [\"198.51.100.0/28\"]",
-    );
-  });
-
-  it("rejects a runner egress of the whole internet", () => {
-    expect(problem(dev, { "ci.runnerEgressCidrs": ["0.0.0.0/0"] })).toBe(
+    ],
+    [
+      "a runner egress of the whole internet",
+      dev,
+      { "ci.runnerEgressCidrs": ["0.0.0.0/0"] },
       "Environment 'dev': 'ci.runnerEgressCidrs' must not contain 0.0.0.0/0 (it would open the API endpoint to the internet), got [\"0.0.0.0/0\"]",
-    );
-  });
-
-  it("rejects a malformed runner egress block", () => {
-    expect(problem(dev, { "ci.runnerEgressCidrs": ["198.51.100.1/28"] })).toBe(
-      "Environment 'dev': 'ci.runnerEgressCidrs.0' must be IPv4 blocks with no host bits set (e.g. 198.51.100.0/28), got \"198.51.100.1/28\"",
-    );
-  });
-
-  it("rejects a sandbox that claims to host sandboxes", () => {
-    expect(problem(sandboxEnvironment("alice"), { "ci.hostsSandboxes": true })).toBe(
+    ],
+    [
+      "a sandbox that claims to host sandboxes",
+      sandboxEnvironment("alice"),
+      { "ci.hostsSandboxes": true },
       "Environment 'sandbox-alice': 'ci.hostsSandboxes' must be false for a sandbox (sandboxes are applied with their host environment's roles), got true",
-    );
+    ],
+  ])("rejects %s", (_rule, environment, changes, expected) => {
+    expect(problem(environment, changes)).toBe(expected);
   });
 });

@@ -67,145 +67,126 @@ describe("cluster configuration of the shipped environments", () => {
 });
 
 describe("cluster configuration validation", () => {
-  it("rejects an unsupported Kubernetes version", () => {
-    expect(problem({ "cluster.version": "1.29" })).toBe(
-      "Environment 'dev': 'cluster.version' must be one of 1.33, 1.34, 1.35 (EKS standard support, the versions catalog), got \"1.29\"",
-    );
-  });
-
-  it("rejects a public endpoint without an allow-list", () => {
-    expect(problem({ "cluster.publicAccessCidrs": [] })).toBe(
-      "Environment 'dev': 'cluster.publicAccessCidrs' must list the IPv4 blocks allowed to reach the public endpoint, got []",
-    );
-  });
-
-  it("rejects an endpoint open to 0.0.0.0/0", () => {
-    expect(problem({ "cluster.publicAccessCidrs": ["0.0.0.0/0"] })).toBe(
-      "Environment 'dev': 'cluster.publicAccessCidrs' must not contain 0.0.0.0/0 (an API endpoint open to the whole internet), got [\"0.0.0.0/0\"]",
-    );
-  });
-
-  it("rejects an allow-list for a private endpoint", () => {
-    const privateRunner = { "ci.apiAccess": "vpcRunner", "ci.runnerEgressCidrs": [] };
-    expect(problem({ ...privateRunner, "cluster.endpointPublicAccess": false })).toBe(
-      "Environment 'dev': 'cluster.publicAccessCidrs' must be empty unless endpointPublicAccess is true, got [\"203.0.113.0/24\"]",
-    );
-  });
-
-  it("rejects a malformed allow-list block", () => {
-    expect(problem({ "cluster.publicAccessCidrs": ["203.0.113.0/33"] })).toBe(
-      "Environment 'dev': 'cluster.publicAccessCidrs.0' must be IPv4 blocks with no host bits set (e.g. 203.0.113.0/24), got \"203.0.113.0/33\"",
-    );
-  });
-
-  it("rejects an environment without an admin role", () => {
-    expect(problem({ "cluster.adminRoleArns": [] })).toBe(
+  const general = ENVIRONMENTS.dev.cluster.nodeGroups.general;
+  const privateRunner = { "ci.apiAccess": "vpcRunner", "ci.runnerEgressCidrs": [] };
+  it.each<[string, Record<string, unknown>, string | RegExp]>([
+    [
+      "an unsupported Kubernetes version",
+      { "cluster.version": "1.29" },
+      "Environment 'dev': 'cluster.version' must be '1.33', '1.34' or '1.35' (EKS standard support, the versions catalog), got \"1.29\"",
+    ],
+    [
+      "a public endpoint without an allow-list",
+      { "cluster.publicAccessCidrs": [] },
+      "Environment 'dev': 'cluster.publicAccessCidrs' must list the IPv4 blocks allowed to reach a public endpoint (EKS would open it to 0.0.0.0/0), got []",
+    ],
+    [
+      "an endpoint open to 0.0.0.0/0",
+      { "cluster.publicAccessCidrs": ["0.0.0.0/0"] },
+      "Environment 'dev': 'cluster.publicAccessCidrs' must not contain 0.0.0.0/0 (an API endpoint open to the internet), got [\"0.0.0.0/0\"]",
+    ],
+    [
+      "a malformed allow-list block",
+      { "cluster.publicAccessCidrs": ["203.0.113.0/33"] },
+      "Environment 'dev': 'cluster.publicAccessCidrs.0' must be an IPv4 block with no host bits set (e.g. 203.0.113.0/24), got \"203.0.113.0/33\"",
+    ],
+    [
+      "an environment without an admin role",
+      { "cluster.adminRoleArns": [] },
       "Environment 'dev': 'cluster.adminRoleArns' must name at least one cluster admin role (nobody else can administer the cluster), got []",
-    );
-  });
-
-  it("rejects an admin role of another account (EKS access entries take the cluster account's principals)", () => {
-    expect(problem({ "cluster.adminRoleArns": ["arn:aws:iam::999999999999:role/platform-admin"] })).toBe(
+    ],
+    [
+      "an admin role of another account (EKS access entries take the cluster account's principals)",
+      { "cluster.adminRoleArns": ["arn:aws:iam::999999999999:role/platform-admin"] },
       `Environment 'dev': 'cluster.adminRoleArns.0' must be a role of the environment's own account (${ENVIRONMENTS.dev.accountId}), not of account 999999999999, got "arn:aws:iam::999999999999:role/platform-admin"`,
-    );
-  });
-
-  it("rejects a bad admin role ARN", () => {
-    expect(problem({ "cluster.adminRoleArns": ["platform-admin"] })).toBe(
-      "Environment 'dev': 'cluster.adminRoleArns.0' must be IAM role ARNs, got \"platform-admin\"",
-    );
-  });
-
-  it("rejects a log retention CloudWatch does not offer", () => {
-    expect(problem({ "cluster.logRetentionDays": 45 })).toMatch(
+    ],
+    [
+      "a bad admin role ARN",
+      { "cluster.adminRoleArns": ["platform-admin"] },
+      "Environment 'dev': 'cluster.adminRoleArns.0' must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got \"platform-admin\"",
+    ],
+    [
+      "a log retention CloudWatch does not offer",
+      { "cluster.logRetentionDays": 45 },
       /^Environment 'dev': 'cluster\.logRetentionDays' must be one of CloudWatch's retention periods .*, got 45$/,
-    );
-  });
-
-  it("rejects an environment without node groups", () => {
-    expect(problem({ "cluster.nodeGroups": {} })).toBe(
+    ],
+    [
+      "an environment without node groups",
+      { "cluster.nodeGroups": {} },
       "Environment 'dev': 'cluster.nodeGroups' must define at least one node group, got {}",
-    );
-  });
-
-  it("rejects an invalid node group name", () => {
-    const general = ENVIRONMENTS.dev.cluster.nodeGroups.general;
-    expect(problem({ "cluster.nodeGroups": { General: general } })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.General' must be node group names of 1–20 lowercase letters, digits or '-', got \"General\"",
-    );
-  });
-
-  it("rejects minSize above maxSize", () => {
-    expect(
-      problem({
+    ],
+    [
+      "minSize above maxSize",
+      {
         "cluster.nodeGroups.general.minSize": 3,
         "cluster.nodeGroups.general.maxSize": 2,
         "cluster.nodeGroups.general.desiredSize": 2,
-      }),
-    ).toMatch(
+      },
       /^Environment 'dev': 'cluster\.nodeGroups\.general\.minSize' must not exceed maxSize \(2\), got 3$/,
-    );
-  });
-
-  it("rejects a desired size outside min..max", () => {
-    const { minSize, maxSize } = ENVIRONMENTS.dev.cluster.nodeGroups.general;
-    expect(problem({ "cluster.nodeGroups.general.desiredSize": maxSize + 1 })).toBe(
-      `Environment 'dev': 'cluster.nodeGroups.general.desiredSize' must be within minSize..maxSize (${minSize}..${maxSize}), got ${maxSize + 1}`,
-    );
-  });
-
-  it("rejects an instance type that is not in the catalog", () => {
-    expect(problem({ "cluster.nodeGroups.general.instanceTypes": ["t3.large", "t3.huge"] })).toBe(
+    ],
+    [
+      "an instance type that is not in the catalog",
+      { "cluster.nodeGroups.general.instanceTypes": ["t3.large", "t3.huge"] },
       `Environment 'dev': 'cluster.nodeGroups.general.instanceTypes.1' must be EC2 instance types of the catalog (constructs/eks/instance-capacity.ts: ${Object.keys(INSTANCE_TYPES).length} types with their architecture, CPU, memory and ENI limits), got "t3.huge"`,
-    );
-  });
-
-  it("suggests the nearest catalog type for a typo", () => {
-    expect(problem({ "cluster.nodeGroups.general.instanceTypes": ["t3.larg"] })).toMatch(
+    ],
+    [
+      "suggests the nearest catalog type for a typo",
+      { "cluster.nodeGroups.general.instanceTypes": ["t3.larg"] },
       /'cluster\.nodeGroups\.general\.instanceTypes\.0' must be EC2 instance types of the catalog .*, got "t3\.larg"; did you mean "t3\.large"\?$/,
-    );
+    ],
+    [
+      "an empty instance type list",
+      { "cluster.nodeGroups.general.instanceTypes": [] },
+      "Environment 'dev': 'cluster.nodeGroups.general.instanceTypes' must list at least one EC2 instance type, got []",
+    ],
+    [
+      "an unknown capacity type",
+      { "cluster.nodeGroups.general.capacityType": "SPOT" },
+      "Environment 'dev': 'cluster.nodeGroups.general.capacityType' must be 'onDemand' or 'spot', got \"SPOT\"; did you mean \"spot\"?",
+    ],
+    [
+      "a root volume below the AMI's size",
+      { "cluster.nodeGroups.general.diskSizeGiB": 10 },
+      "Environment 'dev': 'cluster.nodeGroups.general.diskSizeGiB' must be a whole number of GiB from 20 to 16384, got 10",
+    ],
+    [
+      "an unknown taint effect",
+      { "cluster.nodeGroups.general.taints": [{ key: "dedicated", effect: "NO_SCHEDULE" }] },
+      "Environment 'dev': 'cluster.nodeGroups.general.taints.0.effect' must be 'NoSchedule', 'NoExecute' or 'PreferNoSchedule', got \"NO_SCHEDULE\"; did you mean \"NoSchedule\"?",
+    ],
+    [
+      "an invalid label value",
+      { "cluster.nodeGroups.general.labels": { workload: "general purpose" } },
+      "Environment 'dev': 'cluster.nodeGroups.general.labels.workload' must be a Kubernetes label value (≤ 63 of letters, digits, '-', '_', '.'), got \"general purpose\"",
+    ],
+    [
+      "unknown cluster fields",
+      { "cluster.endpointPublic": true },
+      "Environment 'dev': 'cluster' is not a known field, got unknown field(s) endpointPublic; did you mean \"endpointPublicAccess\"?",
+    ],
+    [
+      "an allow-list for a private endpoint",
+      { ...privateRunner, "cluster.endpointPublicAccess": false },
+      "Environment 'dev': 'cluster.publicAccessCidrs' must be empty unless endpointPublicAccess is true, got [\"203.0.113.0/24\"]",
+    ],
+    [
+      "an invalid node group name",
+      { "cluster.nodeGroups": { General: general } },
+      "Environment 'dev': 'cluster.nodeGroups.General' must be 1–20 lowercase letters, digits or '-', got \"General\"",
+    ],
+    [
+      "a desired size outside min..max",
+      { "cluster.nodeGroups.general.desiredSize": general.maxSize + 1 },
+      `Environment 'dev': 'cluster.nodeGroups.general.desiredSize' must be a whole number within minSize..maxSize (${general.minSize}..${general.maxSize}), got ${general.maxSize + 1}`,
+    ],
+  ])("rejects %s", (_rule, changes, expected) => {
+    const found = problem(changes);
+    if (typeof expected === "string") expect(found).toBe(expected);
+    else expect(found).toMatch(expected);
   });
 
   it("every catalog type's architecture picks the node group's AMI type", () => {
     for (const [type, spec] of Object.entries(INSTANCE_TYPES))
       expect(instanceArchitecture(type)).toBe(spec.architecture);
-  });
-
-  it("rejects an empty instance type list", () => {
-    expect(problem({ "cluster.nodeGroups.general.instanceTypes": [] })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.instanceTypes' must list at least one EC2 instance type, got []",
-    );
-  });
-
-  it("rejects an unknown capacity type", () => {
-    expect(problem({ "cluster.nodeGroups.general.capacityType": "SPOT" })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.capacityType' must be 'onDemand' or 'spot', got \"SPOT\"; did you mean \"spot\"?",
-    );
-  });
-
-  it("rejects a root volume below the AMI's size", () => {
-    expect(problem({ "cluster.nodeGroups.general.diskSizeGiB": 10 })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.diskSizeGiB' must be a whole number of GiB from 20 to 16384, got 10",
-    );
-  });
-
-  it("rejects an unknown taint effect", () => {
-    expect(
-      problem({ "cluster.nodeGroups.general.taints": [{ key: "dedicated", effect: "NO_SCHEDULE" }] }),
-    ).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.taints.0.effect' must be 'NoSchedule', 'NoExecute' or 'PreferNoSchedule', got \"NO_SCHEDULE\"; did you mean \"NoSchedule\"?",
-    );
-  });
-
-  it("rejects an invalid label value", () => {
-    expect(problem({ "cluster.nodeGroups.general.labels": { workload: "general purpose" } })).toBe(
-      "Environment 'dev': 'cluster.nodeGroups.general.labels.workload' must be Kubernetes label values (≤ 63 of letters, digits, '-', '_', '.'), got \"general purpose\"",
-    );
-  });
-
-  it("rejects unknown cluster fields", () => {
-    expect(problem({ "cluster.endpointPublic": true })).toBe(
-      "Environment 'dev': 'cluster' is not a known field, got unknown field(s) endpointPublic; did you mean \"endpointPublicAccess\"?",
-    );
   });
 });

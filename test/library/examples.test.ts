@@ -267,6 +267,7 @@ describe("policy examples", () => {
             environment: "prod",
             "managed-by": "cdktf",
             repository: "acme/orders",
+            stack: "orders",
             "cost-center": "42",
           },
         },
@@ -386,7 +387,7 @@ describe("secrets examples", () => {
       "external-secrets-stores",
       "kube-prometheus-stack",
       "observability-secrets",
-      "otel-collector",
+      "platform-slos",
       "secret-orders-database-credentials",
     ]);
     const [, externalSecret] = JSON.parse(

@@ -49,12 +49,14 @@ describe("infra env new (in a scratch copy)", () => {
     expect(run).toMatchObject({ status: 0, err: "" });
     expect(run.out).toContain("wrote environments/qa.ts");
     const written = read(root, "environments/qa.ts");
-    expect(written).toContain("export const qa: EnvironmentInput = {");
+    expect(written).toContain("export const qa: EnvironmentInput = defineEnvironment(base, {");
     expect(written).toContain('name: "qa"');
     expect(written).toContain('accountId: "444444444444"');
-    expect(written).toContain('bucket: "acme-platform-tfstate-qa"');
+    // The state bucket follows from the name (acme-platform-tfstate-qa): the file does not restate it.
+    expect(written).not.toContain("bucket:");
     expect(written).toContain('cidr: "10.40.0.0/16"');
-    expect(written).toContain('"arn:aws:iam::444444444444:role/platform-admin"');
+    // Role ARNs follow from accountId (accountRole in base.ts): the file states no account id twice.
+    expect(written).not.toContain("arn:");
     expect(written).toContain('hostedZoneId: "Z0QA0000000000000000001"');
     // Its own GitHub environment (which its deploy role trusts) and runner.
     expect(written).toContain('githubEnvironment: "qa"');

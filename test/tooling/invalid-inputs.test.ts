@@ -547,7 +547,7 @@ const MISTAKES: [string, () => unknown, string, string, string][] = [
     envWith("dev", { "network.cidr": undefined }),
     "Environment 'dev'",
     "'network.cidr' is required",
-    "a string",
+    "(a private /16–/20 IPv4 block",
   ],
   [
     "NAT mode with a wrong capital",

@@ -386,7 +386,13 @@ describe("EksCluster validation", () => {
   const path = "EksCluster 'test/Cluster'";
 
   it("rejects an unsupported Kubernetes version", () => {
-    expectErrorContaining(() => build({ version: "1.29" }), path, "'version'", '"1.29"', "1.33, 1.34, 1.35");
+    expectErrorContaining(
+      () => build({ version: "1.29" }),
+      path,
+      "'version'",
+      '"1.29"',
+      "'1.33', '1.34' or '1.35'",
+    );
   });
 
   it("rejects an invalid name", () => {

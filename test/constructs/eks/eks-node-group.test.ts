@@ -165,11 +165,23 @@ describe("EksNodeGroup validation", () => {
   });
 
   it("rejects a negative minSize", () => {
-    expectErrorContaining(() => build({ minSize: -1 }), path, "'minSize'", "-1", "integer ≥ 0");
+    expectErrorContaining(
+      () => build({ minSize: -1 }),
+      path,
+      "'minSize'",
+      "-1",
+      "a whole number of nodes from 0 to 450",
+    );
   });
 
   it("rejects a maxSize of 0", () => {
-    expectErrorContaining(() => build({ minSize: 0, maxSize: 0 }), path, "'maxSize'", "0", "integer ≥ 1");
+    expectErrorContaining(
+      () => build({ minSize: 0, maxSize: 0 }),
+      path,
+      "'maxSize'",
+      "0",
+      "a whole number of nodes from 1 to 450",
+    );
   });
 
   it("rejects invalid instance types", () => {
@@ -246,7 +258,7 @@ describe("EksNodeGroup validation", () => {
       path,
       "'taints[0].effect'",
       '"NO_SCHEDULE"',
-      "NoSchedule, NoExecute, PreferNoSchedule",
+      "'NoSchedule', 'NoExecute' or 'PreferNoSchedule'",
     );
   });
 

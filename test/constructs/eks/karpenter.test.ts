@@ -125,7 +125,7 @@ describe("Karpenter", () => {
     [
       { nodePool: { ...base.nodePool, amiVersion: "2025" } },
       "'nodePool.amiVersion'",
-      "must be 'latest' or a release",
+      "must be 'latest' or an AMI release",
     ],
     [{ nodePool: { ...base.nodePool, cpuLimit: 0 } }, "'nodePool.cpuLimit'", "from 1 to 10000"],
   ] as const)("rejects %j", (props, field, message) => {

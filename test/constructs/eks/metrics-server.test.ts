@@ -28,7 +28,7 @@ describe("MetricsServer", () => {
       () => synthPlatformScope((scope) => new MetricsServer(scope, "MetricsServer", { replicas: 0 })),
       "MetricsServer",
       "'replicas'",
-      "must be a whole number from 1 to 5",
+      "must be a whole number of replicas from 1 to 5",
     );
   });
 });

@@ -252,7 +252,7 @@ describe("ClusterIngress validation", () => {
       "loadBalancerControllerReplicas",
       { loadBalancerControllerReplicas: 1 },
       "got 1",
-      "must be a whole number from 2 to 10",
+      "must be a whole number of replicas from 2 to 10",
     ],
     [
       "externalDnsPolicy",

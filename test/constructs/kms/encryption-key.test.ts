@@ -71,7 +71,7 @@ describe("EncryptionKey", () => {
     expectErrorContaining(
       () => synth({ deletionWindowDays: 3 }),
       "EncryptionKey",
-      "'deletionWindowDays' must be an integer from 7 to 30",
+      "'deletionWindowDays' must be a whole number of days from 7 to 30",
       "got 3",
     );
   });

@@ -317,7 +317,7 @@ describe("Network", () => {
       expectErrorContaining(
         invalid({ cidr }),
         "Network 'stack/Network'",
-        "'cidr' must be a /16–/20",
+        "'cidr' must be a private /16–/20",
         `"${cidr}"`,
       );
     });
@@ -325,7 +325,7 @@ describe("Network", () => {
     it("rejects a public VPC CIDR", () => {
       expectErrorContaining(
         invalid({ cidr: "8.8.0.0/16" }),
-        "'cidr' must lie in private address space",
+        "'cidr' must be a private /16–/20 IPv4 block",
         '"8.8.0.0/16"',
       );
     });
@@ -378,12 +378,12 @@ describe("Network", () => {
     it("rejects a subnet prefix outside the VPC or smaller than /28", () => {
       expectErrorContaining(
         invalid({ privateSubnetPrefixLength: 16 }),
-        "'privateSubnetPrefixLength' must be an integer from 17 to 28",
+        "'privateSubnetPrefixLength' must be a whole number from 17 to 28",
         "got 16",
       );
       expectErrorContaining(
         invalid({ publicSubnetPrefixLength: 29 }),
-        "'publicSubnetPrefixLength' must be an integer from 17 to 28",
+        "'publicSubnetPrefixLength' must be a whole number from 17 to 28",
         "got 29",
       );
     });

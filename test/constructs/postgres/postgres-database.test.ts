@@ -494,7 +494,7 @@ describe("PostgresDatabase: validation", () => {
       '"App_DB"',
       "must be 1–50 lowercase letters, digits or single hyphens",
     ],
-    ["majorVersion", { majorVersion: 15 as never }, "got 15", "must be one of 16, 17, 18"],
+    ["majorVersion", { majorVersion: 15 as never }, "got 15", "must be 16, 17 or 18 (the versions catalog)"],
     ["instanceClass", { instanceClass: "t4g.micro" }, '"t4g.micro"', "must be an RDS instance class"],
     [
       "allocatedStorageGiB",
@@ -551,7 +551,7 @@ describe("PostgresDatabase: validation", () => {
       "slowQueryThresholdMs",
       { slowQueryThresholdMs: -5 },
       "got -5",
-      "must be a whole number of milliseconds ≥ 0, or -1",
+      "must be a whole number of milliseconds ≥ -1 (-1 turns slow-query logging off)",
     ],
     ["logRetentionDays", { logRetentionDays: 10 }, "got 10", "must be one of CloudWatch's retention periods"],
     [
@@ -564,7 +564,7 @@ describe("PostgresDatabase: validation", () => {
       "monitoringIntervalSeconds",
       { monitoringIntervalSeconds: 2 },
       "got 2",
-      "must be one of 0, 1, 5, 10, 15, 30, 60",
+      "must be 0, 1, 5, 10, 15, 30 or 60 seconds",
     ],
     ["alarmTopicArn", { alarmTopicArn: "alarms" }, '"alarms"', "must be an SNS topic ARN"],
     [
