@@ -1,3 +1,4 @@
+import { addressAt, moveResources } from "../constructs/core/moves";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn } from "cdktf";
@@ -131,10 +132,25 @@ export class PlatformStack extends EnvironmentStack {
       alarmName: name,
       alarmEmails: platform.alarmEmails,
       // The database alarms go to the database's own topic: the same people receive them.
-      alarmSubscribeToTopicArns: [props.data.database.alarmTopicArn],
+      alarmSubscribeToTopicArns: { database: props.data.database.alarmTopicArn },
       natGatewayIds: props.network.network.natGatewayIds,
       databaseInstanceIdentifiers: [props.data.database.identifier],
     });
+
+    // Until 0.2.0 the subscriptions to the database's topic were keyed by its position ("topic0").
+    moveResources(
+      this,
+      Object.fromEntries(
+        (platform.alarmEmails ?? []).map((email) => [
+          `Observability/Alarms/Subscription-database-${email}`,
+          addressAt(this, "aws_sns_topic_subscription", [
+            "Observability",
+            "Alarms",
+            `Subscription-topic0-${email}`,
+          ]),
+        ]),
+      ),
+    );
 
     // Every release must schedule on the baseline node groups (Karpenter's nodes do not count:
     // constructs/helm/release-capacity.ts says why).

@@ -21,3 +21,12 @@ export const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 
 /** A Kubernetes object name that must be a DNS label (namespaces, service accounts, Secrets). */
 export const KUBERNETES_DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A VPC id. */
+export const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+
+/** A VPC subnet id. */
+export const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+
+/** An EKS cluster name. */
+export const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;

@@ -1,5 +1,5 @@
-import { TerraformResource } from "cdktf";
-import { IConstruct } from "constructs";
+import { TerraformResource, TerraformStack } from "cdktf";
+import { IConstruct, Node } from "constructs";
 
 /**
  * Keeps the resources of a renamed construct instead of replacing them: for every resource under
@@ -27,4 +27,27 @@ export function moveResources(scope: IConstruct, moves: Readonly<Record<string, 
   }
   for (const [path, oldAddress] of Object.entries(moves)) resources.get(path)?.moveFromId(oldAddress);
   return Object.keys(moves);
+}
+
+/**
+ * The Terraform address cdktf gives (or gave) a resource of `resourceType` whose construct ids below
+ * `scope` are `ids`, e.g. `addressAt(alarms, "aws_sns_topic", ["Topic"])`: the stack's own logical-id
+ * scheme applied to a path that need not exist any more, for a `moveFromId` after a rename.
+ */
+export function addressAt(scope: IConstruct, resourceType: string, ids: readonly string[]): string {
+  const path = { scopes: [...scope.node.scopes, ...ids.map((id) => ({ node: { id } }))] };
+  return `${resourceType}.${TerraformStack.of(scope).getLogicalId(path as unknown as Node)}`;
+}
+
+/**
+ * Keeps the state of resources a construct renamed: each `[resource, oldIds]` becomes a `moved`
+ * block from the address the resource had at `oldIds` below `scope` (see {@link addressAt}).
+ */
+export function movedFrom(
+  scope: IConstruct,
+  moves: readonly (readonly [TerraformResource, readonly string[]])[],
+): void {
+  for (const [resource, ids] of moves) {
+    resource.moveFromId(addressAt(scope, resource.terraformResourceType, ids));
+  }
 }

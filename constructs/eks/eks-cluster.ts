@@ -18,7 +18,9 @@ import { LOG_RETENTION_ALLOWED, isLogRetentionDays } from "../core/log-retention
 import { PropValidator, nameFromId } from "../core/validation";
 import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { isNetworkAddress, parseCidr } from "../network/cidr";
-import { Network } from "../network/network";
+import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
+import { INetwork } from "../network/network-reference";
+import { EksClusterAttributes, IEksCluster, ImportedEksCluster } from "./eks-cluster-reference";
 import {
   DEFAULT_EKS_VERSION,
   EKS_ADDON_VERSIONS,
@@ -31,7 +33,7 @@ import { EksNodeGroup, EksNodeGroupOptions } from "./eks-node-group";
 import { KARPENTER_DISCOVERY_TAG } from "./karpenter-infrastructure";
 import { EksClusterConnection } from "./kubernetes-auth";
 import { PodIdentityRole } from "./pod-identity-role";
-import { IAM_PRINCIPAL_ARN, IAM_ROLE_ARN, KMS_KEY_ARN, SECURITY_GROUP_ID } from "../core/aws-identifiers";
+import { IAM_PRINCIPAL_ARN, IAM_ROLE_ARN, SECURITY_GROUP_ID } from "../core/aws-identifiers";
 
 /** EKS access policies, from cluster-wide administration down to read-only. */
 export type EksAccessLevel = "clusterAdmin" | "admin" | "edit" | "adminView" | "view";
@@ -76,8 +78,8 @@ export interface EksClusterProps {
   readonly name?: string;
   /** Kubernetes version, one of {@link EKS_VERSIONS}. @default DEFAULT_EKS_VERSION ("1.35") */
   readonly version?: string;
-  /** The network the cluster lives in (VPC and private subnets). */
-  readonly network: Network;
+  /** The network the cluster lives in (VPC and private subnets): a `Network`, or `Network.fromAttributes`. */
+  readonly network: INetwork;
   /** Subnets of the control plane's interfaces and of the nodes, in ≥ 2 AZs. @default - the network's private subnets */
   readonly subnetIds?: readonly string[];
   /** Opens the API endpoint to the internet, to `publicAccessCidrs` only. @default false (private endpoint only) */
@@ -106,7 +108,12 @@ export interface EksClusterProps {
   readonly nodeTags?: Readonly<Record<string, string>>;
   /** Retention of the control-plane log group, in days (a CloudWatch retention period). @default 90 */
   readonly logRetentionDays?: number;
-  /** KMS key for secrets encryption and the control-plane logs. @default - a dedicated KMS key with rotation */
+  /**
+   * KMS key for secrets encryption and the control-plane logs; its policy must let CloudWatch Logs
+   * use it. @default - a dedicated KMS key with rotation
+   */
+  readonly encryptionKey?: IEncryptionKey;
+  /** @deprecated use `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere) */
   readonly kmsKeyArn?: string;
   /** EKS deletion protection: the cluster cannot be deleted until it is turned off. @default true */
   readonly deletionProtection?: boolean;
@@ -141,7 +148,16 @@ const EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
  *
  * It creates no Kubernetes objects: the platform stack talks to the cluster through the outputs.
  */
-export class EksCluster extends Construct implements EksClusterConnection {
+export class EksCluster extends Construct implements IEksCluster, EksClusterConnection {
+  /**
+   * A cluster made elsewhere, by its name, for the constructs that take a cluster (Pod Identity
+   * roles, ClusterIngress, Observability, Karpenter's infrastructure): nothing is created; an
+   * endpoint or CA bundle not given is read at plan time.
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: EksClusterAttributes): IEksCluster {
+    return new ImportedEksCluster(scope, id, attributes);
+  }
+
   /** The cluster's name. */
   readonly clusterName: string;
   /** The cluster's ARN. */
@@ -252,12 +268,7 @@ export class EksCluster extends Construct implements EksClusterConnection {
         "must be a security group id (sg-...)",
       );
     }
-    v.check(
-      "kmsKeyArn",
-      props.kmsKeyArn,
-      (arn) => arn === undefined || KMS_KEY_ARN.test(arn),
-      "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)",
-    );
+    const customerKeyArn = keyArnFrom(v, props.encryptionKey, props.kmsKeyArn);
     for (const [addon, addonVersion] of Object.entries(props.addonVersions ?? {})) {
       v.check(
         `addonVersions.${addon}`,
@@ -285,7 +296,7 @@ export class EksCluster extends Construct implements EksClusterConnection {
 
     // One key for the cluster's secrets (envelope encryption) and its control-plane logs.
     this.kmsKeyArn =
-      props.kmsKeyArn ??
+      customerKeyArn ??
       new EncryptionKey(this, "Key", {
         description: `Encrypts the Kubernetes secrets and control-plane logs of EKS cluster ${name}`,
         alias: `${name}/eks`,

@@ -9,7 +9,10 @@ import { PolicyDocument, policyDocument, policyJson } from "../core/iam";
 import { PropValidator } from "../core/validation";
 import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 
-/** What a Pod Identity role needs to know about its cluster: only the name, so any stack can use it. */
+/**
+ * The part of an `IEksCluster` a Pod Identity role (and the charts that use one) needs: only the
+ * name, so an `EksCluster`, `EksCluster.fromAttributes` or another stack's outputs all fit.
+ */
 export interface PodIdentityCluster {
   /** The cluster's name. */
   readonly clusterName: string;

@@ -96,7 +96,7 @@ export function productionObservability(
     lokiRetentionDays: 90,
     alarmName: "orders-prod",
     alarmEmails: ["orders-oncall@example.com"],
-    alarmSubscribeToTopicArns: [database.alarmTopicArn],
+    alarmSubscribeToTopicArns: { database: database.alarmTopicArn },
     databaseInstanceIdentifiers: [database.identifier],
   });
   // #endregion
@@ -109,7 +109,7 @@ export function minimalPlatformAlarms(scope: Construct, database: PostgresDataba
   const alarms = new PlatformAlarms(scope, "Alarms", {
     name: "orders-prod",
     emails: ["orders-oncall@example.com"],
-    subscribeToTopicArns: [database.alarmTopicArn],
+    subscribeToTopicArns: { database: database.alarmTopicArn },
     databaseInstanceIdentifiers: [database.identifier],
   });
   // #endregion

@@ -6,6 +6,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PropValidator } from "../core/validation";
+import { VPC_ID } from "../core/aws-identifiers";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { HELM_CHARTS } from "../versions";
 import { ChartRelease } from "../helm/chart-release";
@@ -29,7 +30,10 @@ export type ExternalDnsPolicy = "sync" | "upsert-only";
 
 /** Props of {@link ClusterIngress}. */
 export interface ClusterIngressProps {
-  /** The cluster the controllers run in (only its name is needed, so it may live in another stack). */
+  /**
+   * The cluster the controllers run in: an `EksCluster`, `EksCluster.fromAttributes`, or another
+   * stack's cluster (only its name is needed).
+   */
   readonly cluster: PodIdentityCluster;
   /** The cluster's VPC: the load balancer controller cannot discover it (pods have no IMDS access). */
   readonly vpcId: string;
@@ -121,7 +125,7 @@ export class ClusterIngress extends Construct {
     const withCertManager = props.certManager ?? true;
 
     const v = new PropValidator("ClusterIngress", this);
-    v.check("vpcId", props.vpcId, (vpc) => /^vpc-[0-9a-f]{8,17}$/.test(vpc), "must be a VPC id (vpc-...)");
+    v.check("vpcId", props.vpcId, (vpc) => VPC_ID.test(vpc), "must be a VPC id (vpc-...)");
     v.check(
       "loadBalancerControllerReplicas",
       replicas,

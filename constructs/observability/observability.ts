@@ -7,7 +7,7 @@ import { policyDocument } from "../core/iam";
 import { PropValidator } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
-import { ObjectStorage } from "../object-storage/object-storage";
+import { IObjectStorage } from "../object-storage/object-storage-reference";
 import { HELM_CHARTS } from "../versions";
 import {
   LokiMode,
@@ -25,7 +25,10 @@ import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {
-  /** The cluster the charts run in (only its name is needed, so it may live in another stack). */
+  /**
+   * The cluster the charts run in: an `EksCluster`, `EksCluster.fromAttributes`, or another stack's
+   * cluster (only its name is needed).
+   */
   readonly cluster: PodIdentityCluster;
   /** The cluster's region, for Loki's S3 client and X-Ray. @default - the stack's AWS provider region */
   readonly region?: string;
@@ -53,8 +56,8 @@ export interface ObservabilityProps {
   readonly alertmanagerConfigSecretName?: string;
   /** Installs Loki and a log shipper on every node. @default true */
   readonly logging?: boolean;
-  /** The bucket Loki stores chunks and indexes in; required with `logging`. @default - none */
-  readonly logBucket?: ObjectStorage;
+  /** The bucket Loki stores chunks and indexes in (`ObjectStorage.fromAttributes` for one made elsewhere); required with `logging`. @default - none */
+  readonly logBucket?: IObjectStorage;
   /** How Loki runs. @default "singleBinary" */
   readonly lokiMode?: LokiMode;
   /** Days Loki keeps logs (its compactor deletes older ones). @default 30 */
@@ -65,12 +68,12 @@ export interface ObservabilityProps {
   readonly alarmName?: string;
   /** Email addresses that receive the alarms. @default - none */
   readonly alarmEmails?: readonly string[];
-  /** Other alarm topics `alarmEmails` subscribe to, e.g. the database's. @default - none */
-  readonly alarmSubscribeToTopicArns?: readonly string[];
+  /** Other alarm topics `alarmEmails` subscribe to, by a stable name, e.g. `{ database: db.alarmTopicArn }`. @default - none */
+  readonly alarmSubscribeToTopicArns?: Readonly<Record<string, string>>;
   /** NAT gateways to alarm on (may be a Terraform list). @default - none */
   readonly natGatewayIds?: readonly string[];
-  /** RDS instances to alarm on (latency). @default - none */
-  readonly databaseInstanceIdentifiers?: readonly string[];
+  /** RDS instances to alarm on (latency): identifiers, or references by a stable name. @default - none */
+  readonly databaseInstanceIdentifiers?: readonly string[] | Readonly<Record<string, string>>;
   /** Alarms on the Application Load Balancers this cluster's load balancer controller creates. @default true */
   readonly loadBalancerAlarms?: boolean;
   /** Replicas and resource requests of every release (what the capacity check counts). @default DEFAULT_OBSERVABILITY_SIZING */

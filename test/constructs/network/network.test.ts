@@ -185,10 +185,12 @@ describe("Network", () => {
     });
 
     it("uses a given flow-log key instead of creating one", () => {
-      const json = synth({ flowLogKmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/abc" });
+      const json = synth({
+        flowLogKmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+      });
       expect(resourcesOf(json, "aws_kms_key")).toEqual({});
       expect(onlyResource(json, "aws_cloudwatch_log_group").kms_key_id).toBe(
-        "arn:aws:kms:eu-west-1:111111111111:key/abc",
+        "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
       );
     });
 

@@ -458,7 +458,7 @@ describe("ObjectStorage: validation", () => {
       '"Logs!"',
       "must be 3–63 characters of lowercase letters",
     ],
-    ["accessLogPrefix", { accessLogPrefix: "logs/" }, '"logs/"', "can only be set with accessLogBucketName"],
+    ["accessLogPrefix", { accessLogPrefix: "logs/" }, '"logs/"', "can only be set with accessLogBucket"],
     [
       "receivesAccessLogs",
       { receivesAccessLogs: true },
@@ -493,7 +493,8 @@ describe("ObjectStorage: validation", () => {
     }
     expect(message.split("\n")).toEqual([
       expect.stringContaining("'bucketName'"),
-      expect.stringContaining("'kmsKeyArn'"),
+      expect.stringContaining("'kmsKeyArn' must be a KMS key ARN"),
+      expect.stringContaining("'kmsKeyArn' can only be set with encryption 'kms'"),
       expect.stringContaining("'expirationDays'"),
     ]);
   });

@@ -5,7 +5,7 @@ import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct, testS
 const PROPS: PlatformAlarmsProps = {
   name: "dev",
   emails: ["oncall@example.com", "lead@example.com"],
-  subscribeToTopicArns: ["arn:aws:sns:eu-west-1:111111111111:dev-postgres-alarms"],
+  subscribeToTopicArns: { database: "arn:aws:sns:eu-west-1:111111111111:dev-postgres-alarms" },
   natGatewayIds: ["nat-0aaaaaaaaaaaaaaaa", "nat-0bbbbbbbbbbbbbbbb"],
   databaseInstanceIdentifiers: ["dev-postgres"],
   loadBalancerClusterName: "dev",
@@ -48,7 +48,7 @@ describe("PlatformAlarms topic", () => {
     const subscriptions = Object.values(resourcesOf(json, "aws_sns_topic_subscription"));
     expect(subscriptions).toHaveLength(4);
     for (const s of subscriptions) expect(s.protocol).toBe("email");
-    const toOtherTopic = subscriptions.filter((s) => s.topic_arn === PROPS.subscribeToTopicArns?.[0]);
+    const toOtherTopic = subscriptions.filter((s) => s.topic_arn === PROPS.subscribeToTopicArns?.database);
     expect(toOtherTopic.map((s) => s.endpoint).sort()).toEqual([...(PROPS.emails ?? [])].sort());
   });
 });

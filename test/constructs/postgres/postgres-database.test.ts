@@ -354,7 +354,9 @@ describe("PostgresDatabase: observability", () => {
     });
     const policy = JSON.parse(onlyResource(defaults, "aws_sns_topic_policy").policy);
     const sids = policy.Statement.map((s: any) => s.Sid);
-    expect(sids).toEqual(["AccountAdministration", "CloudWatchAlarms", "DenyInsecureTransport"]);
+    // The AlarmTopic policy: the account administers and subscribes, only CloudWatch alarms publish.
+    expect(sids).toEqual(["AccountAdministration", "AccountCloudWatchAlarms", "TlsOnly"]);
+    expect(policy.Statement[0].Action).not.toContain("sns:Publish");
     expect(policy.Statement[1].Condition.ArnLike["aws:SourceArn"]).toMatch(/:cloudwatch:.*:alarm:\*$/);
     expect(policy.Statement[2]).toMatchObject({
       Effect: "Deny",
