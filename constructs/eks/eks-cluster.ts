@@ -113,7 +113,11 @@ export interface EksClusterProps {
    * use it. @default - a dedicated KMS key with rotation
    */
   readonly encryptionKey?: IEncryptionKey;
-  /** @deprecated use `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere) */
+  /**
+   * The key as a string; prefer `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `encryptionKey`
+   * @deprecated use `encryptionKey`
+   */
   readonly kmsKeyArn?: string;
   /** EKS deletion protection: the cluster cannot be deleted until it is turned off. @default true */
   readonly deletionProtection?: boolean;

@@ -3,13 +3,16 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import {
+  AlarmTopic,
   ClusterIngress,
+  EncryptionKey,
   EksClusterConnection,
   Network,
   ObjectStorage,
   Observability,
   PlatformAlarms,
   PostgresDatabase,
+  cloudWatchAlarmsGrant,
   eksExecAuth,
 } from "@acme/aws-platform-constructs";
 
@@ -114,4 +117,17 @@ export function minimalPlatformAlarms(scope: Construct, database: PostgresDataba
   });
   // #endregion
   return alarms;
+}
+
+/** An alarm topic of its own, for alarms the platform's constructs do not create. */
+export function ownAlarmTopic(scope: Construct): AlarmTopic {
+  // #region alarm-topic
+  const key = new EncryptionKey(scope, "AlarmKey", {
+    description: "Encrypts the orders alarm topic",
+    // CloudWatch publishes to an encrypted topic only with the key's use (this account's alarms only).
+    serviceGrants: [cloudWatchAlarmsGrant(scope)],
+  });
+  const topic = new AlarmTopic(scope, "AlarmTopic", { topicName: "orders-alarms", encryptionKey: key });
+  // #endregion
+  return topic;
 }

@@ -87,7 +87,11 @@ export interface NetworkProps {
    * @default - a dedicated KMS key with rotation
    */
   readonly flowLogEncryptionKey?: IEncryptionKey;
-  /** @deprecated use `flowLogEncryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere) */
+  /**
+   * The key as a string; prefer `flowLogEncryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `flowLogEncryptionKey`
+   * @deprecated use `flowLogEncryptionKey`
+   */
   readonly flowLogKmsKeyArn?: string;
   /** Interface endpoints to create in the private subnets, reachable on 443 from the VPC. @default - none */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];

@@ -39,7 +39,11 @@ export interface ObjectStorageProps {
   readonly encryption?: ObjectStorageEncryption;
   /** Customer-managed key for `encryption: "kms"`. @default - a dedicated KMS key with rotation */
   readonly encryptionKey?: IEncryptionKey;
-  /** @deprecated use `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere) */
+  /**
+   * The key as a string; prefer `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `encryptionKey`
+   * @deprecated use `encryptionKey`
+   */
   readonly kmsKeyArn?: string;
   /** Keeps every version of every object. @default true */
   readonly versioned?: boolean;
@@ -56,7 +60,11 @@ export interface ObjectStorageProps {
    * made elsewhere, imported with `ObjectStorage.fromAttributes`). @default - no access logging
    */
   readonly accessLogBucket?: IObjectStorage;
-  /** @deprecated use `accessLogBucket` (`ObjectStorage.fromAttributes` for a bucket made elsewhere) */
+  /**
+   * The bucket as a string; prefer `accessLogBucket` (`ObjectStorage.fromAttributes` for a bucket made elsewhere).
+   * @default - see `accessLogBucket`
+   * @deprecated use `accessLogBucket`
+   */
   readonly accessLogBucketName?: string;
   /** Key prefix of the access logs in the access-log bucket. @default - "<bucket name>/" */
   readonly accessLogPrefix?: string;

@@ -52,7 +52,11 @@ export interface PlatformAlarmsProps {
    * @default - a dedicated KMS key with rotation, usable by CloudWatch
    */
   readonly encryptionKey?: IEncryptionKey;
-  /** @deprecated use `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere) */
+  /**
+   * The key as a string; prefer `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `encryptionKey`
+   * @deprecated use `encryptionKey`
+   */
   readonly kmsKeyArn?: string;
 }
 

@@ -107,7 +107,11 @@ export interface PostgresDatabaseProps {
    * Its policy must let CloudWatch Logs and CloudWatch use it. @default - a dedicated KMS key with rotation
    */
   readonly encryptionKey?: IEncryptionKey;
-  /** @deprecated use `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere) */
+  /**
+   * The key as a string; prefer `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `encryptionKey`
+   * @deprecated use `encryptionKey`
+   */
   readonly kmsKeyArn?: string;
   /** Allows IAM database authentication besides passwords. @default false */
   readonly iamAuthentication?: boolean;

@@ -27,6 +27,7 @@ import {
   minimalClusterIngress,
   minimalObservability,
   minimalPlatformAlarms,
+  ownAlarmTopic,
   productionClusterIngress,
   productionObservability,
 } from "../../constructs/examples/platform";
@@ -225,6 +226,20 @@ describe("platform examples (Helm releases)", () => {
     expect(onlyResource(production, "aws_acm_certificate").domain_name).toBe("orders.example.com");
     const subscriptions = Object.values(resourcesOf(production, "aws_sns_topic_subscription"));
     expect(subscriptions.map((s) => s.endpoint)).toContain("orders-oncall@example.com");
+  });
+
+  it("alarm topic: encrypted with a key CloudWatch alarms may use, published to by them only", () => {
+    const json = synthStack((s) => ownAlarmTopic(s));
+    const key = onlyResource(json, "aws_kms_key");
+    expect(JSON.parse(key.policy).Statement.map((st: any) => st.Principal?.Service)).toContain(
+      "cloudwatch.amazonaws.com",
+    );
+    expect(onlyResource(json, "aws_sns_topic").kms_master_key_id).toMatch(/^\$\{aws_kms_key\.AlarmKey_/);
+    const policy = JSON.parse(onlyResource(json, "aws_sns_topic_policy").policy);
+    const publishers = policy.Statement.filter(
+      (st: any) => st.Effect === "Allow" && [st.Action].flat().includes("sns:Publish"),
+    );
+    expect(publishers.map((st: any) => st.Principal)).toEqual([{ Service: "cloudwatch.amazonaws.com" }]);
   });
 
   it("alarms: a topic with the on-call subscription, without Kubernetes", () => {
