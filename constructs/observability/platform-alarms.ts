@@ -349,12 +349,13 @@ function databasesByKey(
 ): [string, string][] {
   if (Array.isArray(databases)) {
     const list = databases as readonly string[];
-    v.check(
-      "databaseInstanceIdentifiers",
-      list.filter((identifier) => isUnresolved(identifier)).length,
-      (unresolved) => unresolved === 0,
-      "must be identifiers known at synth; give references (another stack's database) by a stable name: { orders: db.identifier }",
-    );
+    if (list.some((identifier) => isUnresolved(identifier))) {
+      v.fail(
+        "databaseInstanceIdentifiers",
+        list.map((identifier) => (isUnresolved(identifier) ? "<Terraform reference>" : identifier)),
+        "must be identifiers known at synth; give references (another stack's database) by a stable name: { orders: db.identifier }",
+      );
+    }
     return list.map((identifier) => [identifier, identifier]);
   }
   const entries = Object.entries(databases as Readonly<Record<string, string>>);
