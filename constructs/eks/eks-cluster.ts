@@ -52,6 +52,12 @@ export interface EksAccessEntryOptions {
    * cluster-wide. @default - cluster-wide
    */
   readonly namespaces?: readonly string[];
+  /**
+   * Stable name of the entry, the key of its construct ids (Terraform addresses); required when
+   * `principalArn` is a Terraform reference (a role made in the same apply).
+   * @default - the principal's account and name, e.g. `111111111111-platform-admin`
+   */
+  readonly key?: string;
 }
 
 /** The access policy behind each access level. */
@@ -133,6 +139,7 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,37}$/;
 const NAMESPACE_PATTERN = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
 const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 const ANYWHERE = "0.0.0.0/0";
+const ENTRY_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The add-ons installed before the nodes (the nodes need them to become Ready). */
 const ADDONS_BEFORE_NODES: readonly EksCoreAddon[] = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"];
@@ -245,6 +252,15 @@ export class EksCluster extends Construct implements IEksCluster, EksClusterConn
       "must be IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)",
     );
     validateAccessEntries(v, props.accessEntries ?? [], accessEntries);
+    adminRoleArns.forEach((arn, index) => {
+      if (Token.isUnresolved(arn)) {
+        v.fail(
+          `adminRoleArns[${index}]`,
+          "<Terraform reference>",
+          "must be known at synth (it keys the access entry's Terraform address); give a role made in the same apply as accessEntries: { principalArn, access: 'clusterAdmin', key }",
+        );
+      }
+    });
     v.check(
       "nodeGroups",
       props.nodeGroups,
@@ -553,8 +569,8 @@ export class EksCluster extends Construct implements IEksCluster, EksClusterConn
 
   /** An access entry per principal and the association of its access policy. */
   private accessEntries(entries: readonly EksAccessEntryOptions[], partition: string): void {
-    entries.forEach((options, index) => {
-      const key = accessEntryKey(options.principalArn, index);
+    entries.forEach((options) => {
+      const key = accessEntryKey(options) ?? "";
       const entry = new EksAccessEntry(this, `AccessEntry-${key}`, {
         clusterName: this.cluster.name,
         principalArn: options.principalArn,
@@ -572,10 +588,14 @@ export class EksCluster extends Construct implements IEksCluster, EksClusterConn
   }
 }
 
-/** A stable construct id for a principal: its account and name (`111111111111-platform-admin`). */
-function accessEntryKey(principalArn: string, index: number): string {
-  const match = /^arn:[^:]+:iam::(\d{12}):(?:role|user)\/(.+)$/.exec(principalArn);
-  if (!match || Token.isUnresolved(principalArn)) return `Principal${index}`;
+/**
+ * A stable construct id for a principal: the entry's key, or the principal's account and name
+ * (`111111111111-platform-admin`); undefined for a Terraform reference without a key.
+ */
+function accessEntryKey(entry: EksAccessEntryOptions): string | undefined {
+  if (entry.key !== undefined) return entry.key;
+  const match = /^arn:[^:]+:iam::(\d{12}):(?:role|user)\/(.+)$/.exec(entry.principalArn);
+  if (!match || Token.isUnresolved(entry.principalArn)) return undefined;
   return `${match[1]}-${match[2].replace(/[^A-Za-z0-9_.-]/g, "-")}`;
 }
 
@@ -633,6 +653,20 @@ function validateAccessEntries(
       (access) => access in EKS_ACCESS_POLICIES,
       `must be one of ${Object.keys(EKS_ACCESS_POLICIES).join(", ")}`,
     );
+    if (entry.key !== undefined) {
+      v.check(
+        `${prop}.key`,
+        entry.key,
+        (key) => ENTRY_KEY.test(key),
+        "must be 1–64 letters, digits, '-', '_' or '.'",
+      );
+    } else if (Token.isUnresolved(entry.principalArn)) {
+      v.fail(
+        `${prop}.key`,
+        entry.key,
+        "is required when principalArn is a Terraform reference (it keys the access entry's Terraform address)",
+      );
+    }
     const namespaces = entry.namespaces ?? [];
     if (entry.access === "clusterAdmin" && namespaces.length > 0) {
       v.fail(
@@ -655,6 +689,15 @@ function validateAccessEntries(
       "accessEntries",
       duplicates,
       "must name each principal once across adminRoleArns and accessEntries (one access entry per principal)",
+    );
+  }
+  const keys = all.map(accessEntryKey).filter((key): key is string => key !== undefined);
+  const repeated = [...new Set(keys.filter((key, i) => keys.indexOf(key) !== i))];
+  if (duplicates.length === 0 && repeated.length > 0) {
+    v.fail(
+      "accessEntries",
+      repeated,
+      "must have distinct keys (each keys an access entry's Terraform address)",
     );
   }
 }

@@ -8,7 +8,8 @@ import { DataAwsLbs } from "@cdktf/provider-aws/lib/data-aws-lbs";
 import { Annotations, Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 import { movedFrom } from "../core/moves";
-import { PropValidator, isUnresolved } from "../core/validation";
+import { keyedEntries } from "../core/keyed";
+import { PropValidator } from "../core/validation";
 import { EncryptionKey, cloudWatchAlarmsGrant } from "../kms/encryption-key";
 import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
 import { AlarmTopic } from "./alarm-topic";
@@ -132,7 +133,12 @@ export class PlatformAlarms extends Construct {
       (keys) => keys.every((k) => KEY.test(k) && k !== "alarms"),
       "keys must be 1–64 letters, digits or '-', not 'alarms' (they become Terraform addresses)",
     );
-    const databases = databasesByKey(v, props.databaseInstanceIdentifiers ?? []);
+    const databases = keyedEntries(
+      v,
+      "databaseInstanceIdentifiers",
+      props.databaseInstanceIdentifiers ?? [],
+      (identifier) => identifier,
+    );
     const customerKeyArn = keyArnFrom(v, props.encryptionKey, props.kmsKeyArn);
     const loadBalancerAlarms = props.loadBalancerAlarms ?? true;
     v.throwIfInvalid();
@@ -337,33 +343,4 @@ export class PlatformAlarms extends Construct {
       t.targetResponseTimeSeconds,
     );
   }
-}
-
-/**
- * The watched databases by the key of their alarms' construct ids: the identifier itself, or the
- * name given with it. An identifier that is a Terraform reference has no stable key of its own.
- */
-function databasesByKey(
-  v: PropValidator,
-  databases: readonly string[] | Readonly<Record<string, string>>,
-): [string, string][] {
-  if (Array.isArray(databases)) {
-    const list = databases as readonly string[];
-    if (list.some((identifier) => isUnresolved(identifier))) {
-      v.fail(
-        "databaseInstanceIdentifiers",
-        list.map((identifier) => (isUnresolved(identifier) ? "<Terraform reference>" : identifier)),
-        "must be identifiers known at synth; give references (another stack's database) by a stable name: { orders: db.identifier }",
-      );
-    }
-    return list.map((identifier) => [identifier, identifier]);
-  }
-  const entries = Object.entries(databases as Readonly<Record<string, string>>);
-  v.check(
-    "databaseInstanceIdentifiers",
-    entries.map(([key]) => key),
-    (keys) => keys.every((k) => KEY.test(k)),
-    "keys must be 1–64 letters, digits or '-' (they become Terraform addresses)",
-  );
-  return entries;
 }

@@ -1,4 +1,4 @@
-import { TerraformOutput, Testing } from "cdktf";
+import { Fn, TerraformOutput, Testing, Token } from "cdktf";
 import {
   EKS_CONTROL_PLANE_LOG_TYPES,
   EksCluster,
@@ -694,5 +694,53 @@ describe("EksCluster.fromAttributes", () => {
       `'${prop}' ${allowed}`,
       got,
     );
+  });
+});
+
+describe("EksCluster access entries keyed by meaning", () => {
+  const reference = () => Token.asString(Fn.lower("arn:aws:iam::111111111111:role/ci"));
+
+  it("keys an entry for a role made in the same apply by its given key", () => {
+    const { stack } = build({ accessEntries: [{ principalArn: reference(), access: "view", key: "ci" }] });
+    const json: TerraformJson = JSON.parse(Testing.synth(stack));
+    const names = Object.keys(resourcesOf(json, "aws_eks_access_entry"));
+    expect(names).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Cluster_AccessEntry-ci_[0-9A-F]{8}$/)]),
+    );
+    expect(names.some((n) => /Principal\d/.test(n))).toBe(false);
+  });
+
+  it.each<[string, Partial<EksClusterProps>, string]>([
+    [
+      "accessEntries[0].key",
+      {
+        accessEntries: [
+          { principalArn: "arn:aws:iam::111111111111:role/ci", access: "view", key: "ci user" },
+        ],
+      },
+      "must be 1–64 letters, digits, '-', '_' or '.'",
+    ],
+    [
+      "accessEntries[0].key",
+      { accessEntries: [{ principalArn: Token.asString(Fn.lower("X")), access: "view" }] },
+      "is required when principalArn is a Terraform reference",
+    ],
+    [
+      "adminRoleArns[1]",
+      { adminRoleArns: [ADMIN, Token.asString(Fn.lower("X"))] },
+      "must be known at synth (it keys the access entry's Terraform address)",
+    ],
+    [
+      "accessEntries",
+      {
+        accessEntries: [
+          { principalArn: "arn:aws:iam::111111111111:role/ci", access: "view", key: "ci" },
+          { principalArn: "arn:aws:iam::111111111111:role/deploy", access: "edit", key: "ci" },
+        ],
+      },
+      "must have distinct keys",
+    ],
+  ])("rejects %s (%#)", (prop, props, allowed) => {
+    expectErrorContaining(() => build(props), `'${prop}' ${allowed}`);
   });
 });

@@ -177,13 +177,13 @@ describe("PlatformAlarms alarms", () => {
       "databaseInstanceIdentifiers",
       { databaseInstanceIdentifiers: { "orders db": "orders" } },
       '["orders db"]',
-      "keys must be 1–64 letters, digits or '-'",
+      "keys must be 1–64 letters, digits, '-', '_' or '.'",
     ],
     [
       "databaseInstanceIdentifiers",
       { databaseInstanceIdentifiers: ["billing", Token.asString(Fn.lower("ORDERS"))] },
       '["billing","<Terraform reference>"]',
-      "must be identifiers known at synth; give references (another stack's database) by a stable name",
+      "must be known at synth (each keys a Terraform address); give Terraform references by a stable name",
     ],
     [
       "kmsKeyArn",
