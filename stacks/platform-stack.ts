@@ -54,10 +54,9 @@ export class PlatformStack extends EnvironmentStack {
     new KubernetesProvider(this, "Kubernetes", { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, "Helm", { kubernetes: { host, clusterCaCertificate, exec } });
 
-    const vpcId = props.network.network.vpcId;
     this.ingress = new ClusterIngress(this, "Ingress", {
       cluster: props.cluster,
-      vpcId,
+      network: props.network.network,
       region,
       loadBalancerController: components.loadBalancerController,
       // Load balancers are created by the controller, outside Terraform: tag them like the rest.

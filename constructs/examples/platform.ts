@@ -37,7 +37,7 @@ export function minimalClusterIngress(
   network: Network,
 ): ClusterIngress {
   // #region ingress-minimal
-  const ingress = new ClusterIngress(scope, "Ingress", { cluster, vpcId: network.vpcId });
+  const ingress = new ClusterIngress(scope, "Ingress", { cluster, network });
   // #endregion
   return ingress;
 }
@@ -51,7 +51,7 @@ export function productionClusterIngress(
   // #region ingress-example
   const ingress = new ClusterIngress(scope, "Ingress", {
     cluster,
-    vpcId: network.vpcId,
+    network,
     domainName: "orders.example.com",
     hostedZoneId: "Z0123456789ABCDEFGHIJ",
     acmeEmail: "platform-team@example.com",
