@@ -13,6 +13,9 @@ export interface IEncryptionKey {
   readonly keyArn: string;
 }
 
+/** What a key ARN prop accepts, in the words of every validation message about one. */
+export const KMS_KEY_ARN_ALLOWED = "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)";
+
 /** Attributes of a KMS key made elsewhere, for `EncryptionKey.fromAttributes`. */
 export interface EncryptionKeyAttributes {
   /** The key's ARN (`arn:aws:kms:<region>:<account>:key/<id>`); an alias ARN is not accepted. */
@@ -26,12 +29,7 @@ export class ImportedEncryptionKey extends Construct implements IEncryptionKey {
   constructor(scope: Construct, id: string, attributes: EncryptionKeyAttributes) {
     super(scope, id);
     const v = new PropValidator("EncryptionKey.fromAttributes", this);
-    v.check(
-      "keyArn",
-      attributes.keyArn,
-      (arn) => KMS_KEY_ARN.test(arn),
-      "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
-    );
+    v.check("keyArn", attributes.keyArn, (arn) => KMS_KEY_ARN.test(arn), KMS_KEY_ARN_ALLOWED);
     v.throwIfInvalid();
     this.keyArn = attributes.keyArn;
   }
@@ -53,11 +51,6 @@ export function keyArnFrom(
     (a) => a === undefined || key === undefined,
     `cannot be combined with ${names.key} (give the key once, preferably as ${names.key})`,
   );
-  v.check(
-    names.arn,
-    arn,
-    (a) => a === undefined || KMS_KEY_ARN.test(a),
-    "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
-  );
+  v.check(names.arn, arn, (a) => a === undefined || KMS_KEY_ARN.test(a), KMS_KEY_ARN_ALLOWED);
   return key?.keyArn ?? arn;
 }

@@ -3,6 +3,7 @@ import { awsContext } from "../core/aws-context";
 import { KMS_KEY_ARN } from "../core/aws-identifiers";
 import { PolicyDocument, PolicyStatement, policyDocument } from "../core/iam";
 import { PropValidator } from "../core/validation";
+import { KMS_KEY_ARN_ALLOWED } from "../kms/encryption-key-reference";
 
 /**
  * An S3 bucket other constructs read or write: an {@link ObjectStorage} of this app, or a bucket made
@@ -122,7 +123,7 @@ export class ImportedObjectStorage extends Construct implements IObjectStorage {
       "kmsKeyArn",
       attributes.kmsKeyArn,
       (arn) => arn === undefined || KMS_KEY_ARN.test(arn),
-      "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+      KMS_KEY_ARN_ALLOWED,
     );
     v.throwIfInvalid();
     this.bucketName = attributes.bucketName;
