@@ -79,8 +79,7 @@ export class PlatformStack extends EnvironmentStack {
     // Node autoscaling and resource metrics, after the controller whose webhook admits their Services.
     const { sizing } = platform;
     this.karpenter = new Karpenter(this, "Karpenter", {
-      clusterName: props.cluster.clusterName,
-      clusterEndpoint: host,
+      cluster: props.cluster,
       interruptionQueueName: props.cluster.karpenter.interruptionQueueName,
       nodeRoleName: props.cluster.karpenter.nodeRoleName,
       namespace: props.cluster.karpenter.namespace,
