@@ -8,7 +8,7 @@
 export { ConstructValidationError } from "./core/validation";
 export type { PropProblem } from "./core/validation";
 export { policyDocument, policyJson } from "./core/iam";
-export { moveResources } from "./core/moves";
+export { addressAt, moveResources } from "./core/moves";
 export type { PolicyDocument, PolicyStatement } from "./core/iam";
 
 // KMS
@@ -20,6 +20,7 @@ export {
   hasSourceCondition,
 } from "./kms/encryption-key";
 export type { EncryptionKeyProps, KeyServiceGrant } from "./kms/encryption-key";
+export type { EncryptionKeyAttributes, IEncryptionKey } from "./kms/encryption-key-reference";
 
 // Network
 export { INTERFACE_ENDPOINT_SERVICES, Network } from "./network/network";
@@ -29,6 +30,7 @@ export type {
   NetworkProps,
   NetworkSubnet,
 } from "./network/network";
+export type { INetwork, NetworkAttributes } from "./network/network-reference";
 export { SUBNET_TIERS } from "./network/subnet-plan";
 export type { SubnetTier } from "./network/subnet-plan";
 
@@ -54,6 +56,8 @@ export {
   Observability,
 } from "./observability/observability";
 export type { ObservabilityProps, ObservabilitySizing } from "./observability/observability";
+export { AlarmTopic } from "./observability/alarm-topic";
+export type { AlarmTopicProps } from "./observability/alarm-topic";
 export { PlatformAlarms } from "./observability/platform-alarms";
 export type { PlatformAlarmsProps } from "./observability/platform-alarms";
 export type { LokiMode, LokiSizing, ResourceRequests, ScaledRequests } from "./observability/chart-values";

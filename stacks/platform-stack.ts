@@ -1,3 +1,4 @@
+import { addressAt, moveResources } from "../constructs/core/moves";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -62,10 +63,9 @@ export class PlatformStack extends EnvironmentStack {
     new KubernetesProvider(this, "Kubernetes", { host, clusterCaCertificate, exec: [exec] });
     new HelmProvider(this, "Helm", { kubernetes: { host, clusterCaCertificate, exec } });
 
-    const vpcId = props.network.network.vpcId;
     this.ingress = new ClusterIngress(this, "Ingress", {
       cluster: props.cluster,
-      vpcId,
+      network: props.network.network,
       region,
       loadBalancerController: components.loadBalancerController,
       // Load balancers are created by the controller, outside Terraform: tag them like the rest.
@@ -88,8 +88,7 @@ export class PlatformStack extends EnvironmentStack {
     // Node autoscaling and resource metrics, after the controller whose webhook admits their Services.
     const { sizing } = platform;
     this.karpenter = new Karpenter(this, "Karpenter", {
-      clusterName: props.cluster.clusterName,
-      clusterEndpoint: host,
+      cluster: props.cluster,
       interruptionQueueName: props.cluster.karpenter.interruptionQueueName,
       nodeRoleName: props.cluster.karpenter.nodeRoleName,
       namespace: props.cluster.karpenter.namespace,
@@ -177,7 +176,7 @@ export class PlatformStack extends EnvironmentStack {
       alarmName: name,
       alarmEmails: platform.alarmEmails,
       // The database alarms go to the database's own topic: the same people receive them.
-      alarmSubscribeToTopicArns: [props.data.database.alarmTopicArn],
+      alarmSubscribeToTopicArns: { database: props.data.database.alarmTopicArn },
       natGatewayIds: props.network.network.natGatewayIds,
       databaseInstanceIdentifiers: [props.data.database.identifier],
     });
@@ -196,6 +195,20 @@ export class PlatformStack extends EnvironmentStack {
         dependsOn: [namespace],
       });
     }
+    // Until 0.2.0 the subscriptions to the database's topic were keyed by its position ("topic0").
+    moveResources(
+      this,
+      Object.fromEntries(
+        (platform.alarmEmails ?? []).map((email) => [
+          `Observability/Alarms/Subscription-database-${email}`,
+          addressAt(this, "aws_sns_topic_subscription", [
+            "Observability",
+            "Alarms",
+            `Subscription-topic0-${email}`,
+          ]),
+        ]),
+      ),
+    );
 
     // Every release must schedule on the baseline node groups (Karpenter's nodes do not count:
     // constructs/helm/release-capacity.ts says why).

@@ -47,3 +47,15 @@ export const SECURITY_GROUP = matching(SECURITY_GROUP_ID, "a security group id (
 
 /** A Kubernetes namespace name, as a rule. */
 export const KUBERNETES_NAMESPACE = matching(KUBERNETES_DNS_LABEL, "a Kubernetes namespace name (DNS label)");
+
+/** A VPC id. */
+export const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+
+/** A VPC subnet id. */
+export const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+
+/** An EKS cluster name. */
+export const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+/** A VPC id, as a rule. */
+export const VPC = matching(VPC_ID, "a VPC id (vpc-...)");

@@ -15,18 +15,12 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument, policyJson } from "../core/iam";
 import { LOG_RETENTION } from "../core/log-retention";
-import {
-  PropProblem,
-  PropValidator,
-  listEach,
-  matching,
-  nameFromId,
-  oneOf,
-  optional,
-} from "../core/validation";
+import { PropProblem, PropValidator, listEach, matching, nameFromId, oneOf } from "../core/validation";
 import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
 import { IPV4_BLOCKS } from "../network/cidr";
-import { Network } from "../network/network";
+import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
+import { INetwork } from "../network/network-reference";
+import { EksClusterAttributes, IEksCluster, ImportedEksCluster } from "./eks-cluster-reference";
 import {
   DEFAULT_EKS_VERSION,
   EKS_ADDON_VERSIONS,
@@ -39,7 +33,7 @@ import { EksNodeGroup, EksNodeGroupOptions } from "./eks-node-group";
 import { KARPENTER_DISCOVERY_TAG } from "./karpenter-infrastructure";
 import { EksClusterConnection } from "./kubernetes-auth";
 import { PodIdentityRole } from "./pod-identity-role";
-import { IAM_PRINCIPAL, IAM_ROLE, KMS_KEY, SECURITY_GROUP } from "../core/aws-identifiers";
+import { IAM_PRINCIPAL, IAM_ROLE, SECURITY_GROUP } from "../core/aws-identifiers";
 
 /** EKS access policies, from cluster-wide administration down to read-only. */
 export type EksAccessLevel = "clusterAdmin" | "admin" | "edit" | "adminView" | "view";
@@ -58,6 +52,12 @@ export interface EksAccessEntryOptions {
    * cluster-wide. @default - cluster-wide
    */
   readonly namespaces?: readonly string[];
+  /**
+   * Stable name of the entry, the key of its construct ids (Terraform addresses); required when
+   * `principalArn` is a Terraform reference (a role made in the same apply).
+   * @default - the principal's account and name, e.g. `111111111111-platform-admin`
+   */
+  readonly key?: string;
 }
 
 /** The access policy behind each access level. */
@@ -84,8 +84,8 @@ export interface EksClusterProps {
   readonly name?: string;
   /** Kubernetes version, one of {@link EKS_VERSIONS}. @default DEFAULT_EKS_VERSION ("1.35") */
   readonly version?: string;
-  /** The network the cluster lives in (VPC and private subnets). */
-  readonly network: Network;
+  /** The network the cluster lives in (VPC and private subnets): a `Network`, or `Network.fromAttributes`. */
+  readonly network: INetwork;
   /** Subnets of the control plane's interfaces and of the nodes, in ≥ 2 AZs. @default - the network's private subnets */
   readonly subnetIds?: readonly string[];
   /** Opens the API endpoint to the internet, to `publicAccessCidrs` only. @default false (private endpoint only) */
@@ -114,7 +114,16 @@ export interface EksClusterProps {
   readonly nodeTags?: Readonly<Record<string, string>>;
   /** Retention of the control-plane log group, in days (a CloudWatch retention period). @default 90 */
   readonly logRetentionDays?: number;
-  /** KMS key for secrets encryption and the control-plane logs. @default - a dedicated KMS key with rotation */
+  /**
+   * KMS key for secrets encryption and the control-plane logs; its policy must let CloudWatch Logs
+   * use it. @default - a dedicated KMS key with rotation
+   */
+  readonly encryptionKey?: IEncryptionKey;
+  /**
+   * The key as a string; prefer `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `encryptionKey`
+   * @deprecated use `encryptionKey`
+   */
   readonly kmsKeyArn?: string;
   /** EKS deletion protection: the cluster cannot be deleted until it is turned off. @default true */
   readonly deletionProtection?: boolean;
@@ -139,6 +148,7 @@ export const ADMIN_ROLE_ARNS = listEach(
 const NAMESPACE_PATTERN = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
 const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 const ANYWHERE = "0.0.0.0/0";
+const ENTRY_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The add-ons installed before the nodes (the nodes need them to become Ready). */
 const ADDONS_BEFORE_NODES: readonly EksCoreAddon[] = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"];
@@ -158,7 +168,16 @@ const EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
  *
  * It creates no Kubernetes objects: the platform stack talks to the cluster through the outputs.
  */
-export class EksCluster extends Construct implements EksClusterConnection {
+export class EksCluster extends Construct implements IEksCluster, EksClusterConnection {
+  /**
+   * A cluster made elsewhere, by its name, for the constructs that take a cluster (Pod Identity
+   * roles, ClusterIngress, Observability, Karpenter's infrastructure): nothing is created; an
+   * endpoint or CA bundle not given is read at plan time.
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: EksClusterAttributes): IEksCluster {
+    return new ImportedEksCluster(scope, id, attributes);
+  }
+
   /** The cluster's name. */
   readonly clusterName: string;
   /** The cluster's ARN. */
@@ -234,6 +253,15 @@ export class EksCluster extends Construct implements EksClusterConnection {
     }
     v.check("adminRoleArns", adminRoleArns, ADMIN_ROLE_ARNS);
     validateAccessEntries(v, props.accessEntries ?? [], accessEntries);
+    adminRoleArns.forEach((arn, index) => {
+      if (Token.isUnresolved(arn)) {
+        v.fail(
+          `adminRoleArns[${index}]`,
+          "<Terraform reference>",
+          "must be known at synth (it keys the access entry's Terraform address); give a role made in the same apply as accessEntries: { principalArn, access: 'clusterAdmin', key }",
+        );
+      }
+    });
     v.check(
       "nodeGroups",
       props.nodeGroups,
@@ -255,7 +283,7 @@ export class EksCluster extends Construct implements EksClusterConnection {
       );
       v.check(`apiClientSecurityGroups.${clientName}`, sg, SECURITY_GROUP);
     }
-    v.check("kmsKeyArn", props.kmsKeyArn, optional(KMS_KEY));
+    const customerKeyArn = keyArnFrom(v, props.encryptionKey, props.kmsKeyArn);
     for (const [addon, addonVersion] of Object.entries(props.addonVersions ?? {})) {
       v.check(
         `addonVersions.${addon}`,
@@ -283,7 +311,7 @@ export class EksCluster extends Construct implements EksClusterConnection {
 
     // One key for the cluster's secrets (envelope encryption) and its control-plane logs.
     this.kmsKeyArn =
-      props.kmsKeyArn ??
+      customerKeyArn ??
       new EncryptionKey(this, "Key", {
         description: `Encrypts the Kubernetes secrets and control-plane logs of EKS cluster ${name}`,
         alias: `${name}/eks`,
@@ -536,8 +564,8 @@ export class EksCluster extends Construct implements EksClusterConnection {
 
   /** An access entry per principal and the association of its access policy. */
   private accessEntries(entries: readonly EksAccessEntryOptions[], partition: string): void {
-    entries.forEach((options, index) => {
-      const key = accessEntryKey(options.principalArn, index);
+    entries.forEach((options) => {
+      const key = accessEntryKey(options) ?? "";
       const entry = new EksAccessEntry(this, `AccessEntry-${key}`, {
         clusterName: this.cluster.name,
         principalArn: options.principalArn,
@@ -555,10 +583,14 @@ export class EksCluster extends Construct implements EksClusterConnection {
   }
 }
 
-/** A stable construct id for a principal: its account and name (`111111111111-platform-admin`). */
-function accessEntryKey(principalArn: string, index: number): string {
-  const match = /^arn:[^:]+:iam::(\d{12}):(?:role|user)\/(.+)$/.exec(principalArn);
-  if (!match || Token.isUnresolved(principalArn)) return `Principal${index}`;
+/**
+ * A stable construct id for a principal: the entry's key, or the principal's account and name
+ * (`111111111111-platform-admin`); undefined for a Terraform reference without a key.
+ */
+function accessEntryKey(entry: EksAccessEntryOptions): string | undefined {
+  if (entry.key !== undefined) return entry.key;
+  const match = /^arn:[^:]+:iam::(\d{12}):(?:role|user)\/(.+)$/.exec(entry.principalArn);
+  if (!match || Token.isUnresolved(entry.principalArn)) return undefined;
   return `${match[1]}-${match[2].replace(/[^A-Za-z0-9_.-]/g, "-")}`;
 }
 
@@ -599,6 +631,20 @@ function validateAccessEntries(
       (access) => access in EKS_ACCESS_POLICIES,
       `must be one of ${Object.keys(EKS_ACCESS_POLICIES).join(", ")}`,
     );
+    if (entry.key !== undefined) {
+      v.check(
+        `${prop}.key`,
+        entry.key,
+        (key) => ENTRY_KEY.test(key),
+        "must be 1–64 letters, digits, '-', '_' or '.'",
+      );
+    } else if (Token.isUnresolved(entry.principalArn)) {
+      v.fail(
+        `${prop}.key`,
+        entry.key,
+        "is required when principalArn is a Terraform reference (it keys the access entry's Terraform address)",
+      );
+    }
     const namespaces = entry.namespaces ?? [];
     if (entry.access === "clusterAdmin" && namespaces.length > 0) {
       v.fail(
@@ -621,6 +667,15 @@ function validateAccessEntries(
       "accessEntries",
       duplicates,
       "must name each principal once across adminRoleArns and accessEntries (one access entry per principal)",
+    );
+  }
+  const keys = all.map(accessEntryKey).filter((key): key is string => key !== undefined);
+  const repeated = [...new Set(keys.filter((key, i) => keys.indexOf(key) !== i))];
+  if (duplicates.length === 0 && repeated.length > 0) {
+    v.fail(
+      "accessEntries",
+      repeated,
+      "must have distinct keys (each keys an access entry's Terraform address)",
     );
   }
 }

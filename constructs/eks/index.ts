@@ -6,3 +6,4 @@ export * from "./instance-capacity";
 export * from "./karpenter";
 export * from "./karpenter-infrastructure";
 export * from "./metrics-server";
+export type { EksClusterAttributes, IEksCluster } from "./eks-cluster-reference";

@@ -52,7 +52,10 @@ export function baselineNodeAffinity(podLabels: Readonly<Record<string, string>>
   };
 }
 
-/** The cluster Karpenter serves: what its IAM scoping and the node access entry need. */
+/**
+ * The part of an `IEksCluster` Karpenter's infrastructure needs (IAM scoping and the node access
+ * entry): an `EksCluster`, or `EksCluster.fromAttributes`.
+ */
 export interface KarpenterCluster {
   /** The cluster's name (Karpenter tags everything it launches with it). */
   readonly clusterName: string;

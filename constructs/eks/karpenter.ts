@@ -1,3 +1,4 @@
+import { IEksCluster } from "./eks-cluster-reference";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PropValidator, listEach, matching, oneOf, optional, wholeNumber } from "../core/validation";
@@ -43,10 +44,12 @@ export interface KarpenterNodePoolOptions {
 
 /** Props of {@link Karpenter}. */
 export interface KarpenterProps {
-  /** The cluster's name (settings.clusterName, and the discovery tag's value). */
-  readonly clusterName: string;
-  /** The cluster's API endpoint (settings.clusterEndpoint). */
-  readonly clusterEndpoint: string;
+  /**
+   * The cluster Karpenter runs in: its name (settings.clusterName, the discovery tag's value) and API
+   * endpoint (settings.clusterEndpoint). An `EksCluster`, `EksCluster.fromAttributes`, or another
+   * stack's cluster.
+   */
+  readonly cluster: Pick<IEksCluster, "clusterName" | "clusterEndpoint">;
   /** Name of the interruption queue ({@link KarpenterInfrastructure}). */
   readonly interruptionQueueName: string;
   /** Name of the nodes' IAM role ({@link KarpenterInfrastructure}). */
@@ -198,15 +201,15 @@ export class Karpenter extends Construct {
           resources: { requests: { cpu: `${cpuMillis}m`, memory: `${memoryMiB}Mi` } },
         },
         settings: {
-          clusterName: props.clusterName,
-          clusterEndpoint: props.clusterEndpoint,
+          clusterName: props.cluster.clusterName,
+          clusterEndpoint: props.cluster.clusterEndpoint,
           interruptionQueue: props.interruptionQueueName,
         },
       },
       dependsOn: [this.crds.release, ...(props.dependsOn ?? [])],
     });
 
-    const discovery = { [KARPENTER_DISCOVERY_TAG]: props.clusterName };
+    const discovery = { [KARPENTER_DISCOVERY_TAG]: props.cluster.clusterName };
     const alias = `${amiFamily === "AL2023" ? "al2023" : "bottlerocket"}@${amiVersion}`;
     const nodeClass = {
       apiVersion: "karpenter.k8s.aws/v1",

@@ -2,14 +2,17 @@ import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PolicyDocument, policyDocument, policyJson } from "../core/iam";
+import { keyedEntries } from "../core/keyed";
 import { PropValidator } from "../core/validation";
 import { KUBERNETES_NAMESPACE } from "../core/aws-identifiers";
 
-/** What a Pod Identity role needs to know about its cluster: only the name, so any stack can use it. */
+/**
+ * The part of an `IEksCluster` a Pod Identity role (and the charts that use one) needs: only the
+ * name, so an `EksCluster`, `EksCluster.fromAttributes` or another stack's outputs all fit.
+ */
 export interface PodIdentityCluster {
   /** The cluster's name. */
   readonly clusterName: string;
@@ -29,8 +32,11 @@ export interface PodIdentityRoleProps {
   readonly description?: string;
   /** Inline policies by name. @default - none */
   readonly policies?: Readonly<Record<string, PolicyDocument>>;
-  /** Managed policy ARNs to attach. @default - none */
-  readonly managedPolicyArns?: readonly string[];
+  /**
+   * Managed policy ARNs to attach: a list (each attachment keyed by the policy's name), or ARNs by a
+   * stable name when they are Terraform references (a policy made in the same apply). @default - none
+   */
+  readonly managedPolicyArns?: readonly string[] | Readonly<Record<string, string>>;
   /**
    * Creates the Pod Identity association. Turn off when something else associates the role, for
    * example an EKS add-on's own `pod_identity_association`. @default true
@@ -63,7 +69,6 @@ export class PodIdentityRole extends Construct {
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
     const policies = props.policies ?? {};
-    const managedPolicyArns = props.managedPolicyArns ?? [];
 
     const v = new PropValidator("PodIdentityRole", this);
     v.check("namespace", props.namespace, KUBERNETES_NAMESPACE);
@@ -87,6 +92,10 @@ export class PodIdentityRole extends Construct {
         "must be named with 1–128 of [A-Za-z0-9+=,.@_-]",
       );
     }
+    const attachments = keyedEntries(v, "managedPolicyArns", props.managedPolicyArns ?? [], (arn) =>
+      arn.slice(arn.lastIndexOf("/") + 1),
+    );
+    const managedPolicyArns = attachments.map(([, arn]) => arn);
     v.check(
       "managedPolicyArns",
       managedPolicyArns,
@@ -121,12 +130,9 @@ export class PodIdentityRole extends Construct {
     for (const [name, document] of Object.entries(policies)) {
       new IamRolePolicy(this, `Policy-${name}`, { name, role: this.role.id, policy: policyJson(document) });
     }
-    managedPolicyArns.forEach((arn, index) => {
-      new IamRolePolicyAttachment(this, `Attachment-${managedPolicyName(arn, index)}`, {
-        role: this.role.name,
-        policyArn: arn,
-      });
-    });
+    for (const [name, arn] of attachments) {
+      new IamRolePolicyAttachment(this, `Attachment-${name}`, { role: this.role.name, policyArn: arn });
+    }
 
     if (props.createAssociation ?? true) {
       this.association = new EksPodIdentityAssociation(this, "Association", {
@@ -163,10 +169,4 @@ export function podIdentityTrustPolicy(
       },
     },
   });
-}
-
-/** The policy name at the end of a managed policy ARN, for a stable construct id. */
-function managedPolicyName(arn: string, index: number): string {
-  const name = arn.slice(arn.lastIndexOf("/") + 1);
-  return Token.isUnresolved(name) || name === "" ? `Policy${index}` : name;
 }

@@ -22,8 +22,7 @@ export function platformAutoscaling(
 ): { karpenter: Karpenter; metricsServer: MetricsServer } {
   // #region karpenter
   const karpenter = new Karpenter(scope, "Karpenter", {
-    clusterName: cluster.clusterName,
-    clusterEndpoint: cluster.clusterEndpoint,
+    cluster,
     interruptionQueueName: karpenterAws.interruptionQueueName,
     nodeRoleName: karpenterAws.nodeRoleName,
     securityGroupIds: [databaseClientsSecurityGroupId],

@@ -3,7 +3,9 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import {
+  AlarmTopic,
   ClusterIngress,
+  EncryptionKey,
   EksClusterConnection,
   Network,
   ObjectStorage,
@@ -12,6 +14,7 @@ import {
   PostgresDatabase,
   ServiceLevelObjectives,
   counterSli,
+  cloudWatchAlarmsGrant,
   eksExecAuth,
 } from "@acme/aws-platform-constructs";
 
@@ -36,7 +39,7 @@ export function minimalClusterIngress(
   network: Network,
 ): ClusterIngress {
   // #region ingress-minimal
-  const ingress = new ClusterIngress(scope, "Ingress", { cluster, vpcId: network.vpcId });
+  const ingress = new ClusterIngress(scope, "Ingress", { cluster, network });
   // #endregion
   return ingress;
 }
@@ -50,7 +53,7 @@ export function productionClusterIngress(
   // #region ingress-example
   const ingress = new ClusterIngress(scope, "Ingress", {
     cluster,
-    vpcId: network.vpcId,
+    network,
     domainName: "orders.example.com",
     hostedZoneId: "Z0123456789ABCDEFGHIJ",
     acmeEmail: "platform-team@example.com",
@@ -106,7 +109,7 @@ export function productionObservability(
     tempoRetentionDays: 30,
     alarmName: "orders-prod",
     alarmEmails: ["orders-oncall@example.com"],
-    alarmSubscribeToTopicArns: [database.alarmTopicArn],
+    alarmSubscribeToTopicArns: { database: database.alarmTopicArn },
     databaseInstanceIdentifiers: [database.identifier],
   });
   // #endregion
@@ -119,7 +122,7 @@ export function minimalPlatformAlarms(scope: Construct, database: PostgresDataba
   const alarms = new PlatformAlarms(scope, "Alarms", {
     name: "orders-prod",
     emails: ["orders-oncall@example.com"],
-    subscribeToTopicArns: [database.alarmTopicArn],
+    subscribeToTopicArns: { database: database.alarmTopicArn },
     databaseInstanceIdentifiers: [database.identifier],
   });
   // #endregion
@@ -149,4 +152,17 @@ export function serviceSlos(scope: Construct, observability: Observability): Ser
   });
   // #endregion
   return slos;
+}
+
+/** An alarm topic of its own, for alarms the platform's constructs do not create. */
+export function ownAlarmTopic(scope: Construct): AlarmTopic {
+  // #region alarm-topic
+  const key = new EncryptionKey(scope, "AlarmKey", {
+    description: "Encrypts the orders alarm topic",
+    // CloudWatch publishes to an encrypted topic only with the key's use (this account's alarms only).
+    serviceGrants: [cloudWatchAlarmsGrant(scope)],
+  });
+  const topic = new AlarmTopic(scope, "AlarmTopic", { topicName: "orders-alarms", encryptionKey: key });
+  // #endregion
+  return topic;
 }

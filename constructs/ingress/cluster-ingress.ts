@@ -6,6 +6,8 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PropValidator, matching, noted, oneOf, optional, wholeNumber } from "../core/validation";
+import { VPC } from "../core/aws-identifiers";
+import { INetwork } from "../network/network-reference";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { HELM_CHARTS } from "../versions";
 import { ChartRelease } from "../helm/chart-release";
@@ -29,10 +31,23 @@ export type ExternalDnsPolicy = "sync" | "upsert-only";
 
 /** Props of {@link ClusterIngress}. */
 export interface ClusterIngressProps {
-  /** The cluster the controllers run in (only its name is needed, so it may live in another stack). */
+  /**
+   * The cluster the controllers run in: an `EksCluster`, `EksCluster.fromAttributes`, or another
+   * stack's cluster (only its name is needed).
+   */
   readonly cluster: PodIdentityCluster;
-  /** The cluster's VPC: the load balancer controller cannot discover it (pods have no IMDS access). */
-  readonly vpcId: string;
+  /**
+   * The cluster's network: the load balancer controller cannot discover its VPC (pods have no IMDS
+   * access). A `Network`, or `Network.fromAttributes`; required unless `vpcId` is given.
+   * @default - the VPC of `vpcId`
+   */
+  readonly network?: INetwork;
+  /**
+   * The cluster's VPC id; prefer `network` (`Network.fromAttributes` for a VPC made elsewhere).
+   * @default - the VPC of `network`
+   * @deprecated use `network`
+   */
+  readonly vpcId?: string;
   /** The cluster's region, given to the controllers explicitly. @default - the stack's AWS provider region */
   readonly region?: string;
   /** Installs the AWS Load Balancer Controller (IngressClass `alb`, IP targets). @default true */
@@ -134,7 +149,21 @@ export class ClusterIngress extends Construct {
     const withCertManager = props.certManager ?? true;
 
     const v = new PropValidator("ClusterIngress", this);
-    v.check("vpcId", props.vpcId, matching(/^vpc-[0-9a-f]{8,17}$/, "a VPC id (vpc-...)"));
+    const vpcId = props.network?.vpcId ?? props.vpcId ?? "";
+    v.check(
+      "vpcId",
+      props.vpcId,
+      (vpc) => vpc === undefined || props.network === undefined,
+      "cannot be combined with network (give the VPC once, preferably as network)",
+    );
+    v.check(
+      props.network === undefined && props.vpcId !== undefined ? "vpcId" : "network",
+      vpcId,
+      (vpc) => VPC.test(vpc),
+      props.network === undefined && props.vpcId === undefined
+        ? "is required: the cluster's network (a Network, or Network.fromAttributes)"
+        : VPC.allowed,
+    );
     v.check(
       "loadBalancerControllerReplicas",
       replicas,
@@ -173,7 +202,7 @@ export class ClusterIngress extends Construct {
       const values: LoadBalancerControllerValues = {
         clusterName,
         region,
-        vpcId: props.vpcId,
+        vpcId,
         replicaCount: replicas,
         podDisruptionBudget: { maxUnavailable: 1 },
         ingressClass: ALB_INGRESS_CLASS,
@@ -190,7 +219,7 @@ export class ClusterIngress extends Construct {
         policies: {
           "aws-load-balancer-controller": loadBalancerControllerPolicy({
             clusterName,
-            vpcId: props.vpcId,
+            vpcId,
             accountId: ctx.accountId,
             region,
             partition: ctx.partition,

@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { PolicyStatement, policyDocument, policyJson } from "../core/iam";
 import { PropValidator, wholeNumber } from "../core/validation";
+import { EncryptionKeyAttributes, IEncryptionKey, ImportedEncryptionKey } from "./encryption-key-reference";
 
 /** Lets an AWS service use the key, for example CloudWatch Logs encrypting a log group. */
 export interface KeyServiceGrant {
@@ -90,7 +91,16 @@ export interface EncryptionKeyProps {
  * account's IAM policies (no wildcard principals), and optional grants for AWS services, each pinned
  * to this account's resources by a source condition.
  */
-export class EncryptionKey extends Construct {
+export class EncryptionKey extends Construct implements IEncryptionKey {
+  /**
+   * A key made elsewhere, by its ARN, for the constructs that take an {@link IEncryptionKey}:
+   * nothing is created and its policy is not changed (it must already let the services that use it
+   * do so).
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: EncryptionKeyAttributes): IEncryptionKey {
+    return new ImportedEncryptionKey(scope, id, attributes);
+  }
+
   /** The key's ARN. */
   readonly keyArn: string;
   /** The key's id. */

@@ -22,6 +22,8 @@ import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
 import { LOG_RETENTION } from "../core/log-retention";
 import { PropValidator, matching, nameFromId, noted, oneOf, rule, wholeNumber } from "../core/validation";
 import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
+import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
+import { INetwork, ImportedNetwork, NetworkAttributes } from "./network-reference";
 import { Ipv4Block, isNetworkAddress, isPrivateRange, parseCidr } from "./cidr";
 import {
   MAX_AZS,
@@ -83,7 +85,16 @@ export interface NetworkProps {
   readonly intraSubnetPrefixLength?: number;
   /** Retention of the flow-log group, in days (a CloudWatch retention period). @default 90 */
   readonly flowLogRetentionDays?: number;
-  /** KMS key that encrypts the flow-log group. @default - a dedicated KMS key with rotation */
+  /**
+   * KMS key that encrypts the flow-log group; its policy must let CloudWatch Logs use it.
+   * @default - a dedicated KMS key with rotation
+   */
+  readonly flowLogEncryptionKey?: IEncryptionKey;
+  /**
+   * The key as a string; prefer `flowLogEncryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `flowLogEncryptionKey`
+   * @deprecated use `flowLogEncryptionKey`
+   */
   readonly flowLogKmsKeyArn?: string;
   /** Interface endpoints to create in the private subnets, reachable on 443 from the VPC. @default - none */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
@@ -143,7 +154,16 @@ const NAME = matching(/^[a-z0-9][a-z0-9-]{0,38}$/, "1–39 lowercase letters, di
  * across 2–3 AZs, with NAT, route tables, a DB subnet group, encrypted flow logs, a locked-down
  * default security group, an S3 gateway endpoint and optional interface endpoints.
  */
-export class Network extends Construct {
+export class Network extends Construct implements INetwork {
+  /**
+   * A VPC made elsewhere, by its ids, for the constructs that take an {@link INetwork}: nothing is
+   * created, the ids are checked (a database creates its own DB subnet group over
+   * `databaseSubnetIds` unless `databaseSubnetGroupName` names one).
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: NetworkAttributes): INetwork {
+    return new ImportedNetwork(scope, id, attributes);
+  }
+
   /** The VPC id. */
   readonly vpcId: string;
   /** The VPC's IPv4 block. */
@@ -206,6 +226,10 @@ export class Network extends Construct {
     v.check("flowLogRetentionDays", flowLogRetentionDays, LOG_RETENTION);
     v.check("interfaceEndpoints", interfaceEndpoints, INTERFACE_ENDPOINTS);
     const plan = vpcBlock ? validateSubnetPlan(v, vpcBlock, props) : undefined;
+    const flowLogKeyArn = keyArnFrom(v, props.flowLogEncryptionKey, props.flowLogKmsKeyArn, {
+      key: "flowLogEncryptionKey",
+      arn: "flowLogKmsKeyArn",
+    });
     v.throwIfInvalid();
     if (!plan) throw new Error("unreachable: subnet plan validated above");
 
@@ -370,7 +394,7 @@ export class Network extends Construct {
       this.runnerSecurityGroupId = runnerSg.id;
     }
 
-    this.flowLogGroupName = this.flowLogs(name, flowLogRetentionDays, props.flowLogKmsKeyArn);
+    this.flowLogGroupName = this.flowLogs(name, flowLogRetentionDays, flowLogKeyArn);
   }
 
   /** Subnets the self-hosted CI runners live in: the private subnets (NAT egress, no public IPs). */

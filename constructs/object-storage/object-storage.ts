@@ -23,6 +23,17 @@ import {
   wholeNumber,
 } from "../core/validation";
 import { EncryptionKey } from "../kms/encryption-key";
+import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
+import {
+  BUCKET_NAME_RULES,
+  IObjectStorage,
+  ImportedObjectStorage,
+  ObjectStorageAttributes,
+  bucketGrant,
+  isValidBucketName,
+} from "./object-storage-reference";
+
+export { isValidBucketName };
 
 /** Server-side encryption: SSE-KMS with a bucket key, or SSE-S3 (AES-256 with S3-managed keys). */
 export const BUCKET_ENCRYPTIONS = ["kms", "s3"] as const;
@@ -39,6 +50,12 @@ export interface ObjectStorageProps {
   /** Server-side encryption. @default "kms" */
   readonly encryption?: ObjectStorageEncryption;
   /** Customer-managed key for `encryption: "kms"`. @default - a dedicated KMS key with rotation */
+  readonly encryptionKey?: IEncryptionKey;
+  /**
+   * The key as a string; prefer `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `encryptionKey`
+   * @deprecated use `encryptionKey`
+   */
   readonly kmsKeyArn?: string;
   /** Keeps every version of every object. @default true */
   readonly versioned?: boolean;
@@ -50,9 +67,18 @@ export interface ObjectStorageProps {
   readonly expirationDays?: number;
   /** Days after which objects move to Intelligent-Tiering. @default - no transition */
   readonly intelligentTieringAfterDays?: number;
-  /** Bucket that receives server access logs. @default - no access logging */
+  /**
+   * Bucket that receives server access logs (an `ObjectStorage` with `receivesAccessLogs`, or one
+   * made elsewhere, imported with `ObjectStorage.fromAttributes`). @default - no access logging
+   */
+  readonly accessLogBucket?: IObjectStorage;
+  /**
+   * The bucket as a string; prefer `accessLogBucket` (`ObjectStorage.fromAttributes` for a bucket made elsewhere).
+   * @default - see `accessLogBucket`
+   * @deprecated use `accessLogBucket`
+   */
   readonly accessLogBucketName?: string;
-  /** Key prefix of the access logs in `accessLogBucketName`. @default - "<bucket name>/" */
+  /** Key prefix of the access logs in the access-log bucket. @default - "<bucket name>/" */
   readonly accessLogPrefix?: string;
   /**
    * Makes this bucket a target of S3 server access logging for the account's buckets (a bucket-policy
@@ -65,22 +91,6 @@ export interface ObjectStorageProps {
   readonly forceDestroy?: boolean;
   /** Adds Terraform `prevent_destroy` to the bucket (and its key), for production data. @default false */
   readonly preventDestroy?: boolean;
-}
-
-const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const BUCKET_NAME_RULES =
-  "must be 3–63 characters of lowercase letters, digits, '.' and '-', start and end with a letter or " +
-  "digit, have no '..', not look like an IP address and not use a reserved prefix or suffix";
-
-/** True when `name` follows the S3 general-purpose bucket naming rules. */
-export function isValidBucketName(name: string): boolean {
-  return (
-    BUCKET_NAME_PATTERN.test(name) &&
-    !name.includes("..") &&
-    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
-    !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
-    !/(-s3alias|--ol-s3|--x-s3|\.mrap)$/.test(name)
-  );
 }
 
 /** An S3 general-purpose bucket name, as a rule. */
@@ -140,7 +150,16 @@ export function publicStatementProblem(statement: PolicyStatement): string | und
  * bucket policy that denies plain HTTP and TLS older than 1.2. Versioning and lifecycle presets are
  * on by default; `grantRead` / `grantWrite` / `grantReadWrite` return least-privilege IAM policies.
  */
-export class ObjectStorage extends Construct {
+export class ObjectStorage extends Construct implements IObjectStorage {
+  /**
+   * A bucket made elsewhere, by its name (and its KMS key, if any), for the constructs that take an
+   * {@link IObjectStorage}: nothing is created; `grantRead` / `grantWrite` / `grantReadWrite` return
+   * the same least-privilege policies as an owned bucket's.
+   */
+  static fromAttributes(scope: Construct, id: string, attributes: ObjectStorageAttributes): IObjectStorage {
+    return new ImportedObjectStorage(scope, id, attributes);
+  }
+
   /** The bucket's name. */
   readonly bucketName: string;
   /** The bucket's ARN. */
@@ -177,9 +196,10 @@ export class ObjectStorage extends Construct {
       );
     }
     v.check("encryption", encryption, oneOf(BUCKET_ENCRYPTIONS));
+    const customerKeyArn = keyArnFrom(v, props.encryptionKey, props.kmsKeyArn);
     v.check(
-      "kmsKeyArn",
-      props.kmsKeyArn,
+      props.encryptionKey !== undefined ? "encryptionKey" : "kmsKeyArn",
+      customerKeyArn,
       (arn) => arn === undefined || encryption === "kms",
       "can only be set with encryption 'kms'",
     );
@@ -190,10 +210,17 @@ export class ObjectStorage extends Construct {
     const tieringOk = days("intelligentTieringAfterDays", props.intelligentTieringAfterDays);
     v.check("accessLogBucketName", props.accessLogBucketName, optional(BUCKET_NAME));
     v.check(
+      "accessLogBucketName",
+      props.accessLogBucketName,
+      (n) => n === undefined || props.accessLogBucket === undefined,
+      "cannot be combined with accessLogBucket (give the bucket once, preferably as accessLogBucket)",
+    );
+    const accessLogBucketName = props.accessLogBucket?.bucketName ?? props.accessLogBucketName;
+    v.check(
       "accessLogPrefix",
       props.accessLogPrefix,
-      (p) => p === undefined || props.accessLogBucketName !== undefined,
-      "can only be set with accessLogBucketName",
+      (p) => p === undefined || accessLogBucketName !== undefined,
+      "can only be set with accessLogBucket",
     );
     v.check(
       "receivesAccessLogs",
@@ -259,7 +286,7 @@ export class ObjectStorage extends Construct {
 
     if (encryption === "kms") {
       this.kmsKeyArn =
-        props.kmsKeyArn ??
+        customerKeyArn ??
         new EncryptionKey(this, "Key", {
           description: `Encrypts the objects of bucket ${props.bucketName ?? prefix}`,
           preventDestroy: props.preventDestroy,
@@ -327,10 +354,10 @@ export class ObjectStorage extends Construct {
       dependsOn: versioning ? [versioning] : undefined,
     });
 
-    if (props.accessLogBucketName !== undefined) {
+    if (accessLogBucketName !== undefined) {
       new S3BucketLoggingA(this, "AccessLogging", {
         bucket: this.bucket.id,
-        targetBucket: props.accessLogBucketName,
+        targetBucket: accessLogBucketName,
         targetPrefix: props.accessLogPrefix ?? `${props.bucketName ?? prefix}/`,
       });
     }
@@ -366,24 +393,17 @@ export class ObjectStorage extends Construct {
 
   /** An IAM policy that reads objects (optionally under `keyPrefix`) and lists the bucket. */
   grantRead(keyPrefix = ""): PolicyDocument {
-    return policyDocument(...this.readStatements(keyPrefix), ...this.keyStatements(["kms:Decrypt"]));
+    return bucketGrant(this, "read", keyPrefix);
   }
 
   /** An IAM policy that writes and deletes objects (optionally under `keyPrefix`). */
   grantWrite(keyPrefix = ""): PolicyDocument {
-    return policyDocument(
-      this.writeStatement(keyPrefix),
-      ...this.keyStatements(["kms:GenerateDataKey", "kms:Decrypt"]),
-    );
+    return bucketGrant(this, "write", keyPrefix);
   }
 
   /** An IAM policy that reads, lists, writes and deletes objects (optionally under `keyPrefix`). */
   grantReadWrite(keyPrefix = ""): PolicyDocument {
-    return policyDocument(
-      ...this.readStatements(keyPrefix),
-      this.writeStatement(keyPrefix),
-      ...this.keyStatements(["kms:GenerateDataKey", "kms:Decrypt"]),
-    );
+    return bucketGrant(this, "readWrite", keyPrefix);
   }
 
   /** Lets S3 server access logging of this account's buckets write log objects here. */
@@ -396,40 +416,5 @@ export class ObjectStorage extends Construct {
       Resource: `${this.bucketArn}/*`,
       Condition: { StringEquals: { "aws:SourceAccount": awsContext(this).accountId } },
     };
-  }
-
-  private readStatements(keyPrefix: string): PolicyStatement[] {
-    return [
-      // GetBucketLocation carries no s3:prefix key, so it cannot share the prefix-scoped statement.
-      { Sid: "BucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: this.bucketArn },
-      {
-        Sid: "ListBucket",
-        Effect: "Allow",
-        Action: ["s3:ListBucket"],
-        Resource: this.bucketArn,
-        ...(keyPrefix ? { Condition: { StringLike: { "s3:prefix": [`${keyPrefix}*`] } } } : {}),
-      },
-      {
-        Sid: "ReadObjects",
-        Effect: "Allow",
-        Action: ["s3:GetObject"],
-        Resource: `${this.bucketArn}/${keyPrefix}*`,
-      },
-    ];
-  }
-
-  private writeStatement(keyPrefix: string): PolicyStatement {
-    return {
-      Sid: "WriteObjects",
-      Effect: "Allow",
-      Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-      Resource: `${this.bucketArn}/${keyPrefix}*`,
-    };
-  }
-
-  private keyStatements(actions: string[]): PolicyStatement[] {
-    return this.kmsKeyArn
-      ? [{ Sid: "UseBucketKey", Effect: "Allow", Action: actions, Resource: this.kmsKeyArn }]
-      : [];
   }
 }

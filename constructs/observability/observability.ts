@@ -8,7 +8,7 @@ import { PropValidator } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
 import { podIdentityRelease } from "../helm/pod-identity-release";
-import { ObjectStorage } from "../object-storage/object-storage";
+import { IObjectStorage } from "../object-storage/object-storage-reference";
 import { HELM_CHARTS } from "../versions";
 import {
   LokiMode,
@@ -45,7 +45,10 @@ import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {
-  /** The cluster the charts run in (only its name is needed, so it may live in another stack). */
+  /**
+   * The cluster the charts run in: an `EksCluster`, `EksCluster.fromAttributes`, or another stack's
+   * cluster (only its name is needed).
+   */
   readonly cluster: PodIdentityCluster;
   /** The cluster's region, for Loki's S3 client and X-Ray. @default - the stack's AWS provider region */
   readonly region?: string;
@@ -73,8 +76,8 @@ export interface ObservabilityProps {
   readonly alertmanagerConfigSecretName?: string;
   /** Installs Loki and a log shipper on every node. @default true */
   readonly logging?: boolean;
-  /** The bucket Loki stores chunks and indexes in; required with `logging`. @default - none */
-  readonly logBucket?: ObjectStorage;
+  /** The bucket Loki stores chunks and indexes in (`ObjectStorage.fromAttributes` for one made elsewhere); required with `logging`. @default - none */
+  readonly logBucket?: IObjectStorage;
   /** How Loki runs. @default "singleBinary" */
   readonly lokiMode?: LokiMode;
   /** Days Loki keeps logs (its compactor deletes older ones). @default 30 */
@@ -85,7 +88,7 @@ export interface ObservabilityProps {
    */
   readonly tracing?: boolean;
   /** The bucket Tempo stores trace blocks in; required with `tracing` unless only `xray` receives traces. @default - none */
-  readonly traceBucket?: ObjectStorage;
+  readonly traceBucket?: IObjectStorage;
   /** Days Tempo keeps traces (its compactor deletes older blocks). @default 7 */
   readonly tempoRetentionDays?: number;
   /** Also sends traces to AWS X-Ray, with a Pod Identity role that may write them. @default false */
@@ -96,12 +99,12 @@ export interface ObservabilityProps {
   readonly alarmName?: string;
   /** Email addresses that receive the alarms. @default - none */
   readonly alarmEmails?: readonly string[];
-  /** Other alarm topics `alarmEmails` subscribe to, e.g. the database's. @default - none */
-  readonly alarmSubscribeToTopicArns?: readonly string[];
+  /** Other alarm topics `alarmEmails` subscribe to, by a stable name, e.g. `{ database: db.alarmTopicArn }`. @default - none */
+  readonly alarmSubscribeToTopicArns?: Readonly<Record<string, string>>;
   /** NAT gateways to alarm on (may be a Terraform list). @default - none */
   readonly natGatewayIds?: readonly string[];
-  /** RDS instances to alarm on (latency). @default - none */
-  readonly databaseInstanceIdentifiers?: readonly string[];
+  /** RDS instances to alarm on (latency): identifiers, or references by a stable name. @default - none */
+  readonly databaseInstanceIdentifiers?: readonly string[] | Readonly<Record<string, string>>;
   /** Alarms on the Application Load Balancers this cluster's load balancer controller creates. @default true */
   readonly loadBalancerAlarms?: boolean;
   /**

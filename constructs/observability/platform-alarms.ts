@@ -3,15 +3,16 @@ import {
   CloudwatchMetricAlarmConfig,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { DataAwsLbs } from "@cdktf/provider-aws/lib/data-aws-lbs";
 import { Annotations, Fn, TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
-import { awsContext } from "../core/aws-context";
-import { policyDocument, policyJson } from "../core/iam";
+import { movedFrom } from "../core/moves";
+import { keyedEntries } from "../core/keyed";
 import { PropValidator } from "../core/validation";
 import { EncryptionKey, cloudWatchAlarmsGrant } from "../kms/encryption-key";
+import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
+import { AlarmTopic } from "./alarm-topic";
 
 /** Props of {@link PlatformAlarms}. */
 export interface PlatformAlarmsProps {
@@ -19,12 +20,19 @@ export interface PlatformAlarmsProps {
   readonly name: string;
   /** Email addresses subscribed to the topic (each confirms by email once). @default - none */
   readonly emails?: readonly string[];
-  /** Other alarm topics the same addresses subscribe to, e.g. the database's own topic. @default - none */
-  readonly subscribeToTopicArns?: readonly string[];
+  /**
+   * Other alarm topics the same addresses subscribe to, by a stable name (the key becomes part of the
+   * subscriptions' Terraform addresses), e.g. `{ database: db.alarmTopicArn }`. @default - none
+   */
+  readonly subscribeToTopicArns?: Readonly<Record<string, string>>;
   /** NAT gateways to watch for port-allocation errors and dropped packets (may be a Terraform list). @default - none */
   readonly natGatewayIds?: readonly string[];
-  /** RDS instances to watch for read and write latency. @default - none */
-  readonly databaseInstanceIdentifiers?: readonly string[];
+  /**
+   * RDS instances to watch for read and write latency: identifiers known at synth (each keys its
+   * alarms), or identifiers by a stable name when they are Terraform references (another stack's
+   * database). @default - none
+   */
+  readonly databaseInstanceIdentifiers?: readonly string[] | Readonly<Record<string, string>>;
   /** Alarms on the Application Load Balancers of `loadBalancerClusterName` (5xx, response time). @default true */
   readonly loadBalancerAlarms?: boolean;
   /**
@@ -40,11 +48,21 @@ export interface PlatformAlarmsProps {
   readonly targetResponseTimeSeconds?: number;
   /** RDS alarm: average read or write latency above this many seconds. @default 0.05 */
   readonly databaseLatencySeconds?: number;
-  /** KMS key that encrypts the topic. @default - a dedicated KMS key with rotation, usable by CloudWatch */
+  /**
+   * KMS key that encrypts the topic; its policy must let CloudWatch alarms use it (`cloudWatchAlarmsGrant`).
+   * @default - a dedicated KMS key with rotation, usable by CloudWatch
+   */
+  readonly encryptionKey?: IEncryptionKey;
+  /**
+   * The key as a string; prefer `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `encryptionKey`
+   * @deprecated use `encryptionKey`
+   */
   readonly kmsKeyArn?: string;
 }
 
 const NAME = /^[a-zA-Z0-9_-]{1,200}$/;
+const KEY = /^[A-Za-z0-9-]{1,64}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PERIOD_SECONDS = 300;
 /** The tag the AWS Load Balancer Controller puts on every load balancer it creates: the cluster's name. */
@@ -108,6 +126,20 @@ export class PlatformAlarms extends Construct {
       (s) => s > 0 && s <= 10,
       "must be more than 0 and at most 10 seconds",
     );
+    const subscribeTo = props.subscribeToTopicArns ?? {};
+    v.check(
+      "subscribeToTopicArns",
+      Object.keys(subscribeTo),
+      (keys) => keys.every((k) => KEY.test(k) && k !== "alarms"),
+      "keys must be 1–64 letters, digits or '-', not 'alarms' (they become Terraform addresses)",
+    );
+    const databases = keyedEntries(
+      v,
+      "databaseInstanceIdentifiers",
+      props.databaseInstanceIdentifiers ?? [],
+      (identifier) => identifier,
+    );
+    const customerKeyArn = keyArnFrom(v, props.encryptionKey, props.kmsKeyArn);
     const loadBalancerAlarms = props.loadBalancerAlarms ?? true;
     v.throwIfInvalid();
     if (loadBalancerAlarms && props.loadBalancerClusterName === undefined) {
@@ -116,9 +148,8 @@ export class PlatformAlarms extends Construct {
       );
     }
 
-    const ctx = awsContext(this);
     this.kmsKeyArn =
-      props.kmsKeyArn ??
+      customerKeyArn ??
       new EncryptionKey(this, "Key", {
         description: `Encrypts the alarm topic ${props.name}-alarms`,
         alias: `${props.name}/alarms`,
@@ -126,55 +157,19 @@ export class PlatformAlarms extends Construct {
         serviceGrants: [cloudWatchAlarmsGrant(this)],
       }).keyArn;
 
-    this.topic = new SnsTopic(this, "Topic", {
-      name: `${props.name}-alarms`,
-      kmsMasterKeyId: this.kmsKeyArn,
+    const alarmTopic = new AlarmTopic(this, "Topic", {
+      topicName: `${props.name}-alarms`,
+      encryptionKey: { keyArn: this.kmsKeyArn },
     });
-    this.topicArn = this.topic.arn;
-    new SnsTopicPolicy(this, "TopicPolicy", {
-      arn: this.topic.arn,
-      policy: policyJson(
-        policyDocument(
-          {
-            Sid: "AccountAdministration",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
-            Action: [
-              "sns:GetTopicAttributes",
-              "sns:SetTopicAttributes",
-              "sns:Subscribe",
-              "sns:ListSubscriptionsByTopic",
-            ],
-            Resource: this.topic.arn,
-          },
-          {
-            Sid: "AccountCloudWatchAlarms",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: this.topic.arn,
-            Condition: {
-              ArnLike: {
-                "aws:SourceArn": `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:*`,
-              },
-            },
-          },
-          {
-            Sid: "TlsOnly",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sns:Publish",
-            Resource: this.topic.arn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ),
-      ),
-    });
+    this.topic = alarmTopic.topic;
+    this.topicArn = alarmTopic.topicArn;
+    // Until 0.2.0 the topic and its policy were children of this construct.
+    movedFrom(this, [
+      [alarmTopic.topic, ["Topic"]],
+      [alarmTopic.policy, ["TopicPolicy"]],
+    ]);
 
-    const topics: [string, string][] = [
-      ["alarms", this.topic.arn],
-      ...(props.subscribeToTopicArns ?? []).map((arn, index): [string, string] => [`topic${index}`, arn]),
-    ];
+    const topics: [string, string][] = [["alarms", this.topic.arn], ...Object.entries(subscribeTo)];
     for (const [topicKey, topicArn] of topics) {
       for (const email of emails) {
         new SnsTopicSubscription(this, `Subscription-${topicKey}-${email}`, {
@@ -186,9 +181,9 @@ export class PlatformAlarms extends Construct {
     }
 
     this.natGatewayAlarms(props.name, props.natGatewayIds ?? []);
-    (props.databaseInstanceIdentifiers ?? []).forEach((identifier, index) =>
-      this.databaseAlarms(props.name, identifier, index, thresholds.databaseLatencySeconds),
-    );
+    for (const [key, identifier] of databases) {
+      this.databaseAlarms(props.name, key, identifier, thresholds.databaseLatencySeconds);
+    }
     if (loadBalancerAlarms && props.loadBalancerClusterName !== undefined) {
       this.clusterLoadBalancerAlarms(props.name, props.loadBalancerClusterName, thresholds);
     } else if (loadBalancerAlarms) {
@@ -238,8 +233,7 @@ export class PlatformAlarms extends Construct {
   }
 
   /** Read and write latency of one RDS instance (the database construct alarms on its capacity). */
-  private databaseAlarms(name: string, identifier: string, index: number, thresholdSeconds: number): void {
-    const key = Token.isUnresolved(identifier) ? `database${index}` : identifier;
+  private databaseAlarms(name: string, key: string, identifier: string, thresholdSeconds: number): void {
     for (const [metricName, what] of [
       ["ReadLatency", "read-latency"],
       ["WriteLatency", "write-latency"],

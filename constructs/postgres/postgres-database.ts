@@ -1,17 +1,16 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
-import { policyDocument, policyJson, serviceTrustPolicy } from "../core/iam";
+import { policyJson, serviceTrustPolicy } from "../core/iam";
 import { LOG_RETENTION } from "../core/log-retention";
 import {
   PropValidator,
@@ -24,13 +23,16 @@ import {
   rule,
   wholeNumber,
 } from "../core/validation";
+import { movedFrom } from "../core/moves";
 import {
   EncryptionKey,
   KeyServiceGrant,
   cloudWatchAlarmsGrant,
   cloudWatchLogsGrant,
 } from "../kms/encryption-key";
-import { Network } from "../network/network";
+import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
+import { INetwork } from "../network/network-reference";
+import { AlarmTopic } from "../observability/alarm-topic";
 import { DEFAULT_POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSIONS } from "../versions";
 import { instanceClassFormat, offeredInstanceClass, postgresInstanceClasses } from "./instance-classes";
 import {
@@ -40,7 +42,7 @@ import {
   parseMaintenanceWindow,
   windowsOverlap,
 } from "./windows";
-import { KMS_KEY, SECURITY_GROUP, SNS_TOPIC } from "../core/aws-identifiers";
+import { SECURITY_GROUP, SNS_TOPIC } from "../core/aws-identifiers";
 
 /** A PostgreSQL major version from the versions catalog. */
 export type PostgresMajorVersion = (typeof POSTGRES_MAJOR_VERSIONS)[number];
@@ -59,8 +61,12 @@ export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 /** Props of {@link PostgresDatabase}. */
 export interface PostgresDatabaseProps {
-  /** Network whose database subnets (its DB subnet group) host the instance. */
-  readonly network: Network;
+  /**
+   * Network whose database subnets host the instance: a `Network` (its DB subnet group), or a VPC
+   * made elsewhere (`Network.fromAttributes`: its DB subnet group, or a group this construct creates
+   * over its database subnets).
+   */
+  readonly network: INetwork;
   /** DB instance identifier, also the prefix of related resource names. @default - the construct id, lowercased */
   readonly identifier?: string;
   /**
@@ -105,6 +111,12 @@ export interface PostgresDatabaseProps {
   /**
    * KMS key for storage, Performance Insights, the master secret, the log groups and the alarm topic.
    * Its policy must let CloudWatch Logs and CloudWatch use it. @default - a dedicated KMS key with rotation
+   */
+  readonly encryptionKey?: IEncryptionKey;
+  /**
+   * The key as a string; prefer `encryptionKey` (`EncryptionKey.fromAttributes` for a key made elsewhere).
+   * @default - see `encryptionKey`
+   * @deprecated use `encryptionKey`
    */
   readonly kmsKeyArn?: string;
   /** Allows IAM database authentication besides passwords. @default false */
@@ -319,7 +331,13 @@ export class PostgresDatabase extends Construct {
         ? "cannot be set together with skipFinalSnapshot"
         : "must be 1–255 letters, digits or single hyphens, starting with a letter",
     );
-    v.check("kmsKeyArn", props.kmsKeyArn, optional(KMS_KEY));
+    const customerKeyArn = keyArnFrom(v, props.encryptionKey, props.kmsKeyArn);
+    v.check(
+      "network",
+      props.network.databaseSubnetIds,
+      (ids) => props.network.databaseSubnetGroupName !== undefined || ids.length >= 2,
+      "must have a DB subnet group or at least 2 database subnets (Network.fromAttributes: databaseSubnetIds)",
+    );
     v.check(
       "slowQueryThresholdMs",
       slowQueryThresholdMs,
@@ -376,14 +394,13 @@ export class PostgresDatabase extends Construct {
       );
     }
 
-    const ctx = awsContext(this);
     this.identifier = identifier;
     this.parameterGroupFamily = `postgres${majorVersion}`;
     const logGroupPrefix = `/aws/rds/instance/${identifier}`;
     const ownTopic = props.alarmTopicArn === undefined;
 
     this.kmsKeyArn =
-      props.kmsKeyArn ?? this.dedicatedKey(identifier, logGroupPrefix, ownTopic, props.preventDestroy);
+      customerKeyArn ?? this.dedicatedKey(identifier, logGroupPrefix, ownTopic, props.preventDestroy);
 
     // Created before the instance so that RDS writes into groups with retention and encryption
     // instead of creating unmanaged, never-expiring ones.
@@ -456,7 +473,7 @@ export class PostgresDatabase extends Construct {
       masterUserSecretKmsKeyId: this.kmsKeyArn,
       iamDatabaseAuthenticationEnabled: props.iamAuthentication ?? false,
       port: POSTGRES_PORT,
-      dbSubnetGroupName: props.network.databaseSubnetGroupName,
+      dbSubnetGroupName: props.network.databaseSubnetGroupName ?? this.subnetGroup(identifier, props.network),
       vpcSecurityGroupIds: [this.securityGroup.id],
       publiclyAccessible: false,
       multiAz: props.multiAz ?? true,
@@ -488,8 +505,7 @@ export class PostgresDatabase extends Construct {
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
     this.resourceId = this.instance.resourceId;
     this.instanceArn = this.instance.arn;
-    this.alarmTopicArn =
-      props.alarmTopicArn ?? this.alarmTopic(identifier, ctx.partition, ctx.region, ctx.accountId);
+    this.alarmTopicArn = props.alarmTopicArn ?? this.alarmTopic(identifier);
     this.alarms(identifier, thresholds);
   }
 
@@ -528,51 +544,28 @@ export class PostgresDatabase extends Construct {
     return { roleArn: role.arn, attachment };
   }
 
-  /** An encrypted SNS topic that only this account's CloudWatch alarms may publish to, over TLS. */
-  private alarmTopic(identifier: string, partition: string, region: string, accountId: string): string {
-    const topic = new SnsTopic(this, "AlarmTopic", {
-      name: `${identifier}-alarms`,
-      kmsMasterKeyId: this.kmsKeyArn,
+  /** The alarm topic, encrypted with the database's key (which grants CloudWatch alarms its use). */
+  private alarmTopic(identifier: string): string {
+    const topic = new AlarmTopic(this, "AlarmTopic", {
+      topicName: `${identifier}-alarms`,
+      encryptionKey: { keyArn: this.kmsKeyArn },
     });
-    new SnsTopicPolicy(this, "AlarmTopicPolicy", {
-      arn: topic.arn,
-      policy: policyJson(
-        policyDocument(
-          {
-            Sid: "AccountAdministration",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-            Action: [
-              "sns:GetTopicAttributes",
-              "sns:SetTopicAttributes",
-              "sns:Subscribe",
-              "sns:ListSubscriptionsByTopic",
-              "sns:Publish",
-            ],
-            Resource: topic.arn,
-          },
-          {
-            Sid: "CloudWatchAlarms",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topic.arn,
-            Condition: {
-              ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` },
-            },
-          },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sns:Publish",
-            Resource: topic.arn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ),
-      ),
-    });
-    return topic.arn;
+    // Until 0.2.0 the topic and its policy were children of this construct.
+    movedFrom(this, [
+      [topic.topic, ["AlarmTopic"]],
+      [topic.policy, ["AlarmTopicPolicy"]],
+    ]);
+    return topic.topicArn;
+  }
+
+  /** A DB subnet group over a network's database subnets, for a network that has none. */
+  private subnetGroup(identifier: string, network: INetwork): string {
+    return new DbSubnetGroup(this, "SubnetGroup", {
+      name: `${identifier}-postgres`,
+      description: `Database subnets of PostgreSQL ${identifier}`,
+      subnetIds: network.databaseSubnetIds,
+      tags: { Name: `${identifier}-postgres` },
+    }).name;
   }
 
   /** CPU, free storage, freeable memory, connections and transaction-id age, each over 3 × 5 minutes. */

@@ -27,12 +27,14 @@ import {
   minimalClusterIngress,
   minimalObservability,
   minimalPlatformAlarms,
+  ownAlarmTopic,
   productionClusterIngress,
   productionObservability,
   serviceSlos,
 } from "../../constructs/examples/platform";
 import { renamedObjectStorage } from "../../constructs/examples/rename";
 import { platformSecrets } from "../../constructs/examples/secrets";
+import { EXISTING, onExistingResources, withExistingKey } from "../../constructs/examples/existing-resources";
 import { ObjectStorage } from "../../constructs/object-storage/object-storage";
 import { README_PATH } from "../../scripts/lib-docs";
 import {
@@ -248,10 +250,96 @@ describe("platform examples (Helm releases)", () => {
     ]);
   });
 
+  it("alarm topic: encrypted with a key CloudWatch alarms may use, published to by them only", () => {
+    const json = synthStack((s) => ownAlarmTopic(s));
+    const key = onlyResource(json, "aws_kms_key");
+    expect(JSON.parse(key.policy).Statement.map((st: any) => st.Principal?.Service)).toContain(
+      "cloudwatch.amazonaws.com",
+    );
+    expect(onlyResource(json, "aws_sns_topic").kms_master_key_id).toMatch(/^\$\{aws_kms_key\.AlarmKey_/);
+    const policy = JSON.parse(onlyResource(json, "aws_sns_topic_policy").policy);
+    const publishers = policy.Statement.filter(
+      (st: any) => st.Effect === "Allow" && [st.Action].flat().includes("sns:Publish"),
+    );
+    expect(publishers.map((st: any) => st.Principal)).toEqual([{ Service: "cloudwatch.amazonaws.com" }]);
+  });
+
   it("alarms: a topic with the on-call subscription, without Kubernetes", () => {
     expect(resourcesOf(alarmsOnly, "helm_release")).toEqual({});
     const subscriptions = Object.values(resourcesOf(alarmsOnly, "aws_sns_topic_subscription"));
     expect(subscriptions.map((s) => s.endpoint)).toContain("orders-oncall@example.com");
+  });
+});
+
+describe("existing resources example (a VPC by its ids, a bucket by its name)", () => {
+  const json = synthStack((s) => {
+    const { cluster } = onExistingResources(s);
+    clusterProviders(s, cluster, "eu-west-1");
+    withExistingKey(s);
+  });
+  const partition = Object.keys((json.data as any).aws_partition)[0];
+  const bucketArn = `arn:\${data.aws_partition.${partition}.partition}:s3:::${EXISTING.logBucketName}`;
+
+  it("creates no VPC, subnet or log bucket: they are only referred to", () => {
+    for (const type of ["aws_vpc", "aws_subnet"]) {
+      expect(resourcesOf(json, type)).toEqual({});
+    }
+    const buckets = Object.values(resourcesOf(json, "aws_s3_bucket"));
+    expect(buckets.map((b) => b.bucket_prefix)).toEqual(["exports-"]);
+  });
+
+  it("the database's subnet group uses the given database subnets, its security group the given VPC", () => {
+    const group = onlyResource(json, "aws_db_subnet_group");
+    expect(group.subnet_ids).toEqual(EXISTING.databaseSubnetIds);
+    expect(onlyResource(json, "aws_db_instance").db_subnet_group_name).toBe(
+      `\${aws_db_subnet_group.${Object.keys(resourcesOf(json, "aws_db_subnet_group"))[0]}.name}`,
+    );
+    expect(resourceAt(json, "aws_security_group", "Database/SecurityGroup").vpc_id).toBe(EXISTING.vpcId);
+  });
+
+  it("the cluster runs in the given private subnets and VPC", () => {
+    expect(onlyResource(json, "aws_eks_cluster").vpc_config.subnet_ids).toEqual(EXISTING.privateSubnetIds);
+    const groups = Object.values(resourcesOf(json, "aws_security_group")).filter((g) =>
+      /^orders-(control-plane|nodes)/.test(g.name ?? ""),
+    );
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) expect(group.vpc_id).toBe(EXISTING.vpcId);
+  });
+
+  it("Loki's role is scoped to the given bucket and its key", () => {
+    const policy = JSON.parse(
+      resourceAt(json, "aws_iam_role_policy", "Observability/LokiRole/Policy-log-bucket").policy,
+    );
+    const resources = policy.Statement.flatMap((st: any) => [st.Resource].flat());
+    expect(resources).toEqual(
+      expect.arrayContaining([bucketArn, `${bucketArn}/*`, EXISTING.logBucketKeyArn]),
+    );
+    expect(resources.every((r: string) => r.startsWith(bucketArn) || r === EXISTING.logBucketKeyArn)).toBe(
+      true,
+    );
+    const loki = resourceAt(json, "helm_release", "Observability/Loki/Release");
+    expect(JSON.stringify(loki.values)).toContain(EXISTING.logBucketName);
+  });
+
+  it("Tempo's role is scoped to the given trace bucket and its key", () => {
+    const traceArn = bucketArn.replace(EXISTING.logBucketName, EXISTING.traceBucketName);
+    const policy = JSON.parse(
+      resourceAt(json, "aws_iam_role_policy", "Observability/TempoRole/Policy-trace-bucket").policy,
+    );
+    const resources = policy.Statement.flatMap((st: any) => [st.Resource].flat());
+    expect(resources).toEqual(expect.arrayContaining([traceArn, `${traceArn}/*`, EXISTING.logBucketKeyArn]));
+    expect(resources.every((r: string) => r.startsWith(traceArn) || r === EXISTING.logBucketKeyArn)).toBe(
+      true,
+    );
+  });
+
+  it("a new bucket encrypts with the given key and creates none", () => {
+    const encryption = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration");
+    expect(encryption.rule[0].apply_server_side_encryption_by_default.kms_master_key_id).toBe(
+      EXISTING.logBucketKeyArn,
+    );
+    const keys = Object.values(resourcesOf(json, "aws_kms_key")).map((k) => k.description);
+    expect(keys.some((d: string) => /bucket/.test(d))).toBe(false);
   });
 });
 

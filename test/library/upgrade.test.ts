@@ -96,6 +96,25 @@ describe("upgrading the library from its previous release", () => {
     expect(undeclared(diff.stateful, changelogEntry(CURRENT_VERSION))).toEqual([]);
   });
 
+  it("moves the alarm topics and their policies under AlarmTopic instead of replacing them", () => {
+    const sns = (addresses: readonly string[]) =>
+      addresses.filter((a) => /^aws_sns_topic(_policy)?\./.test(a));
+    // Nothing of the old topics is destroyed and nothing new is created: each old address moves.
+    expect(sns(diff.removed)).toEqual([]);
+    expect(sns(diff.added)).toEqual([]);
+    const moved = diff.moved.filter((m) => /^aws_sns_topic(_policy)?\./.test(m.from));
+    expect(moved.map((m) => m.from).sort()).toEqual(
+      sns(
+        Object.entries(before.resource ?? {}).flatMap(([type, byName]) =>
+          Object.keys(byName as object).map((name) => `${type}.${name}`),
+        ),
+      ).sort(),
+    );
+    for (const m of moved) expect(after.resource[m.to.split(".")[0]][m.to.split(".")[1]]).toBeDefined();
+    // The database's, Observability's and the standalone PlatformAlarms' topic, each with its policy.
+    expect(moved).toHaveLength(6);
+  });
+
   it("the check fails on an undeclared change: a renamed database construct id", () => {
     const renamed = JSON.parse(JSON.stringify(after).replace(/"Database_Instance_/g, '"Db_Instance_'));
     const findings = diffStack("orders", before, renamed).stateful;

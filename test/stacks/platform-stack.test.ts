@@ -284,6 +284,34 @@ describe("<env>-platform stacks", () => {
     },
   );
 
+  it.each(ENVS)(
+    "%s: moves each subscription to the database's topic from its previous address (keyed by position)",
+    (env) => {
+      const subscriptions = resourcesOf(platform(env), "aws_sns_topic_subscription");
+      const moved = ((platform(env) as any).moved ?? []).filter((m: any) =>
+        m.to.startsWith("aws_sns_topic_subscription."),
+      );
+      const emails = configOf(env).platform.alarmEmails;
+      expect(moved).toHaveLength(emails.length);
+      for (const email of emails) {
+        const id = `Observability_Alarms_Subscription-database-${email.replace(/[^A-Za-z0-9-]/g, "")}`;
+        const [name] = Object.keys(subscriptions).filter((n) => n.startsWith(`${id}_`));
+        const { from } = moved.find((m: any) => m.to === `aws_sns_topic_subscription.${name}`);
+        expect(from).toMatch(
+          new RegExp(`^aws_sns_topic_subscription\\.${id.replace("-database-", "-topic0-")}_[0-9A-F]{8}$`),
+        );
+      }
+    },
+  );
+
+  it("the moves name the addresses the subscriptions had before", () => {
+    // As the snapshots before the change recorded it, for the shared on-call address.
+    const moved = ((platform("prod") as any).moved ?? []).map((m: any) => m.from);
+    expect(moved).toContain(
+      "aws_sns_topic_subscription.Observability_Alarms_Subscription-topic0-platform-oncallexamplecom_D6212648",
+    );
+  });
+
   it("pages someone for prod, nobody for sandboxes", () => {
     expect(configOf("prod").platform.alarmEmails.length).toBeGreaterThan(0);
     expect(configOf("sandbox-alice").platform.alarmEmails).toEqual([]);

@@ -1,9 +1,11 @@
-import { TerraformOutput, Testing } from "cdktf";
+import { Fn, TerraformOutput, Testing, Token } from "cdktf";
 import {
   EKS_CONTROL_PLANE_LOG_TYPES,
   EksCluster,
   EksClusterProps,
 } from "../../../constructs/eks/eks-cluster";
+import { PodIdentityRole } from "../../../constructs/eks/pod-identity-role";
+import { EncryptionKey } from "../../../constructs/kms/encryption-key";
 import { Network } from "../../../constructs/network/network";
 import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../../constructs/versions";
 import {
@@ -604,5 +606,147 @@ describe("EksCluster validation", () => {
       "'version'",
       "'logRetentionDays'",
     );
+  });
+});
+
+describe("EksCluster references", () => {
+  const KEY = "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+
+  it("runs in a network made elsewhere, by its ids, with a given key and no key of its own", () => {
+    const stack = testStack();
+    const network = Network.fromAttributes(stack, "Shared", {
+      vpcId: "vpc-0a1b2c3d4e5f60718",
+      privateSubnetIds: ["subnet-0a1b2c3d4e5f60701", "subnet-0a1b2c3d4e5f60702"],
+    });
+    new EksCluster(stack, "Cluster", {
+      name: "test",
+      network,
+      encryptionKey: EncryptionKey.fromAttributes(stack, "Key", { keyArn: KEY }),
+      nodeGroups: { general: GENERAL },
+    });
+    const json: TerraformJson = JSON.parse(Testing.synth(stack));
+    const cluster = onlyResource(json, "aws_eks_cluster");
+    expect(cluster.vpc_config.subnet_ids).toEqual(["subnet-0a1b2c3d4e5f60701", "subnet-0a1b2c3d4e5f60702"]);
+    expect(cluster.encryption_config.provider.key_arn).toBe(KEY);
+    expect(resourcesOf(json, "aws_kms_key")).toEqual({});
+    for (const group of Object.values(resourcesOf(json, "aws_security_group"))) {
+      expect(group.vpc_id).toBe("vpc-0a1b2c3d4e5f60718");
+    }
+  });
+
+  it("rejects the key given twice", () => {
+    expectErrorContaining(
+      () => build({ kmsKeyArn: KEY, encryptionKey: { keyArn: KEY } }),
+      "'kmsKeyArn' cannot be combined with encryptionKey",
+    );
+  });
+});
+
+describe("EksCluster.fromAttributes", () => {
+  const ENDPOINT = "https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com";
+
+  it("derives the ARN from the name and reads a missing endpoint and CA bundle at plan time", () => {
+    const stack = testStack();
+    const cluster = EksCluster.fromAttributes(stack, "Shared", { clusterName: "shared" });
+    new PodIdentityRole(stack, "Role", {
+      cluster,
+      namespace: "apps",
+      serviceAccount: "worker",
+      managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+    });
+    new TerraformOutput(stack, "arn", { value: cluster.clusterArn });
+    new TerraformOutput(stack, "endpoint", { value: cluster.clusterEndpoint });
+    new TerraformOutput(stack, "ca", { value: cluster.clusterCertificateAuthorityData });
+    const json: TerraformJson = JSON.parse(Testing.synth(stack));
+    const [lookup] = Object.keys((json.data as any).aws_eks_cluster);
+    expect((json.data as any).aws_eks_cluster[lookup].name).toBe("shared");
+    expect(json.output?.arn.value).toMatch(
+      /^arn:\$\{data\.aws_partition\..*\}:eks:\$\{.*\}:\$\{.*\}:cluster\/shared$/,
+    );
+    expect(json.output?.endpoint.value).toBe(`\${data.aws_eks_cluster.${lookup}.endpoint}`);
+    expect(json.output?.ca.value).toBe(`\${data.aws_eks_cluster.${lookup}.certificate_authority[0].data}`);
+    expect(onlyResource(json, "aws_eks_pod_identity_association").cluster_name).toBe("shared");
+  });
+
+  it("reads nothing when the endpoint and CA bundle are given", () => {
+    const stack = testStack();
+    const cluster = EksCluster.fromAttributes(stack, "Shared", {
+      clusterName: "shared",
+      clusterEndpoint: ENDPOINT,
+      clusterCertificateAuthorityData: "Q0E=",
+    });
+    expect(cluster.clusterEndpoint).toBe(ENDPOINT);
+    expect((JSON.parse(Testing.synth(stack)).data ?? {}).aws_eks_cluster).toBeUndefined();
+  });
+
+  it.each<[string, Record<string, string>, string, string]>([
+    ["clusterName", { clusterName: "-shared" }, '"-shared"', "must be an EKS cluster name"],
+    [
+      "clusterEndpoint",
+      { clusterName: "shared", clusterEndpoint: "http://shared.internal" },
+      '"http://shared.internal"',
+      "must be the API server's https:// URL",
+    ],
+    [
+      "clusterCertificateAuthorityData",
+      { clusterName: "shared", clusterCertificateAuthorityData: "-----BEGIN CERTIFICATE-----" },
+      '"-----BEGIN CERTIFICATE-----"',
+      "must be the base64-encoded CA bundle",
+    ],
+  ])("rejects %s (%j)", (prop, attributes, got, allowed) => {
+    expectErrorContaining(
+      () => EksCluster.fromAttributes(testStack(), "Shared", attributes as never),
+      "EksCluster.fromAttributes 'test/Shared'",
+      `'${prop}' ${allowed}`,
+      got,
+    );
+  });
+});
+
+describe("EksCluster access entries keyed by meaning", () => {
+  const reference = () => Token.asString(Fn.lower("arn:aws:iam::111111111111:role/ci"));
+
+  it("keys an entry for a role made in the same apply by its given key", () => {
+    const { stack } = build({ accessEntries: [{ principalArn: reference(), access: "view", key: "ci" }] });
+    const json: TerraformJson = JSON.parse(Testing.synth(stack));
+    const names = Object.keys(resourcesOf(json, "aws_eks_access_entry"));
+    expect(names).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Cluster_AccessEntry-ci_[0-9A-F]{8}$/)]),
+    );
+    expect(names.some((n) => /Principal\d/.test(n))).toBe(false);
+  });
+
+  it.each<[string, Partial<EksClusterProps>, string]>([
+    [
+      "accessEntries[0].key",
+      {
+        accessEntries: [
+          { principalArn: "arn:aws:iam::111111111111:role/ci", access: "view", key: "ci user" },
+        ],
+      },
+      "must be 1–64 letters, digits, '-', '_' or '.'",
+    ],
+    [
+      "accessEntries[0].key",
+      { accessEntries: [{ principalArn: Token.asString(Fn.lower("X")), access: "view" }] },
+      "is required when principalArn is a Terraform reference",
+    ],
+    [
+      "adminRoleArns[1]",
+      { adminRoleArns: [ADMIN, Token.asString(Fn.lower("X"))] },
+      "must be known at synth (it keys the access entry's Terraform address)",
+    ],
+    [
+      "accessEntries",
+      {
+        accessEntries: [
+          { principalArn: "arn:aws:iam::111111111111:role/ci", access: "view", key: "ci" },
+          { principalArn: "arn:aws:iam::111111111111:role/deploy", access: "edit", key: "ci" },
+        ],
+      },
+      "must have distinct keys",
+    ],
+  ])("rejects %s (%#)", (prop, props, allowed) => {
+    expectErrorContaining(() => build(props), `'${prop}' ${allowed}`);
   });
 });

@@ -4,8 +4,7 @@ import { expectErrorContaining } from "../../helpers";
 import { releasesOf, synthPlatformScope, valuesOf } from "../../platform-helpers";
 
 const base: KarpenterProps = {
-  clusterName: "test",
-  clusterEndpoint: "https://example.eks.amazonaws.com",
+  cluster: { clusterName: "test", clusterEndpoint: "https://example.eks.amazonaws.com" },
   interruptionQueueName: "test-karpenter",
   nodeRoleName: "karpenter-nodes-1",
   securityGroupIds: ["sg-0123456789abcdef0"],

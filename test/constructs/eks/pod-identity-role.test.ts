@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack, Testing } from "cdktf";
+import { Fn, TerraformStack, Testing, Token } from "cdktf";
 import { policyDocument } from "../../../constructs/core/iam";
 import { EksCluster } from "../../../constructs/eks/eks-cluster";
 import { PodIdentityRole, PodIdentityRoleProps } from "../../../constructs/eks/pod-identity-role";
@@ -165,5 +165,44 @@ describe("PodIdentityRole validation", () => {
       '"read logs"',
       "1–128",
     );
+  });
+});
+
+describe("PodIdentityRole managed policies keyed by meaning", () => {
+  const reference = () => Token.asString(Fn.lower("arn:aws:iam::111111111111:policy/reports"));
+
+  it("keys attachments by the policy's name, or by the name given with a reference", () => {
+    const json = synth({
+      managedPolicyArns: {
+        reports: reference(),
+        "s3-read": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+      },
+    });
+    const names = Object.keys(resourcesOf(json, "aws_iam_role_policy_attachment"));
+    expect(names).toEqual([
+      expect.stringMatching(/^Role_Attachment-reports_/),
+      expect.stringMatching(/^Role_Attachment-s3-read_/),
+    ]);
+    const listed = synth({ managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] });
+    expect(Object.keys(resourcesOf(listed, "aws_iam_role_policy_attachment"))).toEqual([
+      expect.stringMatching(/^Role_Attachment-AmazonS3ReadOnlyAccess_/),
+    ]);
+  });
+
+  it.each<[string, PodIdentityRoleProps["managedPolicyArns"], string, string]>([
+    [
+      "a reference in a list",
+      [reference()],
+      '["<Terraform reference>"]',
+      "must be known at synth (each keys a Terraform address)",
+    ],
+    [
+      "a key that is no construct id",
+      { "s3 read": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" },
+      '["s3 read"]',
+      "keys must be 1–64 letters, digits, '-', '_' or '.'",
+    ],
+  ])("rejects %s", (_case, managedPolicyArns, got, allowed) => {
+    expectErrorContaining(() => build({ managedPolicyArns }), "'managedPolicyArns'", allowed, got);
   });
 });

@@ -13,7 +13,8 @@ const CLUSTER = { clusterName: "test-cluster" };
 const VPC = "vpc-0123456789abcdef0";
 const ZONE = "Z0123456789ABCDEFGHIJ";
 const DOMAIN = "dev.example.com";
-const BASE: ClusterIngressProps = { cluster: CLUSTER, vpcId: VPC, region: "eu-west-1" };
+const NETWORK = { vpcId: VPC, privateSubnetIds: [], databaseSubnetIds: [] };
+const BASE: ClusterIngressProps = { cluster: CLUSTER, network: NETWORK, region: "eu-west-1" };
 const WITH_DOMAIN: ClusterIngressProps = {
   ...BASE,
   domainName: DOMAIN,
@@ -247,7 +248,10 @@ describe("ClusterIngress: turning a component off removes exactly its resources"
 describe("ClusterIngress validation", () => {
   const build = (props: Partial<ClusterIngressProps>) => () => synth({ ...WITH_DOMAIN, ...props });
   it.each([
-    ["vpcId", { vpcId: "vpc-xyz" }, '"vpc-xyz"', "must be a VPC id"],
+    ["network", { network: { ...NETWORK, vpcId: "vpc-xyz" } }, '"vpc-xyz"', "must be a VPC id"],
+    ["network", { network: undefined }, '""', "is required: the cluster's network"],
+    ["vpcId", { network: undefined, vpcId: "vpc-xyz" }, '"vpc-xyz"', "must be a VPC id"],
+    ["vpcId", { vpcId: VPC }, JSON.stringify(VPC), "cannot be combined with network"],
     [
       "loadBalancerControllerReplicas",
       { loadBalancerControllerReplicas: 1 },

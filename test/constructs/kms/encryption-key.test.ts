@@ -1,6 +1,7 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Testing } from "cdktf";
 import { EncryptionKey, EncryptionKeyProps } from "../../../constructs/kms/encryption-key";
-import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct } from "../../helpers";
+import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct, testStack } from "../../helpers";
 
 const synth = (props: Partial<EncryptionKeyProps> = {}) =>
   synthConstruct((scope) => new EncryptionKey(scope, "Key", { description: "test key", ...props }));
@@ -79,5 +80,24 @@ describe("EncryptionKey", () => {
   it("rejects an alias with the alias/ prefix or in the aws/ namespace", () => {
     expectErrorContaining(() => synth({ alias: "alias/x" }), "'alias' must be 1–250", '"alias/x"');
     expectErrorContaining(() => synth({ alias: "aws/x" }), "'alias' must be 1–250", '"aws/x"');
+  });
+});
+
+describe("EncryptionKey.fromAttributes", () => {
+  const ARN = "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef";
+
+  it("refers to a key by its ARN and creates nothing", () => {
+    const stack = testStack();
+    expect(EncryptionKey.fromAttributes(stack, "Shared", { keyArn: ARN }).keyArn).toBe(ARN);
+    expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
+  });
+
+  it("rejects what is not a key ARN (an alias ARN included)", () => {
+    const alias = "arn:aws:kms:eu-west-1:111111111111:alias/shared";
+    expectErrorContaining(
+      () => EncryptionKey.fromAttributes(testStack(), "Shared", { keyArn: alias }),
+      "EncryptionKey.fromAttributes 'test/Shared': 'keyArn' must be a KMS key ARN",
+      JSON.stringify(alias),
+    );
   });
 });

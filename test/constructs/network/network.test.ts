@@ -185,10 +185,12 @@ describe("Network", () => {
     });
 
     it("uses a given flow-log key instead of creating one", () => {
-      const json = synth({ flowLogKmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/abc" });
+      const json = synth({
+        flowLogKmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+      });
       expect(resourcesOf(json, "aws_kms_key")).toEqual({});
       expect(onlyResource(json, "aws_cloudwatch_log_group").kms_key_id).toBe(
-        "arn:aws:kms:eu-west-1:111111111111:key/abc",
+        "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
       );
     });
 
@@ -412,5 +414,108 @@ describe("Network", () => {
         "'flowLogRetentionDays'",
       );
     });
+  });
+});
+
+describe("Network.fromAttributes", () => {
+  const attributes = {
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    privateSubnetIds: ["subnet-0a1b2c3d4e5f60701", "subnet-0a1b2c3d4e5f60702"],
+    databaseSubnetIds: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60712"],
+  };
+  const imported =
+    (changes: Record<string, unknown> = {}) =>
+    () =>
+      Network.fromAttributes(testStack(), "Shared", { ...attributes, ...changes });
+
+  it("refers to the VPC and subnets by their ids and creates nothing", () => {
+    const stack = testStack();
+    const network = Network.fromAttributes(stack, "Shared", attributes);
+    expect(network.vpcId).toBe(attributes.vpcId);
+    expect(network.privateSubnetIds).toEqual(attributes.privateSubnetIds);
+    expect(network.databaseSubnetIds).toEqual(attributes.databaseSubnetIds);
+    expect(network.databaseSubnetGroupName).toBeUndefined();
+    expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
+  });
+
+  it("keeps a given DB subnet group; database subnets default to none", () => {
+    const network = Network.fromAttributes(testStack(), "Shared", {
+      vpcId: attributes.vpcId,
+      privateSubnetIds: attributes.privateSubnetIds,
+      databaseSubnetGroupName: "shared-databases",
+    });
+    expect(network.databaseSubnetGroupName).toBe("shared-databases");
+    expect(network.databaseSubnetIds).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ["vpcId", { vpcId: "vpc-XYZ" }, '"vpc-XYZ"', "must be a VPC id (vpc-...)"],
+    [
+      "privateSubnetIds",
+      { privateSubnetIds: ["subnet-0a1b2c3d4e5f60701", "sg-0a1b2c3d4e5f60702"] },
+      "sg-0a1b2c3d4e5f60702",
+      "must be distinct subnet ids (subnet-...)",
+    ],
+    [
+      "privateSubnetIds",
+      { privateSubnetIds: ["subnet-0a1b2c3d4e5f60701"] },
+      '["subnet-0a1b2c3d4e5f60701"]',
+      "must list at least 2 subnets, in different AZs",
+    ],
+    [
+      "databaseSubnetIds",
+      { databaseSubnetIds: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60711"] },
+      "subnet-0a1b2c3d4e5f60711",
+      "must be distinct subnet ids (subnet-...)",
+    ],
+    [
+      "databaseSubnetIds",
+      { databaseSubnetIds: ["subnet-0a1b2c3d4e5f60711"] },
+      '["subnet-0a1b2c3d4e5f60711"]',
+      "must list at least 2 subnets, in different AZs, when given",
+    ],
+    [
+      "databaseSubnetGroupName",
+      { databaseSubnetGroupName: "Shared_DBs" },
+      '"Shared_DBs"',
+      "must be a DB subnet group name",
+    ],
+  ])("rejects %s (%j)", (prop, changes, got, allowed) => {
+    expectErrorContaining(
+      imported(changes),
+      "Network.fromAttributes 'test/Shared'",
+      `'${prop}' ${allowed}`,
+      got,
+    );
+  });
+});
+
+describe("Network flow-log key", () => {
+  const KEY = "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+
+  it("encrypts the flow-log group with a given key (an IEncryptionKey) and creates none", () => {
+    const json = synth({ flowLogEncryptionKey: { keyArn: KEY } });
+    expect(onlyResource(json, "aws_cloudwatch_log_group").kms_key_id).toBe(KEY);
+    expect(resourcesOf(json, "aws_kms_key")).toEqual({});
+  });
+
+  it("rejects the key given twice", () => {
+    expectErrorContaining(
+      () =>
+        new Network(testStack(), "Network", {
+          ...base,
+          flowLogEncryptionKey: { keyArn: KEY },
+          flowLogKmsKeyArn: KEY,
+        }),
+      "'flowLogKmsKeyArn' cannot be combined with flowLogEncryptionKey",
+    );
+  });
+
+  it("rejects a deprecated flowLogKmsKeyArn that is not a key ARN", () => {
+    expectErrorContaining(
+      () => new Network(testStack(), "Network", { ...base, flowLogKmsKeyArn: "alias/flow-logs" }),
+      "'flowLogKmsKeyArn' must be a KMS key ARN",
+      '"alias/flow-logs"',
+    );
   });
 });

@@ -458,7 +458,7 @@ describe("ObjectStorage: validation", () => {
       '"Logs!"',
       "must be 3–63 characters of lowercase letters",
     ],
-    ["accessLogPrefix", { accessLogPrefix: "logs/" }, '"logs/"', "can only be set with accessLogBucketName"],
+    ["accessLogPrefix", { accessLogPrefix: "logs/" }, '"logs/"', "can only be set with accessLogBucket"],
     [
       "receivesAccessLogs",
       { receivesAccessLogs: true },
@@ -493,8 +493,127 @@ describe("ObjectStorage: validation", () => {
     }
     expect(message.split("\n")).toEqual([
       expect.stringContaining("'bucketName'"),
-      expect.stringContaining("'kmsKeyArn'"),
+      expect.stringContaining("'kmsKeyArn' must be a KMS key ARN"),
+      expect.stringContaining("'kmsKeyArn' can only be set with encryption 'kms'"),
       expect.stringContaining("'expirationDays'"),
     ]);
+  });
+});
+
+describe("ObjectStorage.fromAttributes", () => {
+  const KEY = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555";
+
+  /** The grants of an owned bucket and of the same bucket imported by name, resolved. */
+  function ownedAndImported(keyPrefix: string) {
+    const stack = testStack();
+    const owned = new ObjectStorage(stack, "Owned", {
+      bucketName: "acme-shared-logs",
+      encryptionKey: { keyArn: KEY },
+    });
+    const imported = ObjectStorage.fromAttributes(stack, "Imported", {
+      bucketName: "acme-shared-logs",
+      kmsKeyArn: KEY,
+    });
+    for (const [name, bucket] of [
+      ["owned", owned],
+      ["imported", imported],
+    ] as const) {
+      new TerraformOutput(stack, `${name}-read`, { value: bucket.grantRead(keyPrefix) });
+      new TerraformOutput(stack, `${name}-write`, { value: bucket.grantWrite(keyPrefix) });
+      new TerraformOutput(stack, `${name}-readwrite`, { value: bucket.grantReadWrite(keyPrefix) });
+    }
+    const json: TerraformJson = JSON.parse(Testing.synth(stack));
+    const outputs = Object.fromEntries(Object.entries(json.output ?? {}).map(([id, o]) => [id, o.value]));
+    return { outputs };
+  }
+
+  it("grants the same least-privilege policies as an owned bucket, on the bucket's ARN and key", () => {
+    const { outputs } = ownedAndImported("loki/");
+    const arnOf = (doc: any, sid: string) => doc.Statement.find((s: any) => s.Sid === sid).Resource;
+    for (const access of ["read", "write", "readwrite"]) {
+      const owned = JSON.stringify(outputs[`owned-${access}`]);
+      const importedDoc = outputs[`imported-${access}`];
+      // Same statements and actions; the owned bucket's ARN is a reference, the imported one's is built from its name.
+      expect(JSON.stringify(importedDoc).replace(/arn:\$\{[^}]+\}:s3:::acme-shared-logs/g, "BUCKET")).toBe(
+        owned.replace(/\$\{aws_s3_bucket\.[^}]+\.arn\}/g, "BUCKET"),
+      );
+    }
+    expect(arnOf(outputs["imported-readwrite"], "UseBucketKey")).toBe(KEY);
+    const bucketArn = arnOf(outputs["imported-read"], "BucketLocation");
+    expect(bucketArn).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::acme-shared-logs$/);
+    expect(arnOf(outputs["imported-read"], "ReadObjects")).toBe(`${bucketArn}/loki/*`);
+  });
+
+  it("creates nothing for the imported bucket", () => {
+    const stack = testStack();
+    ObjectStorage.fromAttributes(stack, "Imported", { bucketName: "acme-shared-logs" });
+    expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
+  });
+
+  it.each<[string, Record<string, string>, string, string]>([
+    [
+      "bucketName",
+      { bucketName: "Shared_Logs" },
+      '"Shared_Logs"',
+      "must be 3–63 characters of lowercase letters",
+    ],
+    [
+      "kmsKeyArn",
+      { bucketName: "acme-shared-logs", kmsKeyArn: "alias/logs" },
+      '"alias/logs"',
+      "must be a KMS key ARN",
+    ],
+  ])("rejects %s (%j)", (prop, attributes, got, allowed) => {
+    expectErrorContaining(
+      () => ObjectStorage.fromAttributes(testStack(), "Imported", attributes as never),
+      "ObjectStorage.fromAttributes 'test/Imported'",
+      `'${prop}' ${allowed}`,
+      got,
+    );
+  });
+});
+
+describe("ObjectStorage references", () => {
+  const KEY = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555";
+
+  it("logs to an access-log bucket given as a construct", () => {
+    const stack = testStack();
+    const logs = ObjectStorage.fromAttributes(stack, "Logs", { bucketName: "acme-access-logs" });
+    new ObjectStorage(stack, "Bucket", { bucketName: "acme-data", accessLogBucket: logs });
+    const json = JSON.parse(Testing.synth(stack));
+    expect(onlyResource(json, "aws_s3_bucket_logging")).toMatchObject({
+      target_bucket: "acme-access-logs",
+      target_prefix: "acme-data/",
+    });
+  });
+
+  it("encrypts with a given key (an IEncryptionKey) and creates none", () => {
+    const json = synth({ encryptionKey: { keyArn: KEY } });
+    expect(resourcesOf(json, "aws_kms_key")).toEqual({});
+    const rule = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration").rule[0];
+    expect(rule.apply_server_side_encryption_by_default.kms_master_key_id).toBe(KEY);
+  });
+
+  it.each<[string, ObjectStorageProps, string]>([
+    [
+      "accessLogBucketName",
+      {
+        accessLogBucketName: "acme-access-logs",
+        accessLogBucket: { bucketName: "acme-other-logs" } as never,
+      },
+      "cannot be combined with accessLogBucket",
+    ],
+    [
+      "kmsKeyArn",
+      { kmsKeyArn: KEY, encryptionKey: { keyArn: KEY } },
+      "cannot be combined with encryptionKey",
+    ],
+    [
+      "encryptionKey",
+      { encryption: "s3", encryptionKey: { keyArn: KEY } },
+      "can only be set with encryption 'kms'",
+    ],
+  ])("rejects %s given twice or where it does not apply", (prop, props, allowed) => {
+    expectErrorContaining(() => new ObjectStorage(testStack(), "Bucket", props), `'${prop}' ${allowed}`);
   });
 });

@@ -1,11 +1,16 @@
 import { PlatformAlarms, PlatformAlarmsProps } from "../../../constructs/observability/platform-alarms";
-import { Testing } from "cdktf";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { Fn, Testing, Token } from "cdktf";
+import { Construct } from "constructs";
+import { addressAt } from "../../../constructs/core/moves";
+import { AlarmTopic } from "../../../constructs/observability/alarm-topic";
 import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct, testStack } from "../../helpers";
 
+const KEY = "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 const PROPS: PlatformAlarmsProps = {
   name: "dev",
   emails: ["oncall@example.com", "lead@example.com"],
-  subscribeToTopicArns: ["arn:aws:sns:eu-west-1:111111111111:dev-postgres-alarms"],
+  subscribeToTopicArns: { database: "arn:aws:sns:eu-west-1:111111111111:dev-postgres-alarms" },
   natGatewayIds: ["nat-0aaaaaaaaaaaaaaaa", "nat-0bbbbbbbbbbbbbbbb"],
   databaseInstanceIdentifiers: ["dev-postgres"],
   loadBalancerClusterName: "dev",
@@ -48,7 +53,7 @@ describe("PlatformAlarms topic", () => {
     const subscriptions = Object.values(resourcesOf(json, "aws_sns_topic_subscription"));
     expect(subscriptions).toHaveLength(4);
     for (const s of subscriptions) expect(s.protocol).toBe("email");
-    const toOtherTopic = subscriptions.filter((s) => s.topic_arn === PROPS.subscribeToTopicArns?.[0]);
+    const toOtherTopic = subscriptions.filter((s) => s.topic_arn === PROPS.subscribeToTopicArns?.database);
     expect(toOtherTopic.map((s) => s.endpoint).sort()).toEqual([...(PROPS.emails ?? [])].sort());
   });
 });
@@ -156,7 +161,91 @@ describe("PlatformAlarms alarms", () => {
       "got 20",
       "must be more than 0 and at most 10 seconds",
     ],
+    [
+      "subscribeToTopicArns",
+      { subscribeToTopicArns: { "on call": "arn:aws:sns:eu-west-1:111111111111:x" } },
+      '["on call"]',
+      "keys must be 1–64 letters, digits or '-', not 'alarms'",
+    ],
+    [
+      "subscribeToTopicArns",
+      { subscribeToTopicArns: { alarms: "arn:aws:sns:eu-west-1:111111111111:x" } },
+      '["alarms"]',
+      "keys must be 1–64 letters, digits or '-', not 'alarms'",
+    ],
+    [
+      "databaseInstanceIdentifiers",
+      { databaseInstanceIdentifiers: { "orders db": "orders" } },
+      '["orders db"]',
+      "keys must be 1–64 letters, digits, '-', '_' or '.'",
+    ],
+    [
+      "databaseInstanceIdentifiers",
+      { databaseInstanceIdentifiers: ["billing", Token.asString(Fn.lower("ORDERS"))] },
+      '["billing","<Terraform reference>"]',
+      "must be known at synth (each keys a Terraform address); give Terraform references by a stable name",
+    ],
+    [
+      "kmsKeyArn",
+      { encryptionKey: { keyArn: KEY }, kmsKeyArn: KEY },
+      JSON.stringify(KEY),
+      "cannot be combined with encryptionKey",
+    ],
   ])("reject a bad %s, naming the prop, the value and what is allowed", (prop, props, got, allowed) => {
     expectErrorContaining(() => synth({ ...PROPS, ...props }), "PlatformAlarms", `'${prop}'`, got, allowed);
+  });
+});
+
+describe("PlatformAlarms references and ids", () => {
+  it("encrypts the topic with a given key (an IEncryptionKey) and creates none", () => {
+    const given = synth({ ...PROPS, encryptionKey: { keyArn: KEY } });
+    expect(resourcesOf(given, "aws_kms_key")).toEqual({});
+    expect(onlyResource(given, "aws_sns_topic").kms_master_key_id).toBe(KEY);
+  });
+
+  it("keys database alarms given as references by their names, not their positions", () => {
+    const stack = testStack();
+    new PlatformAlarms(stack, "Alarms", {
+      name: "dev",
+      loadBalancerAlarms: false,
+      databaseInstanceIdentifiers: { orders: Token.asString(Fn.lower("ORDERS")) },
+    });
+    const json = JSON.parse(Testing.synth(stack));
+    const names = Object.keys(resourcesOf(json, "aws_cloudwatch_metric_alarm"));
+    expect(names).toEqual([
+      expect.stringMatching(/^Alarms_Rds-orders-read-latency_/),
+      expect.stringMatching(/^Alarms_Rds-orders-write-latency_/),
+    ]);
+  });
+
+  it("keeps the topic's state: moved blocks from the addresses the topic and its policy had as its children", () => {
+    // The addresses a topic and a policy had at Alarms/Topic and Alarms/TopicPolicy, as cdktf gives them.
+    const old = testStack();
+    const alarms = new Construct(old, "Alarms");
+    const topic = new SnsTopic(alarms, "Topic", { name: "dev-alarms" });
+    const policy = new SnsTopic(alarms, "TopicPolicy", { name: "x" });
+    const oldAddresses = [topic, policy].map((r) => r.friendlyUniqueId);
+    expect(addressAt(alarms, "aws_sns_topic", ["Topic"])).toBe(`aws_sns_topic.${oldAddresses[0]}`);
+
+    const moved = (json as any).moved as { from: string; to: string }[];
+    expect(moved.map((m) => m.from).sort()).toEqual([
+      `aws_sns_topic.${oldAddresses[0]}`,
+      `aws_sns_topic_policy.${oldAddresses[1]}`,
+    ]);
+    expect(moved.map((m) => m.to).sort()).toEqual([
+      `aws_sns_topic.${Object.keys(resourcesOf(json, "aws_sns_topic"))[0]}`,
+      `aws_sns_topic_policy.${Object.keys(resourcesOf(json, "aws_sns_topic_policy"))[0]}`,
+    ]);
+  });
+});
+
+describe("AlarmTopic", () => {
+  it("rejects a topic name SNS does not accept", () => {
+    expectErrorContaining(
+      () =>
+        new AlarmTopic(testStack(), "Topic", { topicName: "orders alarms", encryptionKey: { keyArn: KEY } }),
+      "AlarmTopic 'test/Topic': 'topicName' must be 1–256 letters, digits, '-' or '_'",
+      '"orders alarms"',
+    );
   });
 });

@@ -354,7 +354,9 @@ describe("PostgresDatabase: observability", () => {
     });
     const policy = JSON.parse(onlyResource(defaults, "aws_sns_topic_policy").policy);
     const sids = policy.Statement.map((s: any) => s.Sid);
-    expect(sids).toEqual(["AccountAdministration", "CloudWatchAlarms", "DenyInsecureTransport"]);
+    // The AlarmTopic policy: the account administers and subscribes, only CloudWatch alarms publish.
+    expect(sids).toEqual(["AccountAdministration", "AccountCloudWatchAlarms", "TlsOnly"]);
+    expect(policy.Statement[0].Action).not.toContain("sns:Publish");
     expect(policy.Statement[1].Condition.ArnLike["aws:SourceArn"]).toMatch(/:cloudwatch:.*:alarm:\*$/);
     expect(policy.Statement[2]).toMatchObject({
       Effect: "Deny",
@@ -657,5 +659,74 @@ describe("PostgresDatabase: validation", () => {
         monitoringIntervalSeconds: 1,
       }),
     ).not.toThrow();
+  });
+});
+
+describe("PostgresDatabase: references", () => {
+  const KEY = "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  const ids = {
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    privateSubnetIds: ["subnet-0a1b2c3d4e5f60701", "subnet-0a1b2c3d4e5f60702"],
+  };
+  const inImported = (attributes: object, props: Partial<PostgresDatabaseProps> = {}) => {
+    const stack = testStack();
+    new PostgresDatabase(stack, "Database", {
+      network: Network.fromAttributes(stack, "Shared", { ...ids, ...attributes }),
+      identifier: "app-db",
+      clientSecurityGroups: { nodes: NODES_SG },
+      ...props,
+    });
+    return stack;
+  };
+
+  it("uses the DB subnet group of a network made elsewhere, and its VPC", () => {
+    const json = JSON.parse(Testing.synth(inImported({ databaseSubnetGroupName: "shared-databases" })));
+    expect(instanceOf(json).db_subnet_group_name).toBe("shared-databases");
+    expect(resourcesOf(json, "aws_db_subnet_group")).toEqual({});
+    expect(onlyResource(json, "aws_security_group").vpc_id).toBe(ids.vpcId);
+  });
+
+  it("creates a DB subnet group over the database subnets of a network that has none", () => {
+    const databaseSubnetIds = ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60712"];
+    const json = JSON.parse(Testing.synth(inImported({ databaseSubnetIds })));
+    const [name, group] = Object.entries(resourcesOf(json, "aws_db_subnet_group"))[0];
+    expect(group).toMatchObject({ name: "app-db-postgres", subnet_ids: databaseSubnetIds });
+    expect(instanceOf(json).db_subnet_group_name).toBe(`\${aws_db_subnet_group.${name}.name}`);
+  });
+
+  it("encrypts with a given key (an IEncryptionKey) and creates none", () => {
+    const databaseSubnetIds = ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60712"];
+    const json = JSON.parse(
+      Testing.synth(inImported({ databaseSubnetIds }, { encryptionKey: { keyArn: KEY } })),
+    );
+    expect(resourcesOf(json, "aws_kms_key")).toEqual({});
+    expect(instanceOf(json).kms_key_id).toBe(KEY);
+    expect(onlyResource(json, "aws_sns_topic").kms_master_key_id).toBe(KEY);
+  });
+
+  it("keeps the alarm topic's state: moved blocks from the addresses it had before AlarmTopic", () => {
+    const moved = (defaults as any).moved as { from: string; to: string }[];
+    expect(moved.map((m) => m.from).sort()).toEqual([
+      expect.stringMatching(/^aws_sns_topic\.Database_AlarmTopic_[0-9A-F]{8}$/),
+      expect.stringMatching(/^aws_sns_topic_policy\.Database_AlarmTopicPolicy_[0-9A-F]{8}$/),
+    ]);
+    expect(moved.map((m) => m.to).sort()).toEqual([
+      `aws_sns_topic.${Object.keys(resourcesOf(defaults, "aws_sns_topic"))[0]}`,
+      `aws_sns_topic_policy.${Object.keys(resourcesOf(defaults, "aws_sns_topic_policy"))[0]}`,
+    ]);
+  });
+
+  it("rejects a network with neither a DB subnet group nor database subnets", () => {
+    expectErrorContaining(
+      () => inImported({}),
+      "PostgresDatabase 'test/Database': 'network' must have a DB subnet group or at least 2 database subnets",
+    );
+  });
+
+  it("rejects the key given twice", () => {
+    expectErrorContaining(
+      () => build({ kmsKeyArn: KEY, encryptionKey: { keyArn: KEY } }),
+      "'kmsKeyArn' cannot be combined with encryptionKey",
+    );
   });
 });
