@@ -182,13 +182,27 @@ export function renderOutputs(
   return ["| Output | Type | Description |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
-/** The methods table of a class: its public methods with their signatures. */
+/** A class and the library classes it extends, nearest first (e.g. ObjectStorage, ObjectStorageBase). */
+function classChain(
+  declarations: Map<string, ts.InterfaceDeclaration | ts.ClassDeclaration>,
+  name: string,
+): ts.ClassDeclaration[] {
+  const declaration = classDeclaration(declarations, name);
+  const base = declaration.heritageClauses
+    ?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)
+    ?.types[0]?.expression.getText();
+  const inherited =
+    base !== undefined && declarations.get(base) !== undefined ? classChain(declarations, base) : [];
+  return [declaration, ...inherited];
+}
+
+/** The methods table of a class: its public methods (inherited ones included) with their signatures. */
 export function renderMethods(
   declarations: Map<string, ts.InterfaceDeclaration | ts.ClassDeclaration>,
   name: string,
 ): string {
   const rows: string[] = [];
-  for (const member of classDeclaration(declarations, name).members) {
+  for (const member of classChain(declarations, name).flatMap((c) => [...c.members])) {
     if (!isPublic(member) || !ts.isMethodDeclaration(member)) continue;
     const params = member.parameters.map((p) => p.getText()).join(", ");
     const returns = member.type ? `: ${member.type.getText()}` : "";

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { KMS_KEY } from "../core/aws-identifiers";
 import { PolicyDocument, PolicyStatement, policyDocument } from "../core/iam";
-import { PropValidator, optional } from "../core/validation";
+import { PropValidator, optional, rule } from "../core/validation";
 
 /**
  * An S3 bucket other constructs read or write: an {@link ObjectStorage} of this app, or a bucket made
@@ -108,8 +108,33 @@ export function isValidBucketName(name: string): boolean {
   );
 }
 
+/** An S3 general-purpose bucket name, as a rule. */
+export const BUCKET_NAME = rule(BUCKET_NAME_RULES, isValidBucketName);
+
+/** What every bucket, owned or imported, grants: least-privilege policies from its ARN and key. */
+export abstract class ObjectStorageBase extends Construct implements IObjectStorage {
+  abstract readonly bucketName: string;
+  abstract readonly bucketArn: string;
+  abstract readonly kmsKeyArn?: string;
+
+  /** An IAM policy that reads objects (optionally under `keyPrefix`) and lists the bucket. */
+  grantRead(keyPrefix = ""): PolicyDocument {
+    return bucketGrant(this, "read", keyPrefix);
+  }
+
+  /** An IAM policy that writes and deletes objects (optionally under `keyPrefix`). */
+  grantWrite(keyPrefix = ""): PolicyDocument {
+    return bucketGrant(this, "write", keyPrefix);
+  }
+
+  /** An IAM policy that reads, lists, writes and deletes objects (optionally under `keyPrefix`). */
+  grantReadWrite(keyPrefix = ""): PolicyDocument {
+    return bucketGrant(this, "readWrite", keyPrefix);
+  }
+}
+
 /** A bucket made elsewhere: nothing is created, the name and key are checked. */
-export class ImportedObjectStorage extends Construct implements IObjectStorage {
+export class ImportedObjectStorage extends ObjectStorageBase {
   readonly bucketName: string;
   readonly bucketArn: string;
   readonly kmsKeyArn?: string;
@@ -117,23 +142,11 @@ export class ImportedObjectStorage extends Construct implements IObjectStorage {
   constructor(scope: Construct, id: string, attributes: ObjectStorageAttributes) {
     super(scope, id);
     const v = new PropValidator("ObjectStorage.fromAttributes", this);
-    v.check("bucketName", attributes.bucketName, isValidBucketName, BUCKET_NAME_RULES);
+    v.check("bucketName", attributes.bucketName, BUCKET_NAME);
     v.check("kmsKeyArn", attributes.kmsKeyArn, optional(KMS_KEY));
     v.throwIfInvalid();
     this.bucketName = attributes.bucketName;
     this.bucketArn = `arn:${awsContext(this).partition}:s3:::${attributes.bucketName}`;
     this.kmsKeyArn = attributes.kmsKeyArn;
-  }
-
-  grantRead(keyPrefix = ""): PolicyDocument {
-    return bucketGrant(this, "read", keyPrefix);
-  }
-
-  grantWrite(keyPrefix = ""): PolicyDocument {
-    return bucketGrant(this, "write", keyPrefix);
-  }
-
-  grantReadWrite(keyPrefix = ""): PolicyDocument {
-    return bucketGrant(this, "readWrite", keyPrefix);
   }
 }

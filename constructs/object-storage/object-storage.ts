@@ -11,7 +11,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
-import { PolicyDocument, PolicyStatement, policyDocument, policyJson } from "../core/iam";
+import { PolicyStatement, policyDocument, policyJson } from "../core/iam";
 import {
   PropValidator,
   isUnresolved,
@@ -19,21 +19,20 @@ import {
   nameFromId,
   oneOf,
   optional,
-  rule,
   wholeNumber,
 } from "../core/validation";
 import { EncryptionKey } from "../kms/encryption-key";
 import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
 import {
-  BUCKET_NAME_RULES,
+  BUCKET_NAME,
   IObjectStorage,
   ImportedObjectStorage,
   ObjectStorageAttributes,
-  bucketGrant,
+  ObjectStorageBase,
   isValidBucketName,
 } from "./object-storage-reference";
 
-export { isValidBucketName };
+export { BUCKET_NAME, isValidBucketName };
 
 /** Server-side encryption: SSE-KMS with a bucket key, or SSE-S3 (AES-256 with S3-managed keys). */
 export const BUCKET_ENCRYPTIONS = ["kms", "s3"] as const;
@@ -93,9 +92,6 @@ export interface ObjectStorageProps {
   readonly preventDestroy?: boolean;
 }
 
-/** An S3 general-purpose bucket name, as a rule. */
-export const BUCKET_NAME = rule(BUCKET_NAME_RULES, isValidBucketName);
-
 /** Days until a lifecycle rule acts (expiration, transition, abort). */
 export const LIFECYCLE_DAYS = wholeNumber(1, undefined, "days");
 
@@ -150,7 +146,7 @@ export function publicStatementProblem(statement: PolicyStatement): string | und
  * bucket policy that denies plain HTTP and TLS older than 1.2. Versioning and lifecycle presets are
  * on by default; `grantRead` / `grantWrite` / `grantReadWrite` return least-privilege IAM policies.
  */
-export class ObjectStorage extends Construct implements IObjectStorage {
+export class ObjectStorage extends ObjectStorageBase {
   /**
    * A bucket made elsewhere, by its name (and its KMS key, if any), for the constructs that take an
    * {@link IObjectStorage}: nothing is created; `grantRead` / `grantWrite` / `grantReadWrite` return
@@ -389,21 +385,6 @@ export class ObjectStorage extends Construct implements IObjectStorage {
       // A bucket policy is only accepted once the access block is in place (and never makes it public).
       dependsOn: [accessBlock],
     });
-  }
-
-  /** An IAM policy that reads objects (optionally under `keyPrefix`) and lists the bucket. */
-  grantRead(keyPrefix = ""): PolicyDocument {
-    return bucketGrant(this, "read", keyPrefix);
-  }
-
-  /** An IAM policy that writes and deletes objects (optionally under `keyPrefix`). */
-  grantWrite(keyPrefix = ""): PolicyDocument {
-    return bucketGrant(this, "write", keyPrefix);
-  }
-
-  /** An IAM policy that reads, lists, writes and deletes objects (optionally under `keyPrefix`). */
-  grantReadWrite(keyPrefix = ""): PolicyDocument {
-    return bucketGrant(this, "readWrite", keyPrefix);
   }
 
   /** Lets S3 server access logging of this account's buckets write log objects here. */
