@@ -4,52 +4,23 @@
  * exported here is internal and may change in any release.
  */
 
-// Validation and IAM policy documents
-export { ConstructValidationError } from "./core/validation";
-export type { PropProblem } from "./core/validation";
-export { policyDocument, policyJson } from "./core/iam";
-export { addressAt, moveResources } from "./core/moves";
-export type { PolicyDocument, PolicyStatement } from "./core/iam";
+// Validation errors, IAM policy documents, state moves
+export * from "./core";
 
-// KMS
-export {
-  EncryptionKey,
-  SOURCE_CONDITION_KEYS,
-  cloudWatchAlarmsGrant,
-  cloudWatchLogsGrant,
-  hasSourceCondition,
-} from "./kms/encryption-key";
-export type { EncryptionKeyProps, KeyServiceGrant } from "./kms/encryption-key";
-export type { EncryptionKeyAttributes, IEncryptionKey } from "./kms/encryption-key-reference";
-
-// Network
-export { INTERFACE_ENDPOINT_SERVICES, Network } from "./network/network";
-export type {
-  InterfaceEndpointService,
-  NatGatewayMode,
-  NetworkProps,
-  NetworkSubnet,
-} from "./network/network";
-export type { INetwork, NetworkAttributes } from "./network/network-reference";
-export { SUBNET_TIERS } from "./network/subnet-plan";
-export type { SubnetTier } from "./network/subnet-plan";
+// KMS and network
+export * from "./kms";
+export * from "./network";
 
 // Object storage, Postgres, EKS
 export * from "./object-storage";
 export * from "./postgres";
 export * from "./eks";
 
-// Ingress and observability (Helm releases: the stack needs the Kubernetes and Helm providers).
-// Named one by one: both folders export a `ServiceAccountValues`, and their chart values are internal.
-export { ACME_ISSUERS, ALB_INGRESS_CLASS, ClusterIngress } from "./ingress/cluster-ingress";
-export type { ClusterIngressProps, ExternalDnsPolicy } from "./ingress/cluster-ingress";
-export type { ChartRelease, ChartReleaseProps, ChartSource } from "./helm/chart-release";
-export { KUBERNETES_OBJECTS_CHART, kubernetesObjectsRelease } from "./helm/kubernetes-objects";
-export type { KubernetesObjectsReleaseProps, KubernetesObjectsValues } from "./helm/kubernetes-objects";
-export { podIdentityRelease } from "./helm/pod-identity-release";
-export type { PodIdentityReleaseParts, PodIdentityReleaseProps } from "./helm/pod-identity-release";
-export { releaseCapacityProblems } from "./helm/release-capacity";
-export type { BaselineNodeGroup, WorkloadDemand } from "./helm/release-capacity";
+// Helm releases (the stack needs the Kubernetes and Helm providers): shared release helpers, ingress
+export * from "./helm";
+export * from "./ingress";
+
+// Observability. Named one by one: its chart values are internal.
 export {
   DEFAULT_OBSERVABILITY_SIZING,
   OBSERVABILITY_SERVICE_ACCOUNTS,
@@ -119,19 +90,7 @@ export { SecretDelivery } from "./secrets/secret-delivery";
 export type { SecretDeliveryProps } from "./secrets/secret-delivery";
 
 // Policy pack
-export { PolicyPack, evaluatePolicy, waivePolicy } from "./policy/policy-pack";
-export type { PolicyFinding, PolicyPackProps } from "./policy/policy-pack";
-export { POLICY_RULES, POLICY_RULE_IDS } from "./policy/rules";
-export type {
-  ElementView,
-  PolicyContext,
-  PolicyProfile,
-  PolicyRule,
-  Severity,
-  TerraformObject,
-  Violation,
-} from "./policy/model";
-export { ProtectStatefulResources, STATEFUL_RESOURCE_TYPES } from "./policy/protect-stateful-resources";
+export * from "./policy";
 
 // Versions catalog
 export * from "./versions";

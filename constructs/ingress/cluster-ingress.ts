@@ -18,13 +18,13 @@ import {
   CertManagerValues,
   ExternalDnsValues,
   LoadBalancerControllerValues,
-} from "./chart-values";
+} from "./private/chart-values";
 import {
   certManagerDnsPolicy,
   externalDnsPolicy,
   hostedZoneArn,
   loadBalancerControllerPolicy,
-} from "./iam-policies";
+} from "./private/iam-policies";
 
 /** How external-dns treats records: `upsert-only` never deletes, `sync` removes records it no longer sees. */
 export type ExternalDnsPolicy = "sync" | "upsert-only";

@@ -1,3 +1,3 @@
 export * from "./object-storage";
-export { ObjectStorageBase, bucketGrant } from "./object-storage-reference";
+export { bucketGrant } from "./object-storage-reference";
 export type { BucketAccess, IObjectStorage, ObjectStorageAttributes } from "./object-storage-reference";

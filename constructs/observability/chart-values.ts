@@ -5,7 +5,7 @@
  * secret (credentials come from Kubernetes Secrets by name, AWS access from Pod Identity).
  */
 
-import { ServiceAccountValues } from "../ingress/chart-values";
+import { ServiceAccountValues } from "../helm/chart-values";
 import { GrafanaDatasourcesValues, grafanaDatasourcesValues } from "./grafana-values";
 
 /** How Loki runs: one binary (small, no HA), or read/write/backend targets (scalable, HA). */

@@ -4,7 +4,7 @@
  * metrics generator writing span metrics and the service graph to Prometheus.
  */
 
-import { ServiceAccountValues } from "../ingress/chart-values";
+import { ServiceAccountValues } from "../helm/chart-values";
 import { ResourceRequests, ResourcesValues, resourcesValues } from "./chart-values";
 
 /** The Tempo release's name: its Service is `tempo.<namespace>.svc` (HTTP API 3200, OTLP 4317 gRPC / 4318 HTTP). */

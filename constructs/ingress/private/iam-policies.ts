@@ -3,7 +3,7 @@
  * published policy and scopes further where the resource is known: the cluster's tag value instead
  * of "any cluster", this account and region instead of `*:*`, the hosted zone instead of every zone.
  */
-import { PolicyDocument, policyDocument } from "../core/iam";
+import { PolicyDocument, policyDocument } from "../../core/iam";
 
 /** Where the load balancer controller works: its cluster, VPC, account, region and partition. */
 export interface LoadBalancerControllerScope {

@@ -3,11 +3,7 @@
  * Releases serialize them with JSON.stringify (JSON is YAML), so no values are ever written as text.
  */
 
-/** A Kubernetes service account created by a chart under a fixed name (Pod Identity associates it). */
-export interface ServiceAccountValues {
-  readonly create: boolean;
-  readonly name: string;
-}
+import { ServiceAccountValues } from "../../helm/chart-values";
 
 /** aws-load-balancer-controller (eks-charts). */
 export interface LoadBalancerControllerValues {
@@ -72,4 +68,4 @@ export interface AcmeClusterIssuer {
   };
 }
 
-export type { KubernetesObjectsValues } from "../helm/kubernetes-objects";
+export type { KubernetesObjectsValues } from "../../helm/kubernetes-objects";
