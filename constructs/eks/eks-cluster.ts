@@ -1,39 +1,29 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
-import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Annotations, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
-import { policyDocument, policyJson } from "../core/iam";
-import { LOG_RETENTION } from "../core/log-retention";
-import { PropProblem, PropValidator, listEach, matching, nameFromId, oneOf } from "../core/validation";
-import { EncryptionKey, cloudWatchLogsGrant } from "../kms/encryption-key";
-import { IPV4_BLOCKS } from "../network/cidr";
-import { IEncryptionKey, keyArnFrom } from "../kms/encryption-key-reference";
+import { IEncryptionKey } from "../kms/encryption-key-reference";
 import { INetwork } from "../network/network-reference";
+import { EksCoreAddon } from "../versions";
 import { EksClusterAttributes, IEksCluster, ImportedEksCluster } from "./eks-cluster-reference";
-import {
-  DEFAULT_EKS_VERSION,
-  EKS_ADDON_VERSIONS,
-  EKS_CORE_ADDONS,
-  EKS_VERSIONS,
-  EksCoreAddon,
-  EksVersion,
-} from "../versions";
 import { EksNodeGroup, EksNodeGroupOptions } from "./eks-node-group";
-import { KARPENTER_DISCOVERY_TAG } from "./karpenter-infrastructure";
 import { EksClusterConnection } from "./kubernetes-auth";
 import { PodIdentityRole } from "./pod-identity-role";
-import { IAM_PRINCIPAL, IAM_ROLE, SECURITY_GROUP } from "../core/aws-identifiers";
+import { clusterAccessEntries } from "./private/access-entries";
+import { resolveClusterProps } from "./private/cluster-props";
+import { clusterSecurityGroups } from "./private/cluster-security-groups";
+import { controlPlane, controlPlaneLogging, controlPlaneRole, irsaProvider } from "./private/control-plane";
+import { coreAddons, ebsCsiDriverRole } from "./private/core-addons";
+import { nodeGroups, nodeRole } from "./private/nodes";
+
+export {
+  ADMIN_ROLE_ARNS,
+  EKS_ACCESS_POLICIES,
+  EKS_CONTROL_PLANE_LOG_TYPES,
+  EKS_VERSION,
+  endpointAccessProblems,
+} from "./eks-cluster-rules";
 
 /** EKS access policies, from cluster-wide administration down to read-only. */
 export type EksAccessLevel = "clusterAdmin" | "admin" | "edit" | "adminView" | "view";
@@ -59,24 +49,6 @@ export interface EksAccessEntryOptions {
    */
   readonly key?: string;
 }
-
-/** The access policy behind each access level. */
-export const EKS_ACCESS_POLICIES: Readonly<Record<EksAccessLevel, string>> = {
-  clusterAdmin: "AmazonEKSClusterAdminPolicy",
-  admin: "AmazonEKSAdminPolicy",
-  edit: "AmazonEKSEditPolicy",
-  adminView: "AmazonEKSAdminViewPolicy",
-  view: "AmazonEKSViewPolicy",
-};
-
-/** The control-plane log types; all of them are always enabled. */
-export const EKS_CONTROL_PLANE_LOG_TYPES = [
-  "api",
-  "audit",
-  "authenticator",
-  "controllerManager",
-  "scheduler",
-] as const;
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps {
@@ -134,29 +106,6 @@ export interface EksClusterProps {
   /** Add-on configuration values (each add-on's JSON schema), by add-on. @default - the add-ons' defaults */
   readonly addonConfiguration?: Readonly<Partial<Record<EksCoreAddon, Readonly<Record<string, unknown>>>>>;
 }
-
-const NAME = matching(/^[a-z0-9][a-z0-9-]{0,37}$/, "1–38 lowercase letters, digits or '-'");
-
-/** A Kubernetes version EKS supports (the versions catalog). */
-export const EKS_VERSION = oneOf(EKS_VERSIONS, "(EKS standard support, the versions catalog)");
-
-/** The roles given cluster admin access (at least one: nobody else can administer the cluster). */
-export const ADMIN_ROLE_ARNS = listEach(
-  IAM_ROLE,
-  "must be IAM role ARNs (arn:aws:iam::<12-digit account>:role/<name>)",
-);
-const NAMESPACE_PATTERN = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\*)$/;
-const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
-const ANYWHERE = "0.0.0.0/0";
-const ENTRY_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
-
-/** The add-ons installed before the nodes (the nodes need them to become Ready). */
-const ADDONS_BEFORE_NODES: readonly EksCoreAddon[] = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"];
-/** The add-ons that run as Deployments and need nodes to become healthy. */
-const ADDONS_AFTER_NODES: readonly EksCoreAddon[] = ["coredns", "aws-ebs-csi-driver"];
-
-/** The EBS CSI controller's service account, which the add-on creates in kube-system. */
-const EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
 
 /**
  * An EKS cluster complete for production use: a validated Kubernetes version on standard support,
@@ -221,178 +170,28 @@ export class EksCluster extends Construct implements IEksCluster, EksClusterConn
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    const name = props.name ?? nameFromId(id);
-    const version = props.version ?? DEFAULT_EKS_VERSION;
-    const subnetIds = props.subnetIds ?? props.network.privateSubnetIds;
-    const endpointPublicAccess = props.endpointPublicAccess ?? false;
-    const publicAccessCidrs = props.publicAccessCidrs ?? [];
-    const adminRoleArns = props.adminRoleArns ?? [];
-    const accessEntries: EksAccessEntryOptions[] = [
-      ...adminRoleArns.map((principalArn): EksAccessEntryOptions => ({
-        principalArn,
-        access: "clusterAdmin",
-      })),
-      ...(props.accessEntries ?? []),
-    ];
-    const nodeSecurityGroupIds = props.nodeSecurityGroupIds ?? [];
-    const logRetentionDays = props.logRetentionDays ?? 90;
+    const c = resolveClusterProps(this, id, props);
+    const { partition } = awsContext(this);
 
-    const v = new PropValidator("EksCluster", this);
-    v.check("name", name, NAME);
-    v.check("version", version, EKS_VERSION);
-    if (!Token.isUnresolved(subnetIds) && subnetIds.length < 2) {
-      v.fail("subnetIds", subnetIds, "must list at least 2 subnets, in different AZs");
-    }
-    v.check("publicAccessCidrs", publicAccessCidrs, IPV4_BLOCKS);
-    for (const problem of endpointAccessProblems(
-      endpointPublicAccess,
-      publicAccessCidrs,
-      props.allowPublicEndpointFromAnywhere ?? false,
-    )) {
-      v.fail(problem.prop, problem.value, problem.allowed);
-    }
-    v.check("adminRoleArns", adminRoleArns, ADMIN_ROLE_ARNS);
-    validateAccessEntries(v, props.accessEntries ?? [], accessEntries);
-    adminRoleArns.forEach((arn, index) => {
-      if (Token.isUnresolved(arn)) {
-        v.fail(
-          `adminRoleArns[${index}]`,
-          "<Terraform reference>",
-          "must be known at synth (it keys the access entry's Terraform address); give a role made in the same apply as accessEntries: { principalArn, access: 'clusterAdmin', key }",
-        );
-      }
-    });
-    v.check(
-      "nodeGroups",
-      props.nodeGroups,
-      (groups) => Object.keys(groups).length >= 1,
-      "must define at least one node group (CoreDNS and the EBS CSI controller need nodes)",
+    const logging = controlPlaneLogging(this, c, props.preventDestroy);
+    this.kmsKeyArn = logging.kmsKeyArn;
+    this.logGroupName = logging.logGroup.name;
+    const clusterRole = controlPlaneRole(this, c.name, this.kmsKeyArn, partition);
+    this.clusterRoleArn = clusterRole.role.arn;
+    const { controlPlaneSg, nodeSg } = clusterSecurityGroups(
+      this,
+      c.name,
+      props.network.vpcId,
+      props.apiClientSecurityGroups ?? {},
     );
-    v.check(
-      "nodeSecurityGroupIds",
-      nodeSecurityGroupIds,
-      listEach(SECURITY_GROUP, "must be security group ids (sg-...)"),
-    );
-    v.check("logRetentionDays", logRetentionDays, LOG_RETENTION);
-    for (const [clientName, sg] of Object.entries(props.apiClientSecurityGroups ?? {})) {
-      v.check(
-        `apiClientSecurityGroups.${clientName}`,
-        clientName,
-        (n) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(n),
-        "must be named with 1–63 lowercase letters, digits or '-'",
-      );
-      v.check(`apiClientSecurityGroups.${clientName}`, sg, SECURITY_GROUP);
-    }
-    const customerKeyArn = keyArnFrom(v, props.encryptionKey, props.kmsKeyArn);
-    for (const [addon, addonVersion] of Object.entries(props.addonVersions ?? {})) {
-      v.check(
-        `addonVersions.${addon}`,
-        addon,
-        (a) => (EKS_CORE_ADDONS as readonly string[]).includes(a),
-        `must name a core add-on: ${EKS_CORE_ADDONS.join(", ")}`,
-      );
-      v.check(
-        `addonVersions.${addon}`,
-        addonVersion,
-        (ver) => ADDON_VERSION_PATTERN.test(ver),
-        "must be an EKS add-on version such as 'v1.21.1-eksbuild.7'",
-      );
-    }
-    v.throwIfInvalid();
-
-    if (!accessEntries.some((entry) => entry.access === "clusterAdmin")) {
-      Annotations.of(this).addWarning(
-        `EksCluster '${this.node.path}': no cluster admin (adminRoleArns is empty); only access entries can reach the cluster`,
-      );
-    }
-
-    const ctx = awsContext(this);
-    const logGroupName = `/aws/eks/${name}/cluster`;
-
-    // One key for the cluster's secrets (envelope encryption) and its control-plane logs.
-    this.kmsKeyArn =
-      customerKeyArn ??
-      new EncryptionKey(this, "Key", {
-        description: `Encrypts the Kubernetes secrets and control-plane logs of EKS cluster ${name}`,
-        alias: `${name}/eks`,
-        preventDestroy: props.preventDestroy,
-        serviceGrants: [cloudWatchLogsGrant(this, logGroupName)],
-      }).keyArn;
-
-    // Created before the cluster, so EKS writes into a group with retention and encryption.
-    const logGroup = new CloudwatchLogGroup(this, "LogGroup", {
-      name: logGroupName,
-      retentionInDays: logRetentionDays,
-      kmsKeyId: this.kmsKeyArn,
-    });
-    this.logGroupName = logGroup.name;
-
-    const clusterRole = new IamRole(this, "ClusterRole", {
-      name: `${name}-cluster`,
-      description: `Control plane of EKS cluster ${name}`,
-      assumeRolePolicy: policyJson(
-        policyDocument({
-          Effect: "Allow",
-          Principal: { Service: "eks.amazonaws.com" },
-          Action: ["sts:AssumeRole", "sts:TagSession"],
-        }),
-      ),
-    });
-    this.clusterRoleArn = clusterRole.arn;
-    const clusterPolicy = new IamRolePolicyAttachment(this, "ClusterRolePolicy", {
-      role: clusterRole.name,
-      policyArn: `arn:${ctx.partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
-    });
-    const clusterEncryptionPolicy = new IamRolePolicy(this, "ClusterRoleEncryption", {
-      name: "secrets-encryption",
-      role: clusterRole.id,
-      policy: policyJson(
-        policyDocument({
-          Effect: "Allow",
-          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
-          Resource: this.kmsKeyArn,
-        }),
-      ),
-    });
-
-    const { controlPlaneSg, nodeSg } = this.securityGroups(name, props.network.vpcId);
-    for (const [clientName, sg] of Object.entries(props.apiClientSecurityGroups ?? {})) {
-      new VpcSecurityGroupIngressRule(this, `ControlPlaneFrom-${clientName}`, {
-        securityGroupId: controlPlaneSg.id,
-        description: `${clientName} to the Kubernetes API`,
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        referencedSecurityGroupId: sg,
-      });
-    }
     this.controlPlaneSecurityGroupId = controlPlaneSg.id;
     this.nodeSecurityGroupId = nodeSg.id;
 
-    this.cluster = new EksClusterResource(this, "Cluster", {
-      name,
-      version,
-      roleArn: clusterRole.arn,
-      // Standard support only: extended support costs six times as much and must be a decision.
-      upgradePolicy: { supportType: "STANDARD" },
-      vpcConfig: {
-        subnetIds: [...subnetIds],
-        securityGroupIds: [controlPlaneSg.id],
-        endpointPrivateAccess: true,
-        endpointPublicAccess,
-        ...(endpointPublicAccess ? { publicAccessCidrs: [...publicAccessCidrs] } : {}),
-      },
-      accessConfig: {
-        authenticationMode: "API",
-        // Admins are explicit access entries; the identity that ran `apply` gets nothing implicit.
-        bootstrapClusterCreatorAdminPermissions: false,
-      },
-      encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.kmsKeyArn } },
-      enabledClusterLogTypes: [...EKS_CONTROL_PLANE_LOG_TYPES],
-      // vpc-cni, kube-proxy and CoreDNS come from the add-on API below, at pinned versions.
-      bootstrapSelfManagedAddons: false,
+    this.cluster = controlPlane(this, c, {
+      role: clusterRole,
+      logging,
+      securityGroupId: controlPlaneSg.id,
       deletionProtection: props.deletionProtection ?? true,
-      dependsOn: [logGroup, clusterPolicy, clusterEncryptionPolicy],
     });
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
@@ -402,280 +201,38 @@ export class EksCluster extends Construct implements IEksCluster, EksClusterConn
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
     this.oidcIssuerUrl = this.cluster.identity.get(0).oidc.get(0).issuer;
 
-    this.accessEntries(accessEntries, ctx.partition);
+    clusterAccessEntries(this, this.cluster.name, c.accessEntries, partition);
 
-    // IRSA, for charts that do not support Pod Identity yet.
-    this.oidcProvider = new IamOpenidConnectProvider(this, "OidcProvider", {
-      url: this.oidcIssuerUrl,
-      clientIdList: ["sts.amazonaws.com"],
-      tags: { Name: `${name}-irsa` },
-    });
+    this.oidcProvider = irsaProvider(this, c.name, this.oidcIssuerUrl);
     this.oidcProviderArn = this.oidcProvider.arn;
 
-    const nodeRole = new IamRole(this, "NodeRole", {
-      name: `${name}-nodes`,
-      description: `Managed node groups of EKS cluster ${name}`,
-      assumeRolePolicy: policyJson(
-        policyDocument({
-          Effect: "Allow",
-          Principal: { Service: "ec2.amazonaws.com" },
-          Action: "sts:AssumeRole",
-        }),
-      ),
-    });
-    this.nodeRoleArn = nodeRole.arn;
-    this.nodeRoleName = nodeRole.name;
-    // Only what a node needs: join the cluster, pull images, and let the VPC CNI manage ENIs.
-    const nodePolicies = [
-      "AmazonEKSWorkerNodePolicy",
-      "AmazonEC2ContainerRegistryPullOnly",
-      "AmazonEKS_CNI_Policy",
-    ].map(
-      (policy) =>
-        new IamRolePolicyAttachment(this, `NodeRolePolicy-${policy}`, {
-          role: nodeRole.name,
-          policyArn: `arn:${ctx.partition}:iam::aws:policy/${policy}`,
+    const nodes = nodeRole(this, c.name, partition);
+    this.nodeRoleArn = nodes.role.arn;
+    this.nodeRoleName = nodes.role.name;
+    this.ebsCsiDriverRole = ebsCsiDriverRole(this, this, c.name, partition);
+
+    const { addons, nodeGroups: groups } = coreAddons(
+      this,
+      {
+        clusterName: this.cluster.name,
+        version: c.version,
+        addonVersions: props.addonVersions,
+        addonConfiguration: props.addonConfiguration,
+        ebsCsiDriverRole: this.ebsCsiDriverRole,
+      },
+      (addonsBeforeNodes) =>
+        nodeGroups(this, props.nodeGroups, {
+          clusterName: this.cluster.name,
+          kubernetesVersion: this.cluster.version,
+          nodeRole: nodes,
+          subnetIds: c.subnetIds,
+          // Naming security groups in a launch template drops the one EKS adds: list the cluster's too.
+          securityGroupIds: [this.clusterSecurityGroupId, nodeSg.id, ...c.nodeSecurityGroupIds],
+          tags: props.nodeTags,
+          dependsOn: addonsBeforeNodes,
         }),
     );
-
-    this.ebsCsiDriverRole = new PodIdentityRole(this, "EbsCsiDriverRole", {
-      cluster: this,
-      namespace: "kube-system",
-      serviceAccount: EBS_CSI_SERVICE_ACCOUNT,
-      roleName: `${name}-ebs-csi-driver`,
-      description: `EBS CSI driver controller of EKS cluster ${name}`,
-      managedPolicyArns: [`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
-      // The add-on owns the association (its pod_identity_association block).
-      createAssociation: false,
-    });
-
-    const addonVersions: Record<EksCoreAddon, string> = {
-      ...EKS_ADDON_VERSIONS[version as EksVersion],
-      ...props.addonVersions,
-    };
-    const addon = (addonName: EksCoreAddon, dependsOn: ITerraformDependable[]): EksAddon => {
-      const configuration = props.addonConfiguration?.[addonName];
-      return new EksAddon(this, `Addon-${addonName}`, {
-        clusterName: this.cluster.name,
-        addonName,
-        addonVersion: addonVersions[addonName],
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-        ...(configuration ? { configurationValues: JSON.stringify(configuration) } : {}),
-        ...(addonName === "aws-ebs-csi-driver"
-          ? {
-              podIdentityAssociation: [
-                { roleArn: this.ebsCsiDriverRole.roleArn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT },
-              ],
-            }
-          : {}),
-        ...(dependsOn.length > 0 ? { dependsOn } : {}),
-      });
-    };
-    const addons = {} as Record<EksCoreAddon, EksAddon>;
-    for (const addonName of ADDONS_BEFORE_NODES) addons[addonName] = addon(addonName, []);
-
-    const nodeGroups: Record<string, EksNodeGroup> = {};
-    for (const [groupName, options] of Object.entries(props.nodeGroups)) {
-      nodeGroups[groupName] = new EksNodeGroup(this, `NodeGroup-${groupName}`, {
-        ...options,
-        name: groupName,
-        clusterName: this.cluster.name,
-        kubernetesVersion: this.cluster.version,
-        nodeRoleArn: nodeRole.arn,
-        subnetIds: options.subnetIds ?? subnetIds,
-        // Naming security groups in a launch template drops the one EKS adds: list the cluster's too.
-        securityGroupIds: [this.clusterSecurityGroupId, nodeSg.id, ...nodeSecurityGroupIds],
-        tags: props.nodeTags,
-        dependsOn: [...nodePolicies, ...ADDONS_BEFORE_NODES.map((addonName) => addons[addonName])],
-      });
-    }
-    this.nodeGroups = nodeGroups;
-
-    const groupResources = Object.values(nodeGroups).map((group) => group.nodeGroup);
-    for (const addonName of ADDONS_AFTER_NODES) addons[addonName] = addon(addonName, groupResources);
     this.addons = addons;
-  }
-
-  /** The control plane's additional security group and the nodes' security group, with their rules. */
-  private securityGroups(
-    name: string,
-    vpcId: string,
-  ): { controlPlaneSg: SecurityGroup; nodeSg: SecurityGroup } {
-    const controlPlaneSg = new SecurityGroup(this, "ControlPlaneSecurityGroup", {
-      name: `${name}-control-plane`,
-      description: `Control plane of EKS cluster ${name}`,
-      vpcId,
-      tags: { Name: `${name}-control-plane` },
-    });
-    const nodeSg = new SecurityGroup(this, "NodeSecurityGroup", {
-      name: `${name}-nodes`,
-      description: `Nodes of EKS cluster ${name}`,
-      vpcId,
-      // No `kubernetes.io/cluster/<name>` tag: the AWS Load Balancer Controller expects exactly one
-      // tagged group per node interface, and EKS already tags the cluster security group.
-      // The discovery tag lets Karpenter's EC2NodeClass give its nodes this group too.
-      tags: { Name: `${name}-nodes`, [KARPENTER_DISCOVERY_TAG]: name },
-    });
-    new VpcSecurityGroupIngressRule(this, "ControlPlaneFromNodesHttps", {
-      securityGroupId: controlPlaneSg.id,
-      description: "Nodes to the Kubernetes API",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      referencedSecurityGroupId: nodeSg.id,
-    });
-    const controlPlaneToNodes = [
-      { key: "Https", fromPort: 443, toPort: 443, description: "extension API servers and webhooks on 443" },
-      { key: "Ephemeral", fromPort: 1025, toPort: 65535, description: "kubelet and webhooks" },
-    ];
-    for (const rule of controlPlaneToNodes) {
-      new VpcSecurityGroupEgressRule(this, `ControlPlaneToNodes${rule.key}`, {
-        securityGroupId: controlPlaneSg.id,
-        description: `Control plane to nodes: ${rule.description}`,
-        ipProtocol: "tcp",
-        fromPort: rule.fromPort,
-        toPort: rule.toPort,
-        referencedSecurityGroupId: nodeSg.id,
-      });
-      new VpcSecurityGroupIngressRule(this, `NodesFromControlPlane${rule.key}`, {
-        securityGroupId: nodeSg.id,
-        description: `Control plane to nodes: ${rule.description}`,
-        ipProtocol: "tcp",
-        fromPort: rule.fromPort,
-        toPort: rule.toPort,
-        referencedSecurityGroupId: controlPlaneSg.id,
-      });
-    }
-    new VpcSecurityGroupIngressRule(this, "NodesFromNodes", {
-      securityGroupId: nodeSg.id,
-      description: "Node to node: pod traffic, DNS",
-      ipProtocol: "-1",
-      referencedSecurityGroupId: nodeSg.id,
-    });
-    new VpcSecurityGroupEgressRule(this, "NodesToAnywhere", {
-      securityGroupId: nodeSg.id,
-      description: "Nodes to AWS APIs, registries and the internet (through NAT)",
-      ipProtocol: "-1",
-      cidrIpv4: ANYWHERE,
-    });
-    return { controlPlaneSg, nodeSg };
-  }
-
-  /** An access entry per principal and the association of its access policy. */
-  private accessEntries(entries: readonly EksAccessEntryOptions[], partition: string): void {
-    entries.forEach((options) => {
-      const key = accessEntryKey(options) ?? "";
-      const entry = new EksAccessEntry(this, `AccessEntry-${key}`, {
-        clusterName: this.cluster.name,
-        principalArn: options.principalArn,
-        type: "STANDARD",
-      });
-      const namespaces = options.namespaces ?? [];
-      new EksAccessPolicyAssociation(this, `AccessPolicy-${key}`, {
-        clusterName: this.cluster.name,
-        principalArn: entry.principalArn,
-        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${EKS_ACCESS_POLICIES[options.access]}`,
-        accessScope:
-          namespaces.length > 0 ? { type: "namespace", namespaces: [...namespaces] } : { type: "cluster" },
-      });
-    });
-  }
-}
-
-/**
- * A stable construct id for a principal: the entry's key, or the principal's account and name
- * (`111111111111-platform-admin`); undefined for a Terraform reference without a key.
- */
-function accessEntryKey(entry: EksAccessEntryOptions): string | undefined {
-  if (entry.key !== undefined) return entry.key;
-  const match = /^arn:[^:]+:iam::(\d{12}):(?:role|user)\/(.+)$/.exec(entry.principalArn);
-  if (!match || Token.isUnresolved(entry.principalArn)) return undefined;
-  return `${match[1]}-${match[2].replace(/[^A-Za-z0-9_.-]/g, "-")}`;
-}
-
-/**
- * What is wrong with the API endpoint's exposure: a public endpoint needs an allow-list, a private one
- * none, and 0.0.0.0/0 only with `allowAnywhere` (left undefined where there is no such option).
- */
-export function endpointAccessProblems(
-  publicAccess: boolean,
-  cidrs: readonly string[],
-  allowAnywhere?: boolean,
-): PropProblem[] {
-  const problems: PropProblem[] = [];
-  const fail = (allowed: string) => problems.push({ prop: "publicAccessCidrs", value: cidrs, allowed });
-  if (publicAccess && cidrs.length === 0) {
-    fail("must list the IPv4 blocks allowed to reach a public endpoint (EKS would open it to 0.0.0.0/0)");
-  }
-  if (!publicAccess && cidrs.length > 0) fail("must be empty unless endpointPublicAccess is true");
-  if (cidrs.includes(ANYWHERE) && allowAnywhere !== true && (publicAccess || allowAnywhere === undefined)) {
-    fail(
-      `must not contain 0.0.0.0/0 (an API endpoint open to the internet)${allowAnywhere === undefined ? "" : " unless allowPublicEndpointFromAnywhere is true"}`,
-    );
-  }
-  return problems;
-}
-
-function validateAccessEntries(
-  v: PropValidator,
-  entries: readonly EksAccessEntryOptions[],
-  all: readonly EksAccessEntryOptions[],
-): void {
-  entries.forEach((entry, index) => {
-    const prop = `accessEntries[${index}]`;
-    v.check(`${prop}.principalArn`, entry.principalArn, IAM_PRINCIPAL);
-    v.check(
-      `${prop}.access`,
-      entry.access,
-      (access) => access in EKS_ACCESS_POLICIES,
-      `must be one of ${Object.keys(EKS_ACCESS_POLICIES).join(", ")}`,
-    );
-    if (entry.key !== undefined) {
-      v.check(
-        `${prop}.key`,
-        entry.key,
-        (key) => ENTRY_KEY.test(key),
-        "must be 1–64 letters, digits, '-', '_' or '.'",
-      );
-    } else if (Token.isUnresolved(entry.principalArn)) {
-      v.fail(
-        `${prop}.key`,
-        entry.key,
-        "is required when principalArn is a Terraform reference (it keys the access entry's Terraform address)",
-      );
-    }
-    const namespaces = entry.namespaces ?? [];
-    if (entry.access === "clusterAdmin" && namespaces.length > 0) {
-      v.fail(
-        `${prop}.namespaces`,
-        namespaces,
-        "must be empty for 'clusterAdmin' (cluster-wide by definition)",
-      );
-    }
-    v.check(
-      `${prop}.namespaces`,
-      namespaces,
-      (list) => list.every((ns) => NAMESPACE_PATTERN.test(ns)) && new Set(list).size === list.length,
-      "must be distinct namespace names (a trailing '*' matches a prefix)",
-    );
-  });
-  const arns = all.map((entry) => entry.principalArn).filter((arn) => !Token.isUnresolved(arn));
-  const duplicates = [...new Set(arns.filter((arn, i) => arns.indexOf(arn) !== i))];
-  if (duplicates.length > 0) {
-    v.fail(
-      "accessEntries",
-      duplicates,
-      "must name each principal once across adminRoleArns and accessEntries (one access entry per principal)",
-    );
-  }
-  const keys = all.map(accessEntryKey).filter((key): key is string => key !== undefined);
-  const repeated = [...new Set(keys.filter((key, i) => keys.indexOf(key) !== i))];
-  if (duplicates.length === 0 && repeated.length > 0) {
-    v.fail(
-      "accessEntries",
-      repeated,
-      "must have distinct keys (each keys an access entry's Terraform address)",
-    );
+    this.nodeGroups = groups;
   }
 }
