@@ -29,16 +29,55 @@ export const POSTGRES_INSTANCE_CLASS_CATALOG: {
   readonly majorVersions: Readonly<Record<string, readonly string[]>>;
 } = `;
 
-/** The catalog object of the TypeScript module (its literal is plain JSON after the header). */
+/**
+ * The catalog object of the TypeScript module: its literal is plain JSON after the header, but for
+ * lists shared by several major versions, which are plain JavaScript constants before it.
+ */
 function readCatalog(file) {
   const source = fs.readFileSync(file, "utf8");
-  const literal = source.slice(source.indexOf("} = {") + 4).replace(/;\s*$/, "");
-  return Function(`"use strict"; return (${literal});`)();
+  const declaration = source.indexOf("export const POSTGRES_INSTANCE_CLASS_CATALOG");
+  const sharedLists = source.slice(0, declaration);
+  const literal = source.slice(source.indexOf("} = {", declaration) + 4).replace(/;\s*$/, "");
+  return Function(`"use strict"; ${sharedLists}\nreturn (${literal});`)();
 }
 
-/** The module text for a catalog, before formatting. */
+/**
+ * The module text for a catalog, before formatting. Major versions with the same classes share one
+ * list (written once, as a constant named after them) so a reader sees at once that they are equal.
+ */
 function renderCatalog(catalog) {
-  return `${HEADER}${JSON.stringify(catalog, null, 2)};\n`;
+  const versionsByList = new Map();
+  for (const [major, classes] of Object.entries(catalog.majorVersions)) {
+    const key = JSON.stringify(classes);
+    versionsByList.set(key, [...(versionsByList.get(key) ?? []), major]);
+  }
+  const constants = [];
+  const names = new Map();
+  for (const [key, majors] of versionsByList) {
+    if (majors.length < 2) continue;
+    const name = `POSTGRES_${majors.join("_")}_CLASSES`;
+    names.set(key, name);
+    constants.push(
+      `/** The classes of PostgreSQL ${majors.slice(0, -1).join(", ")} and ${majors.at(-1)}: RDS offers the same list for each. */\n` +
+        `const ${name} = ${key};\n\n`,
+    );
+  }
+  const versions = Object.entries(catalog.majorVersions).map(([major, classes]) => {
+    const key = JSON.stringify(classes);
+    return `${JSON.stringify(major)}: ${names.get(key) ?? key}`;
+  });
+  const fields = { ...catalog };
+  delete fields.majorVersions;
+  const head = JSON.stringify(fields, null, 2).replace(/\n}$/, "");
+  // The file's comment stays first; with shared lists before it, the catalog gets a line of its own.
+  const header =
+    constants.length === 0
+      ? HEADER
+      : HEADER.replace(
+          "export const",
+          `\n${constants.join("")}/** The catalog: classes by major version, with their source and date. */\nexport const`,
+        );
+  return `${header}${head},\n  "majorVersions": {${versions.join(",")}}\n};\n`;
 }
 
 function main(argv, catalogFile = CATALOG) {
@@ -125,4 +164,4 @@ function main(argv, catalogFile = CATALOG) {
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
-module.exports = { main, CATALOG, readCatalog };
+module.exports = { main, CATALOG, readCatalog, renderCatalog };

@@ -163,6 +163,22 @@ esac`);
     );
   });
 
+  it("writes the classes of major versions with the same list once, as one shared constant", () => {
+    fakeAws(`case "$*" in
+  *"'18."*) echo '["db.r8g.large"]' ;;
+  *) echo '["db.t4g.micro","db.m7g.large"]' ;;
+esac`);
+    expect(main([], catalog)).toBe(0);
+    const text = fs.readFileSync(catalog, "utf8");
+    expect(text.match(/"db\.m7g\.large"/g)).toHaveLength(1);
+    expect(text).toMatch(/"16": POSTGRES_16_17_CLASSES,\s*"17": POSTGRES_16_17_CLASSES,/);
+    expect(readCatalog(catalog).majorVersions).toEqual({
+      "16": ["db.m7g.large", "db.t4g.micro"],
+      "17": ["db.m7g.large", "db.t4g.micro"],
+      "18": ["db.r8g.large"],
+    });
+  });
+
   it("reads the committed catalog module as the library does", () => {
     expect(readCatalog(CATALOG)).toEqual(POSTGRES_INSTANCE_CLASS_CATALOG);
   });
