@@ -13,6 +13,8 @@ export interface PodIdentityReleaseProps extends ChartReleaseProps {
   readonly roleDescription: string;
   /** The role's inline policies, by name. @default - no role: the release calls no AWS API */
   readonly policies?: Readonly<Record<string, PolicyDocument>>;
+  /** Construct id of the role (kept when a role is older than this helper). @default `<id>Role` */
+  readonly roleId?: string;
 }
 
 /** A release with its Pod Identity role. */
@@ -24,7 +26,7 @@ export interface PodIdentityReleaseParts {
 }
 
 /**
- * A chart release whose pods call AWS: the Pod Identity role `<id>Role` (policies, association with
+ * A chart release whose pods call AWS: the Pod Identity role `<id>Role` (or `roleId`; policies, association with
  * the release's service account) and the release `<id>`, both children of `scope`, the release
  * installed only once the role, its policies and its association exist (pods started earlier would
  * run without credentials until restarted).
@@ -34,10 +36,10 @@ export function podIdentityRelease(
   id: string,
   props: PodIdentityReleaseProps,
 ): PodIdentityReleaseParts {
-  const { cluster, serviceAccount, roleDescription, policies, dependsOn, ...release } = props;
+  const { cluster, serviceAccount, roleDescription, policies, roleId, dependsOn, ...release } = props;
   const role =
     policies !== undefined
-      ? new PodIdentityRole(scope, `${id}Role`, {
+      ? new PodIdentityRole(scope, roleId ?? `${id}Role`, {
           cluster,
           namespace: release.namespace,
           serviceAccount,

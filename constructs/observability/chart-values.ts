@@ -6,6 +6,7 @@
  */
 
 import { ServiceAccountValues } from "../helm/chart-values";
+import { OBSERVABILITY_COMPONENTS } from "./components";
 import { GrafanaDatasourcesValues, grafanaDatasourcesValues } from "./grafana-values";
 
 /** How Loki runs: one binary (small, no HA), or read/write/backend targets (scalable, HA). */
@@ -379,7 +380,7 @@ export function logShipperValues(
   requests: ResourceRequests,
 ): OpenTelemetryCollectorValues {
   return {
-    fullnameOverride: "log-shipper",
+    fullnameOverride: OBSERVABILITY_COMPONENTS.logShipper.releaseName,
     mode: "daemonset",
     // The Kubernetes distribution has the filelog receiver and the k8sattributes processor.
     image: { repository: "otel/opentelemetry-collector-k8s" },
@@ -410,7 +411,7 @@ export interface OtlpGatewayInputs {
 }
 
 /** The OTLP gateway's name: its Service is `<name>.<namespace>.svc` (OTLP on 4317 gRPC, 4318 HTTP). */
-export const OTLP_GATEWAY_NAME = "otel-collector";
+export const OTLP_GATEWAY_NAME = OBSERVABILITY_COMPONENTS.otlpGateway.service;
 /** The port the OTLP gateway exposes received metrics on, for Prometheus. */
 export const OTLP_METRICS_PORT = 8889;
 /** The gateway's exporter to Tempo (`otlp_grpc`: the collector's current name of the OTLP gRPC exporter). */

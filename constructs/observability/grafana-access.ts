@@ -5,8 +5,33 @@
  * Kubernetes Secret that External Secrets fills from Secrets Manager.
  */
 
+import { matching, oneOf, rule } from "../core/validation";
+
 /** Whether Grafana's load balancer is reachable from the internet or only from inside the VPC. */
-export type GrafanaExposure = "internal" | "internetFacing";
+export const GRAFANA_EXPOSURES = ["internal", "internetFacing"] as const;
+export type GrafanaExposure = (typeof GRAFANA_EXPOSURES)[number];
+
+/** The host of an https URL; undefined for anything else. */
+function httpsHost(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" ? parsed.host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rules of Grafana's access settings, also used by the environment schema. */
+export const GRAFANA_ACCESS_RULES = {
+  exposure: oneOf(GRAFANA_EXPOSURES),
+  /** The issuer's and its endpoints' URLs. */
+  url: rule<string>("must be an https URL", (url) => typeof url === "string" && httpsHost(url) !== undefined),
+  clientId: matching(/^[\w.:@/-]{1,255}$/, "1–255 letters, digits or _.:@/-"),
+  clientSecretName: matching(
+    /^[\w+=.@-][\w/+=.@-]{0,400}$/,
+    "a Secrets Manager secret name (letters, digits or /_+=.@-, not starting with '/')",
+  ),
+} as const;
 
 /** The OIDC identity provider Grafana signs users in with. */
 export interface GrafanaOidcOptions {
@@ -47,25 +72,19 @@ export const GRAFANA_OIDC_SECRET_KEY = "client-secret";
 
 /** Validation problems of OIDC settings, as [field, value, what is allowed]. */
 export function grafanaOidcProblems(oidc: GrafanaOidcOptions): [string, string, string][] {
+  const R = GRAFANA_ACCESS_RULES;
   const problems: [string, string, string][] = [];
-  const hostOf = (url: string) => {
-    try {
-      const parsed = new URL(url);
-      return parsed.protocol === "https:" ? parsed.host : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const issuerHost = hostOf(oidc.issuerUrl);
-  if (issuerHost === undefined) problems.push(["issuerUrl", oidc.issuerUrl, "must be an https URL"]);
+  const issuerHost = httpsHost(oidc.issuerUrl);
+  if (issuerHost === undefined) problems.push(["issuerUrl", oidc.issuerUrl, R.url.allowed]);
   for (const field of ["authUrl", "tokenUrl", "apiUrl"] as const) {
-    const host = hostOf(oidc[field]);
+    const host = httpsHost(oidc[field]);
     if (host === undefined || (issuerHost !== undefined && host !== issuerHost)) {
-      problems.push([field, oidc[field], "must be an https URL on the issuer's host"]);
+      problems.push([field, oidc[field], `${R.url.allowed} on the issuer's host`]);
     }
   }
-  if (!/^[\w.:@/-]{1,255}$/.test(oidc.clientId)) {
-    problems.push(["clientId", oidc.clientId, "must be 1–255 letters, digits or _.:@/-"]);
+  if (!R.clientId.test(oidc.clientId)) problems.push(["clientId", oidc.clientId, R.clientId.allowed]);
+  if (!R.clientSecretName.test(oidc.clientSecretName)) {
+    problems.push(["clientSecretName", oidc.clientSecretName, R.clientSecretName.allowed]);
   }
   return problems;
 }

@@ -4,16 +4,15 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
 import { policyDocument } from "../core/iam";
-import { PropValidator } from "../core/validation";
+import { PropValidator, nameFromId } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
-import { ChartRelease, podIdentityDependencies } from "../helm/chart-release";
+import { ChartRelease, ChartReleaseProps, ChartSource } from "../helm/chart-release";
 import { podIdentityRelease } from "../helm/pod-identity-release";
 import { IObjectStorage } from "../object-storage/object-storage-reference";
-import { HELM_CHARTS } from "../versions";
+import { ExternalSecrets } from "../secrets/external-secrets";
 import {
   LokiMode,
   LokiSizing,
-  OTLP_GATEWAY_NAME,
   ResourceRequests,
   ScaledRequests,
   kubePrometheusStackValues,
@@ -21,27 +20,24 @@ import {
   lokiValues,
   otlpGatewayValues,
 } from "./chart-values";
-import { grafanaCloudWatchPolicy } from "./grafana-values";
-import { PlatformAlarms } from "./platform-alarms";
+import { OBSERVABILITY_COMPONENTS, serviceHost, serviceUrl } from "./components";
 import { PlatformDashboards } from "./dashboards/platform-dashboards";
+import { GrafanaAccessInputs, grafanaAccessValues, mergeObjects } from "./grafana-access";
+import { grafanaCloudWatchPolicy } from "./grafana-values";
 import { LoadBalancerSloAlarms } from "./load-balancer-slo-alarms";
+import { OBSERVABILITY_SECRETS, ObservabilitySecrets } from "./observability-secrets";
+import { ResolvedObservabilitySettings, validateObservabilityProps } from "./observability-validation";
+import { PlatformAlarms } from "./platform-alarms";
 import {
   DEFAULT_PLATFORM_SLO_OBJECTIVES,
   PlatformSloObjectives,
   platformServiceLevelObjectives,
-  validatePlatformSloObjectives,
 } from "./platform-slos";
 import { ServiceLevelObjectives } from "./slo-rules";
-import { TEMPO_HTTP_PORT, TEMPO_NAME, TEMPO_OTLP_GRPC_PORT, tempoValues } from "./tempo-values";
-import { ExternalSecrets } from "../secrets/external-secrets";
-import {
-  GrafanaAccessInputs,
-  grafanaAccessValues,
-  grafanaOidcProblems,
-  mergeObjects,
-} from "./grafana-access";
-import { OBSERVABILITY_SECRETS, ObservabilitySecrets } from "./observability-secrets";
-import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
+import { tempoValues } from "./tempo-values";
+
+export { OBSERVABILITY_COMPONENTS, OBSERVABILITY_SERVICE_ACCOUNTS } from "./components";
+export { OBSERVABILITY_RULES, RELEASE_SIZING_RULES } from "./observability-validation";
 
 /** Props of {@link Observability}. */
 export interface ObservabilityProps {
@@ -150,7 +146,7 @@ export interface ObservabilitySizing {
 const DEFAULT_TEMPO_REQUESTS: ResourceRequests = { cpuMillis: 100, memoryMiB: 512 };
 
 /** A small cluster's sizing (fits two 2-vCPU/8-GiB nodes next to the rest of the platform). */
-export const DEFAULT_OBSERVABILITY_SIZING: ObservabilitySizing = {
+export const DEFAULT_OBSERVABILITY_SIZING = {
   prometheus: { cpuMillis: 200, memoryMiB: 1024 },
   grafana: { cpuMillis: 50, memoryMiB: 256 },
   loki: {
@@ -165,17 +161,34 @@ export const DEFAULT_OBSERVABILITY_SIZING: ObservabilitySizing = {
   logShipper: { cpuMillis: 50, memoryMiB: 128 },
   otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
   tempo: DEFAULT_TEMPO_REQUESTS,
-};
+} as const satisfies Required<ObservabilitySizing>;
 
-/** Service accounts of the observability releases (Pod Identity associates the ones with AWS access). */
-export const OBSERVABILITY_SERVICE_ACCOUNTS = {
-  alertmanager: "alertmanager",
-  loki: "loki",
-  logShipper: "log-shipper",
-  otlpGateway: "otel-collector",
-  tempo: "tempo",
-  grafana: "grafana",
-} as const;
+/** The components the constructor refers to most. */
+const { loki: LOKI, tempo: TEMPO, otlpGateway: OTLP } = OBSERVABILITY_COMPONENTS;
+
+/** Props with their defaults and the switches that follow from them, resolved once. */
+interface Settings extends ResolvedObservabilitySettings {
+  readonly cluster: PodIdentityCluster;
+  readonly region: string;
+  readonly withMonitoring: boolean;
+  readonly withTempo: boolean;
+  readonly withCloudWatch: boolean;
+  readonly sloObjectives: PlatformSloObjectives;
+  readonly alarmName: string;
+  /** Loki's gateway, when logging is on. */
+  readonly lokiUrl?: string;
+  /** Tempo's HTTP API, when Tempo runs. */
+  readonly tempoUrl?: string;
+}
+
+/** Where the releases go: the namespace, the StorageClass of their volumes, what they follow. */
+interface Placement {
+  readonly namespace: NamespaceV1;
+  /** The namespace, the StorageClass and `dependsOn`: what every release is installed after. */
+  readonly base: readonly ITerraformDependable[];
+  /** The StorageClass of every volume. */
+  readonly volumes: string;
+}
 
 /**
  * Observability for an EKS cluster and its environment, each part optional:
@@ -196,6 +209,7 @@ export const OBSERVABILITY_SERVICE_ACCOUNTS = {
  *   ids in logs, traces to logs and metrics) and a read-only CloudWatch datasource;
  * - CloudWatch alarms (NAT, RDS, ALB) to the environment's encrypted SNS topic ({@link PlatformAlarms}).
  *
+ * Each release, its service account and its Service are named once, in {@link OBSERVABILITY_COMPONENTS}.
  * Releases are installed after `dependsOn` (the load balancer controller, whose webhook admits the
  * Services they create) and in dependency order among themselves; destroy runs in reverse.
  */
@@ -237,123 +251,14 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const namespaceName = props.namespace ?? "observability";
-    const withMonitoring = props.monitoring ?? true;
-    const withLogging = props.logging ?? true;
-    const withTracing = props.tracing ?? true;
-    const retentionDays = props.prometheusRetentionDays ?? 15;
-    const storageGiB = props.prometheusStorageGiB ?? 50;
-    const lokiMode = props.lokiMode ?? "singleBinary";
-    const lokiRetentionDays = props.lokiRetentionDays ?? 30;
-    const tempoRetentionDays = props.tempoRetentionDays ?? 7;
-    const withXray = props.xray ?? false;
-    const withCloudWatch = props.grafanaCloudWatch ?? true;
-    const withSecrets = props.externalSecrets !== undefined && withMonitoring;
-    const grafanaAdminSecretName = withSecrets
-      ? OBSERVABILITY_SECRETS.grafanaAdmin
-      : props.grafanaAdminSecretName;
-    const alertmanagerConfigSecretName = withSecrets
-      ? OBSERVABILITY_SECRETS.alertmanagerConfig
-      : (props.alertmanagerConfigSecretName ?? "alertmanager-config");
-    const sizing = props.sizing ?? DEFAULT_OBSERVABILITY_SIZING;
-    const sloObjectives = props.sloObjectives ?? DEFAULT_PLATFORM_SLO_OBJECTIVES;
-    const alarmName = props.alarmName ?? id.toLowerCase().replace(/[^a-z0-9-]/g, "-");
-    const tempoRequests = sizing.tempo ?? DEFAULT_TEMPO_REQUESTS;
-
+    const s = this.resolve(id, props);
     const v = new PropValidator("Observability", this);
-    v.check(
-      "namespace",
-      namespaceName,
-      (n) => KUBERNETES_DNS_LABEL.test(n),
-      "must be a Kubernetes namespace name (DNS label)",
-    );
-    v.check(
-      "prometheusRetentionDays",
-      retentionDays,
-      (d) => Number.isInteger(d) && d >= 1 && d <= 365,
-      "must be a whole number of days from 1 to 365",
-    );
-    v.check(
-      "prometheusStorageGiB",
-      storageGiB,
-      (g) => Number.isInteger(g) && g >= 10 && g <= 16384,
-      "must be a whole number of GiB from 10 to 16384",
-    );
-    v.check(
-      "lokiMode",
-      lokiMode,
-      (m) => m === "singleBinary" || m === "simpleScalable",
-      "must be 'singleBinary' or 'simpleScalable'",
-    );
-    for (const [prop, days] of [
-      ["lokiRetentionDays", lokiRetentionDays],
-      ["tempoRetentionDays", tempoRetentionDays],
-    ] as const) {
-      v.check(
-        prop,
-        days,
-        (d) => Number.isInteger(d) && d >= 1 && d <= 3650,
-        "must be a whole number of days from 1 to 3650",
-      );
-    }
-    for (const [prop, name] of [
-      ["grafanaAdminSecretName", grafanaAdminSecretName],
-      ["alertmanagerConfigSecretName", alertmanagerConfigSecretName],
-      ["storageClassName", props.storageClassName],
-    ] as const) {
-      v.check(
-        prop,
-        name,
-        (n) => n === undefined || KUBERNETES_DNS_LABEL.test(n),
-        "must be a Kubernetes object name (DNS label)",
-      );
-    }
-    validateSizing(v, sizing, tempoRequests);
-    validatePlatformSloObjectives(v, "sloObjectives", sloObjectives);
-    for (const prop of ["grafanaAdminSecretName", "alertmanagerConfigSecretName"] as const) {
-      v.check(
-        prop,
-        props[prop],
-        (n) => n === undefined || props.externalSecrets === undefined,
-        "must be left out with 'externalSecrets' (External Secrets creates the Secret)",
-      );
-    }
-    if (props.grafanaAccess !== undefined) {
-      v.check(
-        "grafanaAccess",
-        props.grafanaAccess.host,
-        () => withSecrets,
-        "needs 'externalSecrets' and monitoring (the OIDC client secret comes from Secrets Manager)",
-      );
-      for (const [field, value, allowed] of grafanaOidcProblems(props.grafanaAccess.oidc)) {
-        v.fail(`grafanaAccess.oidc.${field}`, value, allowed);
-      }
-      v.check(
-        "grafanaAccess.oidc.clientSecretName",
-        props.grafanaAccess.oidc.clientSecretName,
-        (n) => props.externalSecrets === undefined || n.startsWith(props.externalSecrets.secretNamePrefix),
-        `must be a secret name under External Secrets' prefix '${props.externalSecrets?.secretNamePrefix ?? ""}'`,
-      );
-    }
-    v.check(
-      "logBucket",
-      props.logBucket,
-      (b) => !withLogging || b !== undefined,
-      "is required when logging is on (Loki stores chunks and indexes in it)",
-    );
-    v.check(
-      "traceBucket",
-      props.traceBucket,
-      (b) => !withTracing || withXray || b !== undefined,
-      "is required when tracing is on (Tempo stores traces in it), unless only X-Ray receives traces (xray: true)",
-    );
+    validateObservabilityProps(v, props, s);
     v.throwIfInvalid();
 
-    const ctx = awsContext(this);
-    const region = props.region ?? ctx.region;
-    this.namespace = namespaceName;
+    this.namespace = s.namespace;
     this.alarms = new PlatformAlarms(this, "Alarms", {
-      name: alarmName,
+      name: s.alarmName,
       emails: props.alarmEmails,
       subscribeToTopicArns: props.alarmSubscribeToTopicArns,
       natGatewayIds: props.natGatewayIds,
@@ -363,66 +268,144 @@ export class Observability extends Construct {
       loadBalancerClusterName: props.cluster.clusterName,
     });
     this.alarmTopicArn = this.alarms.topicArn;
-    if (props.loadBalancerAlarms ?? true) {
-      this.loadBalancerSloAlarms = new LoadBalancerSloAlarms(this, "LoadBalancerSlo", {
-        name: alarmName,
-        clusterName: props.cluster.clusterName,
-        topicArn: this.alarmTopicArn,
-        objectivePercent: sloObjectives.loadBalancerPercent,
-        windowDays: sloObjectives.windowDays,
-      });
-    }
-    if (!withMonitoring && !withLogging && !withTracing) return;
+    this.loadBalancerSloAlarms = this.createLoadBalancerSlo(props, s);
+    if (!s.withMonitoring && !s.withLogging && !s.withTracing) return;
 
+    const at = this.placement(props, s);
+    this.secrets = this.createSecrets(props, s, at);
+    const monitoring = this.installMonitoring(props, s, at);
+    this.monitoring = monitoring?.release;
+    this.grafanaCloudWatchRole = monitoring?.role;
+    const afterMonitoring = [...at.base, ...(this.monitoring ? [this.monitoring.release] : [])];
+    const logging = this.installLogging(props, s, at, afterMonitoring);
+    this.loki = logging?.loki.release;
+    this.lokiRole = logging?.loki.role;
+    this.logShipper = logging?.shipper;
+    const tempo = this.installTempo(props, s, at, afterMonitoring);
+    this.tempo = tempo?.release;
+    this.tempoRole = tempo?.role;
+    const gateway = this.installOtlpGateway(s, [
+      ...afterMonitoring,
+      ...(this.loki ? [this.loki.release] : []),
+      ...(this.tempo ? [this.tempo.release] : []),
+    ]);
+    this.otlpGateway = gateway?.release;
+    this.xrayRole = gateway?.role;
+    this.otlpEndpoint = gateway ? serviceUrl(s.namespace, OTLP, OTLP.ports.otlpHttp) : undefined;
+    if (this.monitoring) {
+      this.serviceLevelObjectives = this.createSlos(s, this.monitoring);
+      if (props.dashboards ?? true) {
+        this.dashboards = new PlatformDashboards(this, "Dashboards", {
+          namespace: s.namespace,
+          logging: s.withLogging,
+          tracing: s.withTracing,
+          dependsOn: [at.namespace],
+        });
+      }
+    }
+  }
+
+  /** The props with their defaults, and the switches that follow from them. */
+  private resolve(id: string, props: ObservabilityProps): Settings {
+    const namespace = props.namespace ?? "observability";
+    const withMonitoring = props.monitoring ?? true;
+    const withLogging = props.logging ?? true;
+    const withTracing = props.tracing ?? true;
+    const withTempo = withTracing && props.traceBucket !== undefined;
+    const withSecrets = props.externalSecrets !== undefined && withMonitoring;
+    const sizing = props.sizing ?? DEFAULT_OBSERVABILITY_SIZING;
+    return {
+      cluster: props.cluster,
+      region: props.region ?? awsContext(this).region,
+      namespace,
+      withMonitoring,
+      withLogging,
+      withTracing,
+      withTempo,
+      withSecrets,
+      withXray: props.xray ?? false,
+      withCloudWatch: props.grafanaCloudWatch ?? true,
+      prometheusRetentionDays: props.prometheusRetentionDays ?? 15,
+      prometheusStorageGiB: props.prometheusStorageGiB ?? 50,
+      lokiMode: props.lokiMode ?? "singleBinary",
+      lokiRetentionDays: props.lokiRetentionDays ?? 30,
+      tempoRetentionDays: props.tempoRetentionDays ?? 7,
+      grafanaAdminSecretName: withSecrets ? OBSERVABILITY_SECRETS.grafanaAdmin : props.grafanaAdminSecretName,
+      alertmanagerConfigSecretName: withSecrets
+        ? OBSERVABILITY_SECRETS.alertmanagerConfig
+        : (props.alertmanagerConfigSecretName ?? "alertmanager-config"),
+      sizing,
+      tempoRequests: sizing.tempo ?? DEFAULT_TEMPO_REQUESTS,
+      sloObjectives: props.sloObjectives ?? DEFAULT_PLATFORM_SLO_OBJECTIVES,
+      alarmName: props.alarmName ?? nameFromId(id),
+      lokiUrl: withLogging ? serviceUrl(namespace, LOKI) : undefined,
+      tempoUrl: withTempo ? serviceUrl(namespace, TEMPO, TEMPO.ports.http) : undefined,
+    };
+  }
+
+  /** The ALB SLO's burn-rate alarms, to the alarm topic. */
+  private createLoadBalancerSlo(props: ObservabilityProps, s: Settings): LoadBalancerSloAlarms | undefined {
+    if (!(props.loadBalancerAlarms ?? true)) return undefined;
+    return new LoadBalancerSloAlarms(this, "LoadBalancerSlo", {
+      name: s.alarmName,
+      clusterName: props.cluster.clusterName,
+      topicArn: this.alarms.topicArn,
+      objectivePercent: s.sloObjectives.loadBalancerPercent,
+      windowDays: s.sloObjectives.windowDays,
+    });
+  }
+
+  /**
+   * The namespace, and (EKS has no default StorageClass) an encrypted gp3 StorageClass bound in the
+   * pod's AZ, unless `storageClassName` names one or no release claims a volume.
+   */
+  private placement(props: ObservabilityProps, s: Settings): Placement {
     const namespace = new NamespaceV1(this, "Namespace", {
       metadata: {
-        name: namespaceName,
+        name: s.namespace,
         labels: { "app.kubernetes.io/managed-by": "cdktf", "platform.layer": "observability" },
       },
     });
     const base: ITerraformDependable[] = [namespace, ...(props.dependsOn ?? [])];
-    const withTempo = withTracing && props.traceBucket !== undefined;
-    const needsVolumes = withMonitoring || withLogging || withTempo;
-    let storageClassName = props.storageClassName;
-    if (needsVolumes && storageClassName === undefined) {
-      // EKS has no default StorageClass: an encrypted gp3 one, bound in the pod's AZ.
-      const storageClass = new StorageClassV1(this, "StorageClass", {
-        metadata: { name: `${namespaceName}-gp3` },
-        storageProvisioner: "ebs.csi.aws.com",
-        parameters: { type: "gp3", encrypted: "true" },
-        volumeBindingMode: "WaitForFirstConsumer",
-        reclaimPolicy: "Delete",
-        allowVolumeExpansion: true,
-      });
-      storageClassName = storageClass.metadata.name;
-      base.push(storageClass);
+    if (props.storageClassName !== undefined || !(s.withMonitoring || s.withLogging || s.withTempo)) {
+      return { namespace, base, volumes: props.storageClassName ?? "" };
     }
-    const volumes = storageClassName ?? "";
-    const serviceHost = (service: string) => `${service}.${namespaceName}.svc.cluster.local`;
-    const serviceUrl = (service: string) => `http://${serviceHost(service)}`;
-    const lokiUrl = withLogging ? serviceUrl("loki-gateway") : undefined;
-    const lokiOtlpUrl = lokiUrl !== undefined ? `${lokiUrl}/otlp` : undefined;
-    const tempoUrl = withTempo ? `${serviceUrl(TEMPO_NAME)}:${TEMPO_HTTP_PORT}` : undefined;
+    const storageClass = new StorageClassV1(this, "StorageClass", {
+      metadata: { name: `${s.namespace}-gp3` },
+      storageProvisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      reclaimPolicy: "Delete",
+      allowVolumeExpansion: true,
+    });
+    return { namespace, base: [...base, storageClass], volumes: storageClass.metadata.name };
+  }
 
-    // ---- secrets of Grafana and Alertmanager, synced before kube-prometheus-stack starts them
-    if (withSecrets && props.externalSecrets !== undefined) {
-      this.secrets = new ObservabilitySecrets(this, "Secrets", {
-        cluster: props.cluster,
-        externalSecrets: props.externalSecrets,
-        namespace: namespaceName,
-        alarmTopicArn: this.alarms.topicArn,
-        alarmKmsKeyArn: this.alarms.kmsKeyArn,
-        alertmanagerServiceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.alertmanager,
-        grafanaOidcClientSecretName: props.grafanaAccess?.oidc.clientSecretName,
-        recoveryWindowDays: props.secretRecoveryWindowDays,
-        dependsOn: [namespace],
-      });
-    }
+  /** Grafana's and Alertmanager's secrets, synced before kube-prometheus-stack starts them. */
+  private createSecrets(props: ObservabilityProps, s: Settings, at: Placement) {
+    if (!s.withSecrets || props.externalSecrets === undefined) return undefined;
+    return new ObservabilitySecrets(this, "Secrets", {
+      cluster: props.cluster,
+      externalSecrets: props.externalSecrets,
+      namespace: s.namespace,
+      alarmTopicArn: this.alarms.topicArn,
+      alarmKmsKeyArn: this.alarms.kmsKeyArn,
+      alertmanagerServiceAccount: OBSERVABILITY_COMPONENTS.alertmanager.serviceAccount,
+      grafanaOidcClientSecretName: props.grafanaAccess?.oidc.clientSecretName,
+      recoveryWindowDays: props.secretRecoveryWindowDays,
+      dependsOn: [at.namespace],
+    });
+  }
+
+  /** Metrics: kube-prometheus-stack (its CRDs come first: the other charts' ServiceMonitors need them). */
+  private installMonitoring(props: ObservabilityProps, s: Settings, at: Placement) {
+    if (!s.withMonitoring) return undefined;
+    const c = OBSERVABILITY_COMPONENTS.monitoring;
     const secretValues = this.secrets
       ? mergeObjects(
           {
             alertmanager: {
-              serviceAccount: { create: true, name: OBSERVABILITY_SERVICE_ACCOUNTS.alertmanager },
+              serviceAccount: { create: true, name: OBSERVABILITY_COMPONENTS.alertmanager.serviceAccount },
             },
           },
           props.grafanaAccess !== undefined
@@ -433,229 +416,164 @@ export class Observability extends Construct {
             : {},
         )
       : {};
-
-    // ---- metrics: kube-prometheus-stack (its CRDs come first: the other charts' ServiceMonitors need them)
-    if (withMonitoring) {
-      if (withCloudWatch) {
-        this.grafanaCloudWatchRole = new PodIdentityRole(this, "GrafanaCloudWatchRole", {
-          cluster: props.cluster,
-          namespace: namespaceName,
-          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.grafana,
-          description: `Grafana of EKS cluster ${props.cluster.clusterName}: reads CloudWatch in ${region}`,
-          policies: { "cloudwatch-read": grafanaCloudWatchPolicy(region) },
-        });
-      }
-      this.monitoring = new ChartRelease(this, "KubePrometheusStack", {
-        source: HELM_CHARTS.kubePrometheusStack,
-        releaseName: "kube-prometheus-stack",
-        namespace: namespaceName,
-        timeoutSeconds: 900,
-        values: mergeObjects(
-          kubePrometheusStackValues({
-            retentionDays,
-            storageGiB,
-            storageClassName: volumes,
-            grafanaAdminSecretName,
-            alertmanagerConfigSecretName,
-            lokiUrl,
-            tempoUrl,
-            cloudWatchRegion: withCloudWatch ? region : undefined,
-            grafanaServiceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.grafana,
-            prometheus: sizing.prometheus,
-            grafana: sizing.grafana,
-          }),
-          secretValues,
-        ),
-        dependsOn: [
-          ...base,
-          ...podIdentityDependencies(this.grafanaCloudWatchRole),
-          ...(this.secrets ? [this.secrets.release.release] : []),
-        ],
-      });
-    }
-    const afterMonitoring = [...base, ...(this.monitoring ? [this.monitoring.release] : [])];
-
-    // ---- logs: Loki on the log bucket, and a shipper on every node
-    if (withLogging && props.logBucket !== undefined) {
-      this.lokiRole = new PodIdentityRole(this, "LokiRole", {
-        cluster: props.cluster,
-        namespace: namespaceName,
-        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.loki,
-        description: `Loki of EKS cluster ${props.cluster.clusterName}: its log bucket only`,
-        policies: { "log-bucket": props.logBucket.grantReadWrite() },
-      });
-      this.loki = new ChartRelease(this, "Loki", {
-        source: HELM_CHARTS.loki,
-        releaseName: "loki",
-        namespace: namespaceName,
-        timeoutSeconds: 900,
-        values: lokiValues({
-          mode: lokiMode,
-          bucketName: props.logBucket.bucketName,
-          region,
-          retentionDays: lokiRetentionDays,
-          storageClassName: volumes,
-          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.loki,
-          serviceMonitor: withMonitoring,
-          sizing: sizing.loki,
+    return podIdentityRelease(this, c.id, {
+      cluster: s.cluster,
+      serviceAccount: c.serviceAccount,
+      roleId: "GrafanaCloudWatchRole",
+      roleDescription: `Grafana of EKS cluster ${s.cluster.clusterName}: reads CloudWatch in ${s.region}`,
+      policies: s.withCloudWatch ? { "cloudwatch-read": grafanaCloudWatchPolicy(s.region) } : undefined,
+      ...releaseOf(c, s.namespace),
+      values: mergeObjects(
+        kubePrometheusStackValues({
+          retentionDays: s.prometheusRetentionDays,
+          storageGiB: s.prometheusStorageGiB,
+          storageClassName: at.volumes,
+          grafanaAdminSecretName: s.grafanaAdminSecretName,
+          alertmanagerConfigSecretName: s.alertmanagerConfigSecretName,
+          lokiUrl: s.lokiUrl,
+          tempoUrl: s.tempoUrl,
+          cloudWatchRegion: s.withCloudWatch ? s.region : undefined,
+          grafanaServiceAccount: c.serviceAccount,
+          prometheus: s.sizing.prometheus,
+          grafana: s.sizing.grafana,
         }),
-        dependsOn: [...afterMonitoring, ...podIdentityDependencies(this.lokiRole)],
-      });
-      this.logShipper = new ChartRelease(this, "LogShipper", {
-        source: HELM_CHARTS.openTelemetryCollector,
-        releaseName: "log-shipper",
-        namespace: namespaceName,
-        values: logShipperValues(
-          lokiOtlpUrl as string,
-          OBSERVABILITY_SERVICE_ACCOUNTS.logShipper,
-          sizing.logShipper,
-        ),
-        dependsOn: [...base, this.loki.release],
-      });
-    }
+        secretValues,
+      ),
+      dependsOn: [...at.base, ...(this.secrets ? [this.secrets.release.release] : [])],
+    });
+  }
 
-    // ---- traces: Tempo on the trace bucket
-    if (withTempo && props.traceBucket !== undefined) {
-      const tempo = podIdentityRelease(this, "Tempo", {
-        cluster: props.cluster,
-        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.tempo,
-        roleDescription: `Tempo of EKS cluster ${props.cluster.clusterName}: its trace bucket only`,
-        policies: { "trace-bucket": props.traceBucket.grantReadWrite() },
-        source: HELM_CHARTS.tempo,
-        releaseName: TEMPO_NAME,
-        namespace: namespaceName,
-        timeoutSeconds: 600,
-        values: tempoValues({
-          bucketName: props.traceBucket.bucketName,
-          region,
-          retentionDays: tempoRetentionDays,
-          storageClassName: volumes,
-          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.tempo,
-          remoteWriteUrl: withMonitoring ? `${PROMETHEUS_URL(namespaceName)}/api/v1/write` : undefined,
-          serviceMonitor: withMonitoring,
-          requests: tempoRequests,
-        }),
-        dependsOn: afterMonitoring,
-      });
-      this.tempo = tempo.release;
-      this.tempoRole = tempo.role;
-    }
+  /** Logs: Loki on the log bucket, and a shipper on every node. */
+  private installLogging(
+    props: ObservabilityProps,
+    s: Settings,
+    at: Placement,
+    after: readonly ITerraformDependable[],
+  ) {
+    if (!s.withLogging || props.logBucket === undefined) return undefined;
+    const loki = podIdentityRelease(this, LOKI.id, {
+      cluster: s.cluster,
+      serviceAccount: LOKI.serviceAccount,
+      roleDescription: `Loki of EKS cluster ${s.cluster.clusterName}: its log bucket only`,
+      policies: { "log-bucket": props.logBucket.grantReadWrite() },
+      ...releaseOf(LOKI, s.namespace),
+      values: lokiValues({
+        mode: s.lokiMode as LokiMode,
+        bucketName: props.logBucket.bucketName,
+        region: s.region,
+        retentionDays: s.lokiRetentionDays,
+        storageClassName: at.volumes,
+        serviceAccount: LOKI.serviceAccount,
+        serviceMonitor: s.withMonitoring,
+        sizing: s.sizing.loki,
+      }),
+      dependsOn: after,
+    });
+    const shipper = OBSERVABILITY_COMPONENTS.logShipper;
+    return {
+      loki,
+      shipper: new ChartRelease(this, shipper.id, {
+        ...releaseOf(shipper, s.namespace),
+        values: logShipperValues(`${s.lokiUrl}/otlp`, shipper.serviceAccount, s.sizing.logShipper),
+        dependsOn: [...at.base, loki.release.release],
+      }),
+    };
+  }
 
-    // ---- the OTLP gateway: traces, and OTLP metrics and logs
-    if (withTracing) {
-      const gateway = podIdentityRelease(this, "OtlpGateway", {
-        cluster: props.cluster,
-        serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
-        roleDescription: `OTLP gateway of EKS cluster ${props.cluster.clusterName}: sends traces to X-Ray`,
-        // X-Ray's trace and sampling APIs support no resource-level permissions.
-        policies: withXray
-          ? {
-              "xray-write": policyDocument({
-                Sid: "WriteTraces",
-                Effect: "Allow",
-                Action: [
-                  "xray:PutTraceSegments",
-                  "xray:PutTelemetryRecords",
-                  "xray:GetSamplingRules",
-                  "xray:GetSamplingTargets",
-                  "xray:GetSamplingStatisticSummaries",
-                ],
-                Resource: "*",
-              }),
-            }
+  /** Traces: Tempo on the trace bucket, its span metrics written to Prometheus. */
+  private installTempo(
+    props: ObservabilityProps,
+    s: Settings,
+    at: Placement,
+    after: readonly ITerraformDependable[],
+  ) {
+    if (!s.withTempo || props.traceBucket === undefined) return undefined;
+    const prometheus = OBSERVABILITY_COMPONENTS.monitoring;
+    return podIdentityRelease(this, TEMPO.id, {
+      cluster: s.cluster,
+      serviceAccount: TEMPO.serviceAccount,
+      roleDescription: `Tempo of EKS cluster ${s.cluster.clusterName}: its trace bucket only`,
+      policies: { "trace-bucket": props.traceBucket.grantReadWrite() },
+      ...releaseOf(TEMPO, s.namespace),
+      values: tempoValues({
+        bucketName: props.traceBucket.bucketName,
+        region: s.region,
+        retentionDays: s.tempoRetentionDays,
+        storageClassName: at.volumes,
+        serviceAccount: TEMPO.serviceAccount,
+        remoteWriteUrl: s.withMonitoring
+          ? `${serviceUrl(s.namespace, prometheus, prometheus.ports.http)}/api/v1/write`
           : undefined,
-        source: HELM_CHARTS.openTelemetryCollector,
-        releaseName: "otel-collector",
-        namespace: namespaceName,
-        values: otlpGatewayValues({
-          region,
-          serviceAccount: OBSERVABILITY_SERVICE_ACCOUNTS.otlpGateway,
-          tempoOtlpEndpoint: withTempo ? `${serviceHost(TEMPO_NAME)}:${TEMPO_OTLP_GRPC_PORT}` : undefined,
-          xray: withXray,
-          lokiOtlpUrl,
-          prometheus: withMonitoring,
-          sizing: sizing.otlpGateway,
-        }),
-        dependsOn: [
-          ...afterMonitoring,
-          ...(this.loki ? [this.loki.release] : []),
-          ...(this.tempo ? [this.tempo.release] : []),
-        ],
-      });
-      this.otlpGateway = gateway.release;
-      this.xrayRole = gateway.role;
-      this.otlpEndpoint = `${serviceUrl(OTLP_GATEWAY_NAME)}:4318`;
-    }
+        serviceMonitor: s.withMonitoring,
+        requests: s.tempoRequests,
+      }),
+      dependsOn: after,
+    });
+  }
 
-    // ---- SLOs of the running components, and the dashboards (Prometheus's CRDs and Grafana first)
-    if (this.monitoring) {
-      this.serviceLevelObjectives = new ServiceLevelObjectives(this, "Slos", {
-        namespace: namespaceName,
-        releaseName: "platform-slos",
-        objectives: platformServiceLevelObjectives(
-          sloObjectives,
-          { coreDns: true, lokiWrite: withLogging, tempoWrite: withTracing },
-          namespaceName,
-        ),
-        dependsOn: [this.monitoring.release],
-      });
-      if (props.dashboards ?? true) {
-        this.dashboards = new PlatformDashboards(this, "Dashboards", {
-          namespace: namespaceName,
-          logging: withLogging,
-          tracing: withTracing,
-          dependsOn: [namespace],
-        });
-      }
-    }
+  /** The OTLP gateway: traces to Tempo (and X-Ray), OTLP metrics to Prometheus, logs to Loki. */
+  private installOtlpGateway(s: Settings, after: readonly ITerraformDependable[]) {
+    if (!s.withTracing) return undefined;
+    return podIdentityRelease(this, OTLP.id, {
+      cluster: s.cluster,
+      serviceAccount: OTLP.serviceAccount,
+      roleDescription: `OTLP gateway of EKS cluster ${s.cluster.clusterName}: sends traces to X-Ray`,
+      policies: s.withXray ? { "xray-write": XRAY_WRITE_POLICY } : undefined,
+      ...releaseOf(OTLP, s.namespace),
+      values: otlpGatewayValues({
+        region: s.region,
+        serviceAccount: OTLP.serviceAccount,
+        tempoOtlpEndpoint: s.withTempo
+          ? `${serviceHost(s.namespace, TEMPO)}:${TEMPO.ports.otlpGrpc}`
+          : undefined,
+        xray: s.withXray,
+        lokiOtlpUrl: s.lokiUrl !== undefined ? `${s.lokiUrl}/otlp` : undefined,
+        prometheus: s.withMonitoring,
+        sizing: s.sizing.otlpGateway,
+      }),
+      dependsOn: after,
+    });
+  }
+
+  /** The SLOs of the running components (after Prometheus's CRDs). */
+  private createSlos(s: Settings, monitoring: ChartRelease): ServiceLevelObjectives {
+    const c = OBSERVABILITY_COMPONENTS.slos;
+    return new ServiceLevelObjectives(this, c.id, {
+      namespace: s.namespace,
+      releaseName: c.releaseName,
+      objectives: platformServiceLevelObjectives(
+        s.sloObjectives,
+        { coreDns: true, lokiWrite: s.withLogging, tempoWrite: s.withTracing },
+        s.namespace,
+      ),
+      dependsOn: [monitoring.release],
+    });
   }
 }
 
-/** kube-prometheus-stack's Prometheus Service (release `kube-prometheus-stack`). */
-const PROMETHEUS_URL = (namespace: string) =>
-  `http://kube-prometheus-stack-prometheus.${namespace}.svc.cluster.local:9090`;
-
-/** Replicas and requests must be whole, positive and sane; the capacity check does the rest. */
-function validateSizing(v: PropValidator, sizing: ObservabilitySizing, tempo: ResourceRequests): void {
-  const requests = (path: string, r: ResourceRequests) => {
-    v.check(
-      `sizing.${path}.cpuMillis`,
-      r.cpuMillis,
-      (n) => Number.isInteger(n) && n >= 1 && n <= 64000,
-      "must be a whole number of millicores from 1 to 64000",
-    );
-    v.check(
-      `sizing.${path}.memoryMiB`,
-      r.memoryMiB,
-      (n) => Number.isInteger(n) && n >= 16 && n <= 262144,
-      "must be a whole number of MiB from 16 to 262144",
-    );
+/** The release-level props of a component: chart, release name, namespace and timeout. */
+function releaseOf(
+  c: { readonly chart: ChartSource; readonly releaseName: string; readonly timeoutSeconds?: number },
+  namespace: string,
+): Pick<ChartReleaseProps, "source" | "releaseName" | "namespace" | "timeoutSeconds"> {
+  return {
+    source: c.chart,
+    releaseName: c.releaseName,
+    namespace,
+    ...(c.timeoutSeconds !== undefined ? { timeoutSeconds: c.timeoutSeconds } : {}),
   };
-  const scaled = (path: string, r: ScaledRequests, min: number) => {
-    requests(path, r);
-    v.check(
-      `sizing.${path}.replicas`,
-      r.replicas,
-      (n) => Number.isInteger(n) && n >= min && n <= 50,
-      `must be a whole number from ${min} to 50`,
-    );
-  };
-  requests("prometheus", sizing.prometheus);
-  requests("grafana", sizing.grafana);
-  requests("logShipper", sizing.logShipper);
-  requests("tempo", tempo);
-  scaled("otlpGateway", sizing.otlpGateway, 1);
-  requests("loki.singleBinary", sizing.loki.singleBinary);
-  scaled("loki.read", sizing.loki.read, 1);
-  scaled("loki.write", sizing.loki.write, 1);
-  scaled("loki.backend", sizing.loki.backend, 1);
-  scaled("loki.gateway", sizing.loki.gateway, 1);
-  for (const key of ["chunksCacheMiB", "resultsCacheMiB"] as const) {
-    v.check(
-      `sizing.loki.${key}`,
-      sizing.loki[key],
-      (n) => Number.isInteger(n) && n >= 64 && n <= 65536,
-      "must be a whole number of MiB from 64 to 65536",
-    );
-  }
 }
+
+/** The OTLP gateway's X-Ray access: X-Ray's trace and sampling APIs support no resource-level permissions. */
+const XRAY_WRITE_POLICY = policyDocument({
+  Sid: "WriteTraces",
+  Effect: "Allow",
+  Action: [
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
+  ],
+  Resource: "*",
+});

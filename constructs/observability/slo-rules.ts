@@ -4,6 +4,7 @@ import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
 import { PropValidator, nameFromId } from "../core/validation";
 import { ChartRelease } from "../helm/chart-release";
 import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
+import { OBSERVABILITY_COMPONENTS } from "./components";
 import { PrometheusRuleSpec, ServiceLevelObjective, sloFieldProblems, sloRules } from "./slo";
 
 /**
@@ -16,7 +17,7 @@ import { PrometheusRuleSpec, ServiceLevelObjective, sloFieldProblems, sloRules }
 export const SLO_RULE_LABELS = {
   "app.kubernetes.io/part-of": "service-level-objectives",
   "app.kubernetes.io/managed-by": "cdktf",
-  release: "kube-prometheus-stack",
+  release: OBSERVABILITY_COMPONENTS.monitoring.releaseName,
 } as const;
 
 /** A Prometheus Operator `PrometheusRule` object. */

@@ -6,13 +6,14 @@
 
 import { ServiceAccountValues } from "../helm/chart-values";
 import { ResourceRequests, ResourcesValues, resourcesValues } from "./chart-values";
+import { OBSERVABILITY_COMPONENTS } from "./components";
 
 /** The Tempo release's name: its Service is `tempo.<namespace>.svc` (HTTP API 3200, OTLP 4317 gRPC / 4318 HTTP). */
-export const TEMPO_NAME = "tempo";
+export const TEMPO_NAME = OBSERVABILITY_COMPONENTS.tempo.service;
 /** Tempo's HTTP API port (queries from Grafana). */
-export const TEMPO_HTTP_PORT = 3200;
+export const TEMPO_HTTP_PORT = OBSERVABILITY_COMPONENTS.tempo.ports.http;
 /** Tempo's OTLP gRPC port (the gateway's exporter). */
-export const TEMPO_OTLP_GRPC_PORT = 4317;
+export const TEMPO_OTLP_GRPC_PORT = OBSERVABILITY_COMPONENTS.tempo.ports.otlpGrpc;
 
 /** The metrics-generator processors Tempo runs: the service graph and per-span RED metrics. */
 export const TEMPO_METRICS_PROCESSORS = ["service-graphs", "span-metrics"] as const;
