@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IAM_ROLE } from "../constructs/core/aws-identifiers";
 import { LOG_RETENTION } from "../constructs/core/log-retention";
-import { Rule, allowedFor, didYouMean, oneOf, wholeNumber } from "../constructs/core/validation";
+import { Rule, allowedFor, didYouMean, noted, oneOf } from "../constructs/core/validation";
 import { EKS_VERSION, endpointAccessProblems } from "../constructs/eks/eks-cluster";
 import {
   NODE_CAPACITY_TYPES,
@@ -31,6 +31,14 @@ import {
 } from "../constructs/network/network";
 import { BUCKET_NAME, LIFECYCLE_DAYS } from "../constructs/object-storage/object-storage";
 import { LOKI_MODES } from "../constructs/observability/chart-values";
+import { GRAFANA_ACCESS_RULES, GRAFANA_EXPOSURES } from "../constructs/observability/grafana-access";
+import {
+  OBSERVABILITY_RULES,
+  RELEASE_SIZING_RULES,
+} from "../constructs/observability/observability-validation";
+import { SLO_RULES } from "../constructs/observability/slo";
+import { EXTERNAL_SECRETS_SIZING_RULES } from "../constructs/secrets/external-secrets";
+import { SECRET_DELIVERY_RULES } from "../constructs/secrets/secret-delivery";
 import { POLICY_PROFILES } from "../constructs/policy/model";
 import {
   instanceClassFormat,
@@ -67,9 +75,6 @@ const stringBy = (rule: Rule<string>) =>
 /** One of a construct's enum values, in the words of {@link oneOf}. */
 const enumOf = <const V extends readonly [string, ...string[]]>(values: V, note?: string) =>
   z.enum(values, { error: oneOf(values, note).allowed });
-
-/** A whole number in a range, for settings no construct owns (such as release sizing). */
-const whole = (min: number, max: number, unit: string) => numberBy(wholeNumber(min, max, unit));
 
 /**
  * A long-lived environment's name: a lowercase letter, then 1–11 lowercase letters or digits. It
@@ -284,16 +289,18 @@ const ciSchema = z.strictObject({
   hostsSandboxes: z.boolean({ error: "must be true or false" }),
 });
 
-/** CPU and memory a pod requests. */
+/** CPU and memory a pod of a platform release requests (the observability releases' rules). */
 const requestsSchema = z.strictObject({
-  cpuMillis: whole(1, 64000, "millicores"),
-  memoryMiB: whole(16, 262144, "MiB"),
+  cpuMillis: numberBy(RELEASE_SIZING_RULES.cpuMillis),
+  memoryMiB: numberBy(RELEASE_SIZING_RULES.memoryMiB),
 });
-/** Requests and a replica count. */
-const scaledSchema = z.strictObject({
-  replicas: whole(1, 50, "replicas"),
-  cpuMillis: whole(1, 64000, "millicores"),
-  memoryMiB: whole(16, 262144, "MiB"),
+/** Requests and a replica count of a platform release. */
+const scaledSchema = requestsSchema.extend({ replicas: numberBy(RELEASE_SIZING_RULES.replicas) });
+/** Requests and a replica count of an External Secrets component. */
+const externalSecretsComponentSchema = z.strictObject({
+  replicas: numberBy(EXTERNAL_SECRETS_SIZING_RULES.replicas),
+  cpuMillis: numberBy(EXTERNAL_SECRETS_SIZING_RULES.cpuMillis),
+  memoryMiB: numberBy(EXTERNAL_SECRETS_SIZING_RULES.memoryMiB),
 });
 
 /**
@@ -310,37 +317,39 @@ const sizingSchema = z.strictObject({
   lokiWrite: scaledSchema,
   lokiBackend: scaledSchema,
   lokiGateway: scaledSchema,
-  lokiChunksCacheMiB: whole(64, 65536, "MiB"),
-  lokiResultsCacheMiB: whole(64, 65536, "MiB"),
+  lokiChunksCacheMiB: numberBy(RELEASE_SIZING_RULES.cacheMiB),
+  lokiResultsCacheMiB: numberBy(RELEASE_SIZING_RULES.cacheMiB),
   logShipper: requestsSchema,
   otlpGateway: scaledSchema,
   tempo: requestsSchema,
   externalSecrets: z.strictObject({
-    controller: scaledSchema,
-    webhook: scaledSchema,
-    certController: scaledSchema,
+    controller: externalSecretsComponentSchema,
+    webhook: externalSecretsComponentSchema,
+    certController: externalSecretsComponentSchema,
   }),
 });
 
-const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
+const httpsUrl = stringBy(GRAFANA_ACCESS_RULES.url);
 
 /**
  * Grafana behind the ALB: `internal` (reachable from the VPC and what is peered with it) or
  * `internetFacing`; public only with a domain and OIDC settings (else port-forward only).
  */
 const grafanaSchema = z.strictObject({
-  exposure: z.enum(["internal", "internetFacing"], { error: "must be 'internal' or 'internetFacing'" }),
+  exposure: enumOf(GRAFANA_EXPOSURES),
   oidc: z
     .strictObject({
       issuerUrl: httpsUrl,
       authUrl: httpsUrl,
       tokenUrl: httpsUrl,
       apiUrl: httpsUrl,
-      clientId: z.string().regex(/^[\w.:@/-]{1,255}$/, { error: "must be 1–255 letters, digits or _.:@/-" }),
-      clientSecretName: z.string().regex(/^[\w+=.@-][\w/+=.@-]{0,400}$/, {
-        error:
-          "must be a Secrets Manager secret name relative to the environment's prefix '<env>/' (e.g. 'observability/grafana-oidc-client-secret')",
-      }),
+      clientId: stringBy(GRAFANA_ACCESS_RULES.clientId),
+      clientSecretName: stringBy(
+        noted(
+          GRAFANA_ACCESS_RULES.clientSecretName,
+          "relative to the environment's prefix '<env>/' (e.g. 'observability/grafana-oidc-client-secret')",
+        ),
+      ),
       roleAttributePath: z.string().min(1).optional(),
     })
     .optional(),
@@ -348,27 +357,19 @@ const grafanaSchema = z.strictObject({
 
 /** The database's RDS-managed master secret, delivered into a namespace (created by the platform stack). */
 const databaseSecretDeliverySchema = z.strictObject({
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-    error: "must be a Kubernetes namespace name (DNS label)",
-  }),
-  targetSecretName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-    error: "must be a Kubernetes Secret name (DNS label)",
-  }),
+  namespace: stringBy(SECRET_DELIVERY_RULES.namespace),
+  targetSecretName: stringBy(SECRET_DELIVERY_RULES.targetSecretName),
 });
 
 /** An SLO's objective: a percentage of good events, from 50 to below 100 (a fraction is refused). */
-const OBJECTIVE_RULE = "must be a percentage from 50 to below 100 (e.g. 99.9)";
-const objectivePercent = z
-  .number({ error: OBJECTIVE_RULE })
-  .min(50, { error: OBJECTIVE_RULE })
-  .lt(100, { error: OBJECTIVE_RULE });
+const objectivePercent = numberBy(SLO_RULES.objectivePercent);
 
 /**
  * Objectives of the platform's own SLOs (constructs/observability/platform-slos.ts): CoreDNS, Loki's
  * and Tempo's write paths and the cluster's ALBs, over one window.
  */
 const slosSchema = z.strictObject({
-  windowDays: whole(1, 90, "days"),
+  windowDays: numberBy(SLO_RULES.windowDays),
   coreDnsPercent: objectivePercent,
   lokiWritePercent: objectivePercent,
   tempoWritePercent: objectivePercent,
@@ -399,12 +400,12 @@ const platformSchema = z.strictObject({
     tracing: onOff,
     externalSecrets: onOff,
   }),
-  prometheusRetentionDays: whole(1, 365, "days"),
-  prometheusStorageGiB: whole(10, 16384, "GiB"),
+  prometheusRetentionDays: numberBy(OBSERVABILITY_RULES.prometheusRetentionDays),
+  prometheusStorageGiB: numberBy(OBSERVABILITY_RULES.prometheusStorageGiB),
   lokiMode: enumOf(LOKI_MODES),
-  lokiRetentionDays: whole(1, 3650, "days"),
+  lokiRetentionDays: numberBy(OBSERVABILITY_RULES.retentionDays),
   /** Days Tempo keeps traces (with the `tracing` component). */
-  tempoRetentionDays: whole(1, 3650, "days"),
+  tempoRetentionDays: numberBy(OBSERVABILITY_RULES.retentionDays),
   sizing: sizingSchema,
   slos: slosSchema,
   alarmEmails: z.array(z.email({ error: "must be email addresses" })),

@@ -12,7 +12,7 @@ export const KUBERNETES_OBJECT_NAME = matching(KUBERNETES_DNS_LABEL, "a Kubernet
 export const RELEASE_SIZING_RULES = {
   cpuMillis: wholeNumber(1, 64000, "millicores"),
   memoryMiB: wholeNumber(16, 262144, "MiB"),
-  replicas: wholeNumber(1, 50),
+  replicas: wholeNumber(1, 50, "replicas"),
   /** memcached memory of a Loki cache. */
   cacheMiB: wholeNumber(64, 65536, "MiB"),
 } as const;

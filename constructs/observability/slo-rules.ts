@@ -1,6 +1,6 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
+import { KUBERNETES_NAMESPACE } from "../core/aws-identifiers";
 import { PropValidator, nameFromId } from "../core/validation";
 import { ChartRelease } from "../helm/chart-release";
 import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
@@ -75,12 +75,7 @@ export class ServiceLevelObjectives extends Construct {
     const releaseName = props.releaseName ?? nameFromId(id);
     const labels = { ...props.labels, ...SLO_RULE_LABELS };
     const v = new PropValidator("ServiceLevelObjectives", this);
-    v.check(
-      "namespace",
-      props.namespace,
-      (n) => KUBERNETES_DNS_LABEL.test(n),
-      "must be a Kubernetes namespace name (DNS label)",
-    );
+    v.check("namespace", props.namespace, KUBERNETES_NAMESPACE);
     v.check("objectives", props.objectives, (o) => o.length > 0, "must list at least one SLO");
     const names = props.objectives.map((o) => o.name);
     v.check(

@@ -7,6 +7,8 @@
  * Prometheus Operator `PrometheusRule`: recording rules for the error ratio per window, and alerts.
  */
 
+import { matching, rule, wholeNumber } from "../core/validation";
+
 /** One service level objective. */
 export interface ServiceLevelObjective {
   /** Name of the SLO, used in rule and alert names: lowercase letters, digits and '-'. */
@@ -77,34 +79,36 @@ export interface SloFieldProblem {
   readonly hint?: string;
 }
 
+/** The rules of an SLO's fields, also used by the environment schema for the platform's objectives. */
+export const SLO_RULES = {
+  name: matching(/^[a-z][a-z0-9-]{0,62}$/, "1–63 lowercase letters, digits or '-', starting with a letter"),
+  /** An objective below half the events is no objective (one below 1 is a fraction meant as a percentage). */
+  objectivePercent: rule<number>(
+    "must be a percentage from 50 to below 100 (e.g. 99.9)",
+    (p) => typeof p === "number" && p >= 50 && p < 100,
+  ),
+  windowDays: wholeNumber(1, 90, "days"),
+} as const;
+
 /** What is wrong with an SLO definition, field by field (empty when valid). */
 export function sloFieldProblems(slo: ServiceLevelObjective): SloFieldProblem[] {
   const problems: SloFieldProblem[] = [];
-  if (!/^[a-z][a-z0-9-]{0,62}$/.test(slo.name)) {
-    problems.push({
-      field: "name",
-      value: slo.name,
-      allowed: "must be 1–63 lowercase letters, digits or '-', starting with a letter",
-    });
+  if (!SLO_RULES.name.test(slo.name)) {
+    problems.push({ field: "name", value: slo.name, allowed: SLO_RULES.name.allowed });
   }
-  // An objective below half the events is no objective; one below 1 is a fraction meant as a percentage.
-  if (!(slo.objectivePercent >= 50 && slo.objectivePercent < 100)) {
+  if (!SLO_RULES.objectivePercent.test(slo.objectivePercent)) {
     problems.push({
       field: "objectivePercent",
       value: slo.objectivePercent,
-      allowed: "must be a percentage from 50 to below 100 (e.g. 99.9)",
+      allowed: SLO_RULES.objectivePercent.allowed,
       ...(slo.objectivePercent > 0 && slo.objectivePercent < 1
         ? { hint: " (a fraction; write it as a percentage)" }
         : {}),
     });
   }
   const days = slo.windowDays ?? 30;
-  if (!Number.isInteger(days) || days < 1 || days > 90) {
-    problems.push({
-      field: "windowDays",
-      value: days,
-      allowed: "must be a whole number of days from 1 to 90",
-    });
+  if (!SLO_RULES.windowDays.test(days)) {
+    problems.push({ field: "windowDays", value: days, allowed: SLO_RULES.windowDays.allowed });
   }
   for (const field of ["errorsQuery", "totalQuery"] as const) {
     if (!slo[field].includes("[$window]")) {

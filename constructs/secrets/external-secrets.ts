@@ -3,9 +3,9 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
-import { KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
+import { KUBERNETES_DNS_LABEL, KUBERNETES_NAMESPACE } from "../core/aws-identifiers";
 import { policyDocument, policyJson } from "../core/iam";
-import { PropValidator } from "../core/validation";
+import { PropValidator, wholeNumber } from "../core/validation";
 import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { ChartRelease } from "../helm/chart-release";
 import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
@@ -72,6 +72,13 @@ export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
 /** API version of ExternalSecret, ClusterSecretStore and PushSecret's store references. */
 export const EXTERNAL_SECRETS_API = "external-secrets.io/v1";
 
+/** Replicas and requests of each External Secrets component, also used by the environment schema. */
+export const EXTERNAL_SECRETS_SIZING_RULES = {
+  replicas: wholeNumber(1, 5),
+  cpuMillis: wholeNumber(10, 4000, "millicores"),
+  memoryMiB: wholeNumber(32, 8192, "MiB"),
+} as const;
+
 const PREFIX = /^([A-Za-z0-9_+=.@-]+\/)+$/;
 
 /**
@@ -134,31 +141,11 @@ export class ExternalSecrets extends Construct {
       (l) => l.length > 0 && l.every((n) => KUBERNETES_DNS_LABEL.test(n)) && new Set(l).size === l.length,
       "must list distinct Kubernetes namespace names (at least one)",
     );
-    v.check(
-      "namespace",
-      namespaceName,
-      (n) => KUBERNETES_DNS_LABEL.test(n),
-      "must be a Kubernetes namespace name (DNS label)",
-    );
+    v.check("namespace", namespaceName, KUBERNETES_NAMESPACE);
     for (const [component, s] of Object.entries(sizing) as [string, ExternalSecretsComponentSizing][]) {
-      v.check(
-        `sizing.${component}.replicas`,
-        s.replicas,
-        (n) => Number.isInteger(n) && n >= 1 && n <= 5,
-        "must be a whole number from 1 to 5",
-      );
-      v.check(
-        `sizing.${component}.cpuMillis`,
-        s.cpuMillis,
-        (n) => Number.isInteger(n) && n >= 10 && n <= 4000,
-        "must be a whole number of millicores from 10 to 4000",
-      );
-      v.check(
-        `sizing.${component}.memoryMiB`,
-        s.memoryMiB,
-        (n) => Number.isInteger(n) && n >= 32 && n <= 8192,
-        "must be a whole number of MiB from 32 to 8192",
-      );
+      for (const key of ["replicas", "cpuMillis", "memoryMiB"] as const) {
+        v.check(`sizing.${component}.${key}`, s[key], EXTERNAL_SECRETS_SIZING_RULES[key]);
+      }
     }
     v.throwIfInvalid();
 

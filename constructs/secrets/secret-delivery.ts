@@ -3,9 +3,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { awsContext } from "../core/aws-context";
-import { KMS_KEY_ARN, KUBERNETES_DNS_LABEL } from "../core/aws-identifiers";
+import { KMS_KEY_ARN, KUBERNETES_DNS_LABEL, KUBERNETES_NAMESPACE } from "../core/aws-identifiers";
 import { policyDocument, policyJson } from "../core/iam";
-import { PropValidator } from "../core/validation";
+import { PropValidator, matching, wholeNumber } from "../core/validation";
 import { ChartRelease } from "../helm/chart-release";
 import {
   EXTERNAL_SECRETS_API,
@@ -36,6 +36,13 @@ export interface SecretDeliveryProps {
   /** Installed after these, e.g. the namespace. @default - none */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
+
+/** The rules of {@link SecretDelivery}'s target, also used by the environment schema. */
+export const SECRET_DELIVERY_RULES = {
+  namespace: KUBERNETES_NAMESPACE,
+  targetSecretName: matching(KUBERNETES_DNS_LABEL, "a Kubernetes Secret name (DNS label)"),
+  refreshIntervalMinutes: wholeNumber(1, 1440, "minutes"),
+} as const;
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@!-]+$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
@@ -83,18 +90,8 @@ export class SecretDelivery extends Construct {
       (k) => k === undefined || KMS_KEY_ARN.test(k),
       "must be a KMS key ARN (or be left out for the AWS managed key)",
     );
-    v.check(
-      "namespace",
-      props.namespace,
-      (n) => KUBERNETES_DNS_LABEL.test(n),
-      "must be a Kubernetes namespace name (DNS label)",
-    );
-    v.check(
-      "targetSecretName",
-      props.targetSecretName,
-      (n) => KUBERNETES_DNS_LABEL.test(n),
-      "must be a Kubernetes Secret name (DNS label)",
-    );
+    v.check("namespace", props.namespace, SECRET_DELIVERY_RULES.namespace);
+    v.check("targetSecretName", props.targetSecretName, SECRET_DELIVERY_RULES.targetSecretName);
     v.check(
       "keys",
       keys,
@@ -104,12 +101,7 @@ export class SecretDelivery extends Construct {
           Object.entries(k).every(([key, property]) => SECRET_KEY.test(key) && property.length > 0)),
       "must map Kubernetes Secret keys ([-._a-zA-Z0-9]) to non-empty JSON properties of the secret (or be left out)",
     );
-    v.check(
-      "refreshIntervalMinutes",
-      refreshIntervalMinutes,
-      (n) => Number.isInteger(n) && n >= 1 && n <= 1440,
-      "must be a whole number of minutes from 1 to 1440",
-    );
+    v.check("refreshIntervalMinutes", refreshIntervalMinutes, SECRET_DELIVERY_RULES.refreshIntervalMinutes);
     v.throwIfInvalid();
 
     const eso = props.externalSecrets;

@@ -47,6 +47,13 @@ describe("secrets and Grafana access validation", () => {
       '"db_credentials"',
     ],
     ["platform.sizing.externalSecrets.webhook.replicas", 0, "must be a whole number", "got 0"],
+    // The operator's own range (ExternalSecrets), not the wider one of other releases.
+    [
+      "platform.sizing.externalSecrets.controller.cpuMillis",
+      5000,
+      "must be a whole number of millicores from 10 to 4000",
+      "got 5000",
+    ],
   ])(
     "rejects %s = %p, naming the environment, field, value and what is allowed",
     (field, value, allowed, got) => {

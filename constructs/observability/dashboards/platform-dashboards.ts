@@ -1,7 +1,7 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { KUBERNETES_DNS_LABEL } from "../../core/aws-identifiers";
+import { KUBERNETES_NAMESPACE } from "../../core/aws-identifiers";
 import { PropValidator } from "../../core/validation";
 import { PlatformMetric } from "../platform-metrics";
 import { LOKI_WRITE_ROUTES } from "../platform-slos";
@@ -371,12 +371,7 @@ export class PlatformDashboards extends Construct {
   constructor(scope: Construct, id: string, props: PlatformDashboardsProps) {
     super(scope, id);
     const v = new PropValidator("PlatformDashboards", this);
-    v.check(
-      "namespace",
-      props.namespace,
-      (n) => KUBERNETES_DNS_LABEL.test(n),
-      "must be a Kubernetes namespace name (DNS label)",
-    );
+    v.check("namespace", props.namespace, KUBERNETES_NAMESPACE);
     v.throwIfInvalid();
     this.dashboards = platformDashboards(props);
     for (const board of this.dashboards) {

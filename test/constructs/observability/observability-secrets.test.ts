@@ -266,6 +266,18 @@ describe("Observability validation with External Secrets", () => {
     );
   });
 
+  it.each([
+    ["exposure", { ...ACCESS, exposure: "public" as never }, "must be 'internal' or 'internetFacing'"],
+    ["oidc.clientId", { ...ACCESS, oidc: { ...OIDC, clientId: "grafana dev" } }, "1–255 letters, digits"],
+    [
+      "oidc.clientSecretName",
+      { ...ACCESS, oidc: { ...OIDC, clientSecretName: "dev/grafana secret" } },
+      "must be a Secrets Manager secret name",
+    ],
+  ])("rejects a bad grafanaAccess.%s with the rule the environment schema uses", (field, access, allowed) => {
+    expectErrorContaining(build({ grafanaAccess: access }), `'grafanaAccess.${field}'`, allowed);
+  });
+
   it("rejects hand-made Secret names next to External Secrets", () => {
     expectErrorContaining(build({ alertmanagerConfigSecretName: "mine" }), "'alertmanagerConfigSecretName'");
   });

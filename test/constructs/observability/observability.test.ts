@@ -283,7 +283,7 @@ describe("Observability: Loki and log shipping", () => {
       loki: { ...DEFAULT_OBSERVABILITY_SIZING.loki, read: { replicas: 0, cpuMillis: 100, memoryMiB: 256 } },
     };
     expect(() => synth({ sizing })).toThrow(
-      /'sizing\.loki\.read\.replicas' must be a whole number from 1 to 50, got 0/,
+      /'sizing\.loki\.read\.replicas' must be a whole number of replicas from 1 to 50, got 0/,
     );
   });
 
