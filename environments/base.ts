@@ -1,4 +1,12 @@
+import {
+  DEFAULT_OBSERVABILITY_SIZING,
+  OBSERVABILITY_DEFAULTS,
+} from "../constructs/observability/observability";
+import { DEFAULT_PLATFORM_SLO_OBJECTIVES } from "../constructs/observability/platform-slos";
 import { DEFAULT_EKS_VERSION, DEFAULT_POSTGRES_MAJOR_VERSION } from "../constructs/versions";
+
+/** Observability's own defaults: a change of default is made once, in the construct. */
+const observability = DEFAULT_OBSERVABILITY_SIZING;
 import { accountRole } from "./define";
 import { EnvironmentInput } from "./schema";
 
@@ -95,42 +103,34 @@ export const base = {
       tracing: true,
       externalSecrets: true,
     },
-    prometheusRetentionDays: 15,
-    prometheusStorageGiB: 50,
-    lokiMode: "singleBinary",
-    lokiRetentionDays: 30,
-    tempoRetentionDays: 7,
+    // Retention, Prometheus's volume and Loki's mode: the construct's defaults.
+    ...OBSERVABILITY_DEFAULTS,
     // Replicas and requests of the platform releases, for two 2-vCPU/8-GiB baseline nodes; the
-    // platform stack fails synthesis when they do not fit an environment's node groups.
+    // platform stack fails synthesis when they do not fit an environment's node groups. The
+    // observability releases take the construct's defaults, except a larger Prometheus.
     sizing: {
       karpenter: { replicas: 2, cpuMillis: 250, memoryMiB: 512 },
       metricsServerReplicas: 2,
       prometheus: { cpuMillis: 250, memoryMiB: 1536 },
-      grafana: { cpuMillis: 50, memoryMiB: 256 },
-      lokiSingleBinary: { cpuMillis: 200, memoryMiB: 512 },
-      lokiRead: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
-      lokiWrite: { replicas: 2, cpuMillis: 100, memoryMiB: 512 },
-      lokiBackend: { replicas: 2, cpuMillis: 100, memoryMiB: 256 },
-      lokiGateway: { replicas: 1, cpuMillis: 20, memoryMiB: 32 },
-      lokiChunksCacheMiB: 512,
-      lokiResultsCacheMiB: 256,
-      logShipper: { cpuMillis: 50, memoryMiB: 128 },
-      otlpGateway: { replicas: 2, cpuMillis: 50, memoryMiB: 128 },
-      tempo: { cpuMillis: 100, memoryMiB: 512 },
+      grafana: observability.grafana,
+      lokiSingleBinary: observability.loki.singleBinary,
+      lokiRead: observability.loki.read,
+      lokiWrite: observability.loki.write,
+      lokiBackend: observability.loki.backend,
+      lokiGateway: observability.loki.gateway,
+      lokiChunksCacheMiB: observability.loki.chunksCacheMiB,
+      lokiResultsCacheMiB: observability.loki.resultsCacheMiB,
+      logShipper: observability.logShipper,
+      otlpGateway: observability.otlpGateway,
+      tempo: observability.tempo,
       externalSecrets: {
         controller: { replicas: 1, cpuMillis: 50, memoryMiB: 128 },
         webhook: { replicas: 1, cpuMillis: 20, memoryMiB: 64 },
         certController: { replicas: 1, cpuMillis: 20, memoryMiB: 64 },
       },
     },
-    // The platform's own SLOs over 30 days (constructs/observability/platform-slos.ts defaults).
-    slos: {
-      windowDays: 30,
-      coreDnsPercent: 99.9,
-      lokiWritePercent: 99.5,
-      tempoWritePercent: 99.5,
-      loadBalancerPercent: 99.9,
-    },
+    // The platform's own SLOs: the construct's defaults (constructs/observability/platform-slos.ts).
+    slos: DEFAULT_PLATFORM_SLO_OBJECTIVES,
     alarmEmails: ["platform-oncall@example.com"],
     // Grafana through port-forward unless an environment names an OIDC provider (and has a domain):
     // then behind an internal ALB at grafana.<domain>.

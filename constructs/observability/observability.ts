@@ -142,6 +142,15 @@ export interface ObservabilitySizing {
   readonly tempo?: ResourceRequests;
 }
 
+/** What Observability keeps and how Loki runs unless told otherwise (the environments' base takes these too). */
+export const OBSERVABILITY_DEFAULTS = {
+  prometheusRetentionDays: 15,
+  prometheusStorageGiB: 50,
+  lokiMode: "singleBinary",
+  lokiRetentionDays: 30,
+  tempoRetentionDays: 7,
+} as const satisfies Partial<ObservabilityProps>;
+
 /** Tempo's requests when the sizing names none (sizing from before Tempo). */
 const DEFAULT_TEMPO_REQUESTS: ResourceRequests = { cpuMillis: 100, memoryMiB: 512 };
 
@@ -314,6 +323,7 @@ export class Observability extends Construct {
     const withTempo = withTracing && props.traceBucket !== undefined;
     const withSecrets = props.externalSecrets !== undefined && withMonitoring;
     const sizing = props.sizing ?? DEFAULT_OBSERVABILITY_SIZING;
+    const D = OBSERVABILITY_DEFAULTS;
     return {
       cluster: props.cluster,
       region: props.region ?? awsContext(this).region,
@@ -325,11 +335,11 @@ export class Observability extends Construct {
       withSecrets,
       withXray: props.xray ?? false,
       withCloudWatch: props.grafanaCloudWatch ?? true,
-      prometheusRetentionDays: props.prometheusRetentionDays ?? 15,
-      prometheusStorageGiB: props.prometheusStorageGiB ?? 50,
-      lokiMode: props.lokiMode ?? "singleBinary",
-      lokiRetentionDays: props.lokiRetentionDays ?? 30,
-      tempoRetentionDays: props.tempoRetentionDays ?? 7,
+      prometheusRetentionDays: props.prometheusRetentionDays ?? D.prometheusRetentionDays,
+      prometheusStorageGiB: props.prometheusStorageGiB ?? D.prometheusStorageGiB,
+      lokiMode: props.lokiMode ?? D.lokiMode,
+      lokiRetentionDays: props.lokiRetentionDays ?? D.lokiRetentionDays,
+      tempoRetentionDays: props.tempoRetentionDays ?? D.tempoRetentionDays,
       grafanaAdminSecretName: withSecrets ? OBSERVABILITY_SECRETS.grafanaAdmin : props.grafanaAdminSecretName,
       alertmanagerConfigSecretName: withSecrets
         ? OBSERVABILITY_SECRETS.alertmanagerConfig
