@@ -93,6 +93,17 @@ export function validateObservabilityProps(
       `must be a secret name under External Secrets' prefix '${prefix ?? ""}'`,
     );
   }
+  for (const prop of [
+    "alarmEmails",
+    "alarmSubscribeToTopicArns",
+    "natGatewayIds",
+    "databaseInstanceIdentifiers",
+  ] as const) {
+    // Not a check: a Terraform list (NAT gateway ids) is a token the validator would skip.
+    if (props.alarms !== undefined && props[prop] !== undefined) {
+      v.fail(prop, props[prop], "must be left out with 'alarms' (set it on those alarms)");
+    }
+  }
   v.check(
     "logBucket",
     props.logBucket,

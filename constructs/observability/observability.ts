@@ -91,6 +91,13 @@ export interface ObservabilityProps {
   readonly xray?: boolean;
   /** A read-only CloudWatch datasource in Grafana, through a Pod Identity role limited to the region. @default true */
   readonly grafanaCloudWatch?: boolean;
+  /**
+   * Alarms made elsewhere (e.g. next to the network and database they watch): Observability then
+   * creates none, and Alertmanager and the ALB SLO alarms use their topic; `alarmEmails`,
+   * `alarmSubscribeToTopicArns`, `natGatewayIds` and `databaseInstanceIdentifiers` must be left out.
+   * @default - a {@link PlatformAlarms} `Alarms` of this construct, from the props below
+   */
+  readonly alarms?: PlatformAlarms;
   /** Prefix of the alarm topic and alarm names. @default - the construct id, lowercased */
   readonly alarmName?: string;
   /** Email addresses that receive the alarms. @default - none */
@@ -266,16 +273,18 @@ export class Observability extends Construct {
     v.throwIfInvalid();
 
     this.namespace = s.namespace;
-    this.alarms = new PlatformAlarms(this, "Alarms", {
-      name: s.alarmName,
-      emails: props.alarmEmails,
-      subscribeToTopicArns: props.alarmSubscribeToTopicArns,
-      natGatewayIds: props.natGatewayIds,
-      databaseInstanceIdentifiers: props.databaseInstanceIdentifiers,
-      loadBalancerAlarms: props.loadBalancerAlarms,
-      // Only the load balancers this cluster's controller created: one environment's, never its neighbours'.
-      loadBalancerClusterName: props.cluster.clusterName,
-    });
+    this.alarms =
+      props.alarms ??
+      new PlatformAlarms(this, "Alarms", {
+        name: s.alarmName,
+        emails: props.alarmEmails,
+        subscribeToTopicArns: props.alarmSubscribeToTopicArns,
+        natGatewayIds: props.natGatewayIds,
+        databaseInstanceIdentifiers: props.databaseInstanceIdentifiers,
+        loadBalancerAlarms: props.loadBalancerAlarms,
+        // Only the load balancers this cluster's controller created: one environment's, never its neighbours'.
+        loadBalancerClusterName: props.cluster.clusterName,
+      });
     this.alarmTopicArn = this.alarms.topicArn;
     this.loadBalancerSloAlarms = this.createLoadBalancerSlo(props, s);
     if (!s.withMonitoring && !s.withLogging && !s.withTracing) return;
