@@ -23,9 +23,17 @@ export * from "./ingress";
 // Observability. Named one by one: its chart values are internal.
 export {
   DEFAULT_OBSERVABILITY_SIZING,
+  OBSERVABILITY_DEFAULTS,
   OBSERVABILITY_SERVICE_ACCOUNTS,
   Observability,
 } from "./observability/observability";
+export { OBSERVABILITY_COMPONENTS, serviceHost, serviceUrl } from "./observability/components";
+export type { ObservabilityComponent } from "./observability/components";
+export {
+  KUBERNETES_OBJECT_NAME,
+  OBSERVABILITY_RULES,
+  RELEASE_SIZING_RULES,
+} from "./observability/observability-validation";
 export type { ObservabilityProps, ObservabilitySizing } from "./observability/observability";
 export { AlarmTopic } from "./observability/alarm-topic";
 export type { AlarmTopicProps } from "./observability/alarm-topic";
@@ -35,6 +43,7 @@ export type { LokiMode, LokiSizing, ResourceRequests, ScaledRequests } from "./o
 export {
   BURN_RATE_TIERS,
   SLO_RECORDED_METRICS,
+  SLO_RULES,
   burnRate,
   counterSli,
   seriesSelector,
@@ -66,7 +75,12 @@ export {
   alertmanagerConfig,
 } from "./observability/observability-secrets";
 export type { ObservabilitySecretsProps } from "./observability/observability-secrets";
-export { GRAFANA_OIDC_SECRET_KEY, grafanaAccessValues } from "./observability/grafana-access";
+export {
+  GRAFANA_ACCESS_RULES,
+  GRAFANA_EXPOSURES,
+  GRAFANA_OIDC_SECRET_KEY,
+  grafanaAccessValues,
+} from "./observability/grafana-access";
 export type {
   GrafanaAccessInputs,
   GrafanaExposure,
@@ -77,6 +91,7 @@ export type {
 export {
   DEFAULT_EXTERNAL_SECRETS_SIZING,
   EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+  EXTERNAL_SECRETS_SIZING_RULES,
   ExternalSecrets,
   SECRETS_MANAGER_STORE,
   secretReadPolicy,
@@ -86,7 +101,7 @@ export type {
   ExternalSecretsProps,
   ExternalSecretsSizing,
 } from "./secrets/external-secrets";
-export { SecretDelivery } from "./secrets/secret-delivery";
+export { SECRET_DELIVERY_RULES, SecretDelivery } from "./secrets/secret-delivery";
 export type { SecretDeliveryProps } from "./secrets/secret-delivery";
 
 // Policy pack
