@@ -25,6 +25,8 @@ export interface ObservabilityComponent {
   readonly service?: string;
   /** Ports of that Service, by use. */
   readonly ports?: Readonly<Record<string, number>>;
+  /** What the component keeps in an S3 bucket of its own ("log": the role's policy `log-bucket`). */
+  readonly bucket?: string;
 }
 
 /** The observability releases. */
@@ -53,6 +55,7 @@ export const OBSERVABILITY_COMPONENTS = {
     timeoutSeconds: 900,
     serviceAccount: "loki",
     service: "loki-gateway",
+    bucket: "log",
   },
   /** The log shipper: an OpenTelemetry collector DaemonSet. */
   logShipper: {
@@ -69,6 +72,7 @@ export const OBSERVABILITY_COMPONENTS = {
     timeoutSeconds: 600,
     serviceAccount: "tempo",
     service: "tempo",
+    bucket: "trace",
     ports: { http: 3200, otlpGrpc: 4317 },
   },
   /** The OTLP gateway: an OpenTelemetry collector Deployment (OTLP 4317 gRPC, 4318 HTTP). */

@@ -470,13 +470,12 @@ export class Observability extends Construct {
     after: readonly ITerraformDependable[],
   ) {
     if (!s.withLogging || props.logBucket === undefined) return undefined;
-    const loki = podIdentityRelease(this, LOKI.id, {
-      cluster: s.cluster,
-      serviceAccount: LOKI.serviceAccount,
-      roleDescription: `Loki of EKS cluster ${s.cluster.clusterName}: its log bucket only`,
-      policies: { "log-bucket": props.logBucket.grantReadWrite() },
-      ...releaseOf(LOKI, s.namespace),
-      values: lokiValues({
+    const loki = this.bucketRelease(
+      LOKI,
+      "Loki",
+      s,
+      props.logBucket,
+      lokiValues({
         mode: s.lokiMode as LokiMode,
         bucketName: props.logBucket.bucketName,
         region: s.region,
@@ -486,8 +485,8 @@ export class Observability extends Construct {
         serviceMonitor: s.withMonitoring,
         sizing: s.sizing.loki,
       }),
-      dependsOn: after,
-    });
+      after,
+    );
     const shipper = OBSERVABILITY_COMPONENTS.logShipper;
     return {
       loki,
@@ -508,13 +507,12 @@ export class Observability extends Construct {
   ) {
     if (!s.withTempo || props.traceBucket === undefined) return undefined;
     const prometheus = OBSERVABILITY_COMPONENTS.monitoring;
-    return podIdentityRelease(this, TEMPO.id, {
-      cluster: s.cluster,
-      serviceAccount: TEMPO.serviceAccount,
-      roleDescription: `Tempo of EKS cluster ${s.cluster.clusterName}: its trace bucket only`,
-      policies: { "trace-bucket": props.traceBucket.grantReadWrite() },
-      ...releaseOf(TEMPO, s.namespace),
-      values: tempoValues({
+    return this.bucketRelease(
+      TEMPO,
+      "Tempo",
+      s,
+      props.traceBucket,
+      tempoValues({
         bucketName: props.traceBucket.bucketName,
         region: s.region,
         retentionDays: s.tempoRetentionDays,
@@ -526,6 +524,26 @@ export class Observability extends Construct {
         serviceMonitor: s.withMonitoring,
         requests: s.tempoRequests,
       }),
+      after,
+    );
+  }
+
+  /** A component that keeps its data in a bucket: its Pod Identity role may use that bucket (and its key) only. */
+  private bucketRelease(
+    c: typeof LOKI | typeof TEMPO,
+    title: string,
+    s: Settings,
+    bucket: IObjectStorage,
+    values: object,
+    after: readonly ITerraformDependable[],
+  ) {
+    return podIdentityRelease(this, c.id, {
+      cluster: s.cluster,
+      serviceAccount: c.serviceAccount,
+      roleDescription: `${title} of EKS cluster ${s.cluster.clusterName}: its ${c.bucket} bucket only`,
+      policies: { [`${c.bucket}-bucket`]: bucket.grantReadWrite() },
+      ...releaseOf(c, s.namespace),
+      values,
       dependsOn: after,
     });
   }
