@@ -5,7 +5,7 @@ import { eksExecAuth } from "../../constructs/eks/kubernetes-auth";
 import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../constructs/versions";
 import { buildApp } from "../../stacks/environment-app";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
-import { TerraformJson, onlyResource, resourceAt, resourcesOf, synthApp } from "../helpers";
+import { TerraformJson, onlyResource, findResource, resourcesOf, synthApp } from "../helpers";
 
 // Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
 const { stacks } = synthesizedEnvironments();
@@ -211,12 +211,13 @@ describe("<env>-cluster stacks", () => {
   });
 
   it.each(ENVS)("%s-cluster gives the EBS CSI driver a Pod Identity role", (env) => {
-    const role = resourceAt(cluster(env), "aws_iam_role", "Cluster/EbsCsiDriverRole/Role");
+    const role = findResource(cluster(env), "aws_iam_role", "Cluster/EbsCsiDriverRole/Role").body;
     const trust = JSON.parse(role.assume_role_policy).Statement[0];
     expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
     expect(trust.Action).toEqual(["sts:AssumeRole", "sts:TagSession"]);
     expect(
-      resourceAt(cluster(env), "aws_eks_addon", "Cluster/Addon-aws-ebs-csi-driver").pod_identity_association,
+      findResource(cluster(env), "aws_eks_addon", "Cluster/Addon-aws-ebs-csi-driver").body
+        .pod_identity_association,
     ).toEqual([
       { role_arn: expect.stringContaining("aws_iam_role."), service_account: "ebs-csi-controller-sa" },
     ]);

@@ -9,7 +9,7 @@ import { Network, NetworkProps } from "../../../constructs/network/network";
 import {
   expectErrorContaining,
   onlyResource,
-  resourceAt,
+  findResource,
   resourcesOf,
   synthConstruct,
   testStack,
@@ -103,7 +103,7 @@ describe("Network", () => {
     const routes = (json: string) => Object.values(resourcesOf(json, "aws_route"));
 
     it("routes the public tier to the internet gateway", () => {
-      const route = resourceAt(twoAzSingleNat, "aws_route", "Network/PublicDefaultRoute");
+      const route = findResource(twoAzSingleNat, "aws_route", "Network/PublicDefaultRoute").body;
       expect(route.destination_cidr_block).toBe("0.0.0.0/0");
       expect(route.gateway_id).toMatch(/aws_internet_gateway\./);
     });
@@ -120,7 +120,7 @@ describe("Network", () => {
     it("perAz: a NAT gateway per AZ, each private route table using its own AZ's", () => {
       expect(Object.keys(resourcesOf(threeAzPerAz, "aws_nat_gateway"))).toHaveLength(3);
       for (const az of AZS) {
-        const route = resourceAt(threeAzPerAz, "aws_route", `Network/PrivateDefaultRoute-${az}`);
+        const route = findResource(threeAzPerAz, "aws_route", `Network/PrivateDefaultRoute-${az}`).body;
         expect(route.nat_gateway_id).toContain(`NatGateway-${az}`);
       }
     });
@@ -133,8 +133,8 @@ describe("Network", () => {
     });
 
     it("gives database and intra route tables no route out of the VPC", () => {
-      const tables = ["RouteTable-database", "RouteTable-intra"].map((key) =>
-        resourceAt(threeAzPerAz, "aws_route_table", `Network/${key}`),
+      const tables = ["RouteTable-database", "RouteTable-intra"].map(
+        (key) => findResource(threeAzPerAz, "aws_route_table", `Network/${key}`).body,
       );
       expect(tables).toHaveLength(2);
       for (const route of routes(threeAzPerAz)) {
@@ -287,7 +287,7 @@ describe("Network", () => {
       const network = new Network(stack, "Network", { ...base, ciRunners: true });
       new TerraformOutput(stack, "runner", { value: network.runnerSecurityGroupId });
       const json = JSON.parse(Testing.synth(stack));
-      const group = resourceAt(json, "aws_security_group", "Network/RunnerSecurityGroup");
+      const group = findResource(json, "aws_security_group", "Network/RunnerSecurityGroup").body;
       expect(group).toMatchObject({ name: "test-ci-runners", tags: { Name: "test-ci-runners" } });
       const egress = Object.values(resourcesOf(json, "aws_vpc_security_group_egress_rule"));
       expect(egress).toEqual([
