@@ -39,8 +39,9 @@ import { ObjectStorage } from "../../constructs/object-storage/object-storage";
 import { README_PATH } from "../../scripts/lib-docs";
 import {
   TerraformJson,
-  onlyResource,
   findResource,
+  onlyResource,
+  refTo,
   resourcesOf,
   synthAppWithAnnotations,
   testStack,
@@ -292,7 +293,7 @@ describe("existing resources example (a VPC by its ids, a bucket by its name)", 
     const group = onlyResource(json, "aws_db_subnet_group");
     expect(group.subnet_ids).toEqual(EXISTING.databaseSubnetIds);
     expect(onlyResource(json, "aws_db_instance").db_subnet_group_name).toBe(
-      `\${aws_db_subnet_group.${Object.keys(resourcesOf(json, "aws_db_subnet_group"))[0]}.name}`,
+      refTo(findResource(json, "aws_db_subnet_group"), "name"),
     );
     expect(findResource(json, "aws_security_group", "Database/SecurityGroup").body.vpc_id).toBe(
       EXISTING.vpcId,

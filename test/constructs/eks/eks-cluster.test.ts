@@ -11,9 +11,10 @@ import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../../constructs/version
 import {
   TerraformJson,
   expectErrorContaining,
-  onlyResource,
   findResource,
+  findResources,
   findResourcesUnder,
+  onlyResource,
   refTo,
   resourcesOf,
   testStack,
@@ -316,7 +317,7 @@ describe("EksCluster options", () => {
     ).body;
     expect(auditor.policy_arn).toMatch(/AmazonEKSViewPolicy$/);
     expect(auditor.access_scope).toEqual({ type: "cluster" });
-    expect(Object.keys(resourcesOf(json, "aws_eks_access_entry"))).toHaveLength(3);
+    expect(findResources(json, "aws_eks_access_entry")).toHaveLength(3);
   });
 
   it("admits API clients' security groups on 443 at the control plane, by name", () => {

@@ -8,8 +8,9 @@ import { TerraformOutput, Testing } from "cdktf";
 import { Network, NetworkProps } from "../../../constructs/network/network";
 import {
   expectErrorContaining,
-  onlyResource,
   findResource,
+  findResources,
+  onlyResource,
   resourcesOf,
   synthConstruct,
   testStack,
@@ -109,7 +110,7 @@ describe("Network", () => {
     });
 
     it("single: one NAT gateway in the first AZ, used by every private route table", () => {
-      expect(Object.keys(resourcesOf(twoAzSingleNat, "aws_nat_gateway"))).toHaveLength(1);
+      expect(findResources(twoAzSingleNat, "aws_nat_gateway")).toHaveLength(1);
       expect(onlyResource(twoAzSingleNat, "aws_nat_gateway").subnet_id).toContain("Subnet-public-eu-west-1a");
       expect(onlyResource(twoAzSingleNat, "aws_eip").domain).toBe("vpc");
       const natRoutes = routes(twoAzSingleNat).filter((r) => r.nat_gateway_id);
@@ -118,7 +119,7 @@ describe("Network", () => {
     });
 
     it("perAz: a NAT gateway per AZ, each private route table using its own AZ's", () => {
-      expect(Object.keys(resourcesOf(threeAzPerAz, "aws_nat_gateway"))).toHaveLength(3);
+      expect(findResources(threeAzPerAz, "aws_nat_gateway")).toHaveLength(3);
       for (const az of AZS) {
         const route = findResource(threeAzPerAz, "aws_route", `Network/PrivateDefaultRoute-${az}`).body;
         expect(route.nat_gateway_id).toContain(`NatGateway-${az}`);
@@ -216,9 +217,7 @@ describe("Network", () => {
       expect(twoAzSingleNat).toHaveResourceWithProperties(VpcEndpoint, { vpc_endpoint_type: "Gateway" });
       const endpoint = onlyResource(twoAzSingleNat, "aws_vpc_endpoint");
       expect(endpoint.service_name).toMatch(/^com\.amazonaws\..*\.s3$/);
-      expect(endpoint.route_table_ids).toHaveLength(
-        Object.keys(resourcesOf(twoAzSingleNat, "aws_route_table")).length,
-      );
+      expect(endpoint.route_table_ids).toHaveLength(findResources(twoAzSingleNat, "aws_route_table").length);
     });
 
     it("creates no interface endpoint or endpoint security group unless asked", () => {
@@ -303,7 +302,7 @@ describe("Network", () => {
     });
 
     it("are not provided by default", () => {
-      expect(Object.keys(resourcesOf(synth(), "aws_security_group"))).toEqual([]);
+      expect(findResources(synth(), "aws_security_group")).toEqual([]);
     });
   });
 

@@ -260,7 +260,7 @@ describe("PostgresDatabase: observability", () => {
       monitoring_role_arn: refTo(findResource(defaults, "aws_iam_role", "Database/MonitoringRole"), "arn"),
     });
     expect(instanceOf(defaults).depends_on).toContain(
-      `aws_iam_role_policy_attachment.${Object.keys(resourcesOf(defaults, "aws_iam_role_policy_attachment"))[0]}`,
+      findResource(defaults, "aws_iam_role_policy_attachment").address,
     );
   });
 
@@ -687,9 +687,9 @@ describe("PostgresDatabase: references", () => {
   it("creates a DB subnet group over the database subnets of a network that has none", () => {
     const databaseSubnetIds = ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60712"];
     const json = JSON.parse(Testing.synth(inImported({ databaseSubnetIds })));
-    const [name, group] = Object.entries(resourcesOf(json, "aws_db_subnet_group"))[0];
-    expect(group).toMatchObject({ name: "app-db-postgres", subnet_ids: databaseSubnetIds });
-    expect(instanceOf(json).db_subnet_group_name).toBe(`\${aws_db_subnet_group.${name}.name}`);
+    const group = findResource(json, "aws_db_subnet_group");
+    expect(group.body).toMatchObject({ name: "app-db-postgres", subnet_ids: databaseSubnetIds });
+    expect(instanceOf(json).db_subnet_group_name).toBe(refTo(group, "name"));
   });
 
   it("encrypts with a given key (an IEncryptionKey) and creates none", () => {
@@ -709,8 +709,8 @@ describe("PostgresDatabase: references", () => {
       expect.stringMatching(/^aws_sns_topic_policy\.Database_AlarmTopicPolicy_[0-9A-F]{8}$/),
     ]);
     expect(moved.map((m) => m.to).sort()).toEqual([
-      `aws_sns_topic.${Object.keys(resourcesOf(defaults, "aws_sns_topic"))[0]}`,
-      `aws_sns_topic_policy.${Object.keys(resourcesOf(defaults, "aws_sns_topic_policy"))[0]}`,
+      findResource(defaults, "aws_sns_topic").address,
+      findResource(defaults, "aws_sns_topic_policy").address,
     ]);
   });
 

@@ -1,13 +1,6 @@
 import { ExternalSecrets } from "../../../constructs/secrets/external-secrets";
 import { SecretDelivery, SecretDeliveryProps } from "../../../constructs/secrets/secret-delivery";
-import {
-  FoundResource,
-  TerraformJson,
-  expectErrorContaining,
-  refTo,
-  resourcesOf,
-  testStack,
-} from "../../helpers";
+import { expectErrorContaining, findResource, findResources, refTo, testStack } from "../../helpers";
 import { policyStatements, releasesOf, synthPlatformScope, valuesOf } from "../../platform-helpers";
 
 const SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-0123-AbCdEf";
@@ -19,12 +12,6 @@ const operator = (scope: import("constructs").Construct) =>
     secretNamePrefix: "dev/",
     storeNamespaces: ["observability"],
   });
-/** The one resource of `type` whose Terraform name contains `fragment` (synthScope keeps no paths). */
-function named(json: TerraformJson, type: string, fragment: string): FoundResource {
-  const found = Object.entries(resourcesOf(json, type)).filter(([name]) => name.includes(fragment));
-  if (found.length !== 1) throw new Error(`expected one ${type} named *${fragment}*, found ${found.length}`);
-  return { address: `${type}.${found[0][0]}`, path: found[0][0], body: found[0][1] };
-}
 const base = { secretArn: SECRET, namespace: "apps", targetSecretName: "database-credentials" };
 
 describe("SecretDelivery", () => {
@@ -32,7 +19,7 @@ describe("SecretDelivery", () => {
     const externalSecrets = operator(scope);
     new SecretDelivery(scope, "Database", { ...base, externalSecrets, kmsKeyArn: KEY });
   });
-  const role = named(json, "aws_iam_role", "Database_Role");
+  const role = findResource(json, "aws_iam_role", "Database/Role");
   const trust = JSON.parse(role.body.assume_role_policy).Statement;
   const statements = policyStatements(json, "read-one-secret");
 
@@ -60,7 +47,7 @@ describe("SecretDelivery", () => {
   });
 
   it("is assumable only by the operator's controller role, for an ExternalSecret of that namespace through its own store", () => {
-    const controller = named(json, "aws_iam_role", "OperatorRole");
+    const controller = findResource(json, "aws_iam_role", "OperatorRole");
     expect(trust).toEqual([
       {
         Sid: "ExternalSecretsForOneNamespace",
@@ -116,7 +103,7 @@ describe("SecretDelivery", () => {
       expect.arrayContaining([
         releasesOf(json)["external-secrets"].address,
         releasesOf(json)["external-secrets-stores"].address,
-        named(json, "aws_iam_role_policy", "Database_ReadOneSecret").address,
+        findResource(json, "aws_iam_role_policy", "Database/ReadOneSecret").address,
       ]),
     );
   });
@@ -138,7 +125,7 @@ describe("SecretDelivery", () => {
     });
     expect(externalSecret.spec).not.toHaveProperty("dataFrom");
     expect(policyStatements(mapped, "read-one-secret").map((s) => s.Sid)).toEqual(["ReadSecrets"]);
-    expect(Object.keys(resourcesOf(mapped, "aws_iam_role"))).toHaveLength(2);
+    expect(findResources(mapped, "aws_iam_role")).toHaveLength(2);
   });
 });
 
