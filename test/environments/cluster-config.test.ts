@@ -1,30 +1,12 @@
-import {
-  ENVIRONMENTS,
-  EnvironmentInput,
-  environmentProblems,
-  loadEnvironment,
-  sandboxEnvironment,
-} from "../../environments";
+import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { INSTANCE_TYPES } from "../../constructs/eks/instance-capacity";
 import { instanceArchitecture } from "../../constructs/eks/eks-node-group";
-import { withChanges } from "../helpers";
-
-/** A copy of dev with some fields replaced (deep paths as "a.b"). */
-const devWith = (changes: Record<string, unknown>): EnvironmentInput =>
-  withChanges(ENVIRONMENTS.dev, changes);
-
-/** The single problem reported for dev with `changes`. */
-function problem(changes: Record<string, unknown>): string {
-  const problems = environmentProblems(devWith(changes), "dev");
-  expect(problems).toHaveLength(1);
-  return problems[0];
-}
+import { LOADED, problemOf } from "../environment-problems";
 
 describe("cluster configuration of the shipped environments", () => {
-  const dev = loadEnvironment(ENVIRONMENTS.dev).cluster;
-  const stage = loadEnvironment(ENVIRONMENTS.stage).cluster;
-  const prod = loadEnvironment(ENVIRONMENTS.prod).cluster;
-  const sandbox = loadEnvironment(sandboxEnvironment("alice")).cluster;
+  const [dev, stage, prod, sandbox] = [LOADED.dev, LOADED.stage, LOADED.prod, LOADED.sandbox].map(
+    (e) => e.cluster,
+  );
 
   it("runs the catalog's default Kubernetes version everywhere", () => {
     for (const cluster of [dev, stage, prod, sandbox]) expect(cluster.version).toBe("1.35");
@@ -180,7 +162,7 @@ describe("cluster configuration validation", () => {
       `Environment 'dev': 'cluster.nodeGroups.general.desiredSize' must be a whole number within minSize..maxSize (${general.minSize}..${general.maxSize}), got ${general.maxSize + 1}`,
     ],
   ])("rejects %s", (_rule, changes, expected) => {
-    const found = problem(changes);
+    const found = problemOf(changes);
     if (typeof expected === "string") expect(found).toBe(expected);
     else expect(found).toMatch(expected);
   });

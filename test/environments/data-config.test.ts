@@ -1,16 +1,7 @@
-import {
-  ENVIRONMENTS,
-  EnvironmentInput,
-  environmentProblems,
-  loadEnvironment,
-  sandboxEnvironment,
-} from "../../environments";
-import { withChanges } from "../helpers";
+import { ENVIRONMENTS, environmentProblems, sandboxEnvironment } from "../../environments";
+import { LOADED, problemsOf } from "../environment-problems";
 
-const [dev, stage, prod] = (["dev", "stage", "prod"] as const).map((name) =>
-  loadEnvironment(ENVIRONMENTS[name]),
-);
-const sandbox = loadEnvironment(sandboxEnvironment("alice"));
+const { dev, stage, prod, sandbox } = LOADED;
 
 describe("data sizing of the shipped environments", () => {
   it("dev: a burstable class, one AZ, shorter backups than stage, final snapshot kept", () => {
@@ -55,9 +46,6 @@ describe("data sizing of the shipped environments", () => {
 });
 
 describe("data configuration validation", () => {
-  const problemsOf = (changes: Record<string, unknown>, source: EnvironmentInput = ENVIRONMENTS.dev) =>
-    environmentProblems(withChanges(source, changes), String(source.name));
-
   it.each([
     ["data.postgres.majorVersion", 15, "must be 16, 17 or 18 (the versions catalog)", "got 15"],
     ["data.postgres.instanceClass", "r7g.large", "must be an RDS instance class", '"r7g.large"'],
