@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, environmentProblems, sandboxEnvironment } from "../../environments";
+import { environmentProblems, sandboxEnvironment } from "../../environments";
 import { LOADED, problemsOf } from "../environment-problems";
 
 const { dev, stage, prod, sandbox } = LOADED;
@@ -78,21 +78,8 @@ describe("data configuration validation", () => {
     expect(problems[0]).toContain(got);
   });
 
-  it("rejects an autoscaling cap less than 10% above the allocation", () => {
-    const problems = problemsOf({
-      "data.postgres.allocatedStorageGiB": 100,
-      "data.postgres.maxAllocatedStorageGiB": 105,
-    });
-    expect(problems).toEqual([
-      "Environment 'dev': 'data.postgres.maxAllocatedStorageGiB' must be a whole number of GiB from 10% above allocatedStorageGiB (110) to 65536, got 105",
-    ]);
-  });
-
-  it("allows skipping the final snapshot in sandboxes only", () => {
+  it("allows skipping the final snapshot in sandboxes (elsewhere: the table above)", () => {
     expect(environmentProblems(sandboxEnvironment("bob"), "sandbox-bob")).toEqual([]);
-    expect(problemsOf({ "data.postgres.skipFinalSnapshot": true }, ENVIRONMENTS.prod)).toEqual([
-      expect.stringContaining("'data.postgres.skipFinalSnapshot' must be false outside sandboxes"),
-    ]);
   });
 
   it("rejects unknown and missing data fields", () => {

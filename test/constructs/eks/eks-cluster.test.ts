@@ -399,200 +399,103 @@ describe("EksCluster options", () => {
 describe("EksCluster validation", () => {
   const path = "EksCluster 'test/Cluster'";
 
-  it("rejects an unsupported Kubernetes version", () => {
-    expectErrorContaining(
-      () => build({ version: "1.29" }),
-      path,
-      "'version'",
-      '"1.29"',
-      "'1.33', '1.34' or '1.35'",
-    );
-  });
-
-  it("rejects an invalid name", () => {
-    expectErrorContaining(
-      () => build({ name: "Prod_Cluster" }),
-      path,
-      "'name'",
-      '"Prod_Cluster"',
-      "lowercase",
-    );
-  });
-
-  it("rejects an empty subnet list", () => {
-    expectErrorContaining(() => build({ subnetIds: [] }), path, "'subnetIds'", "[]", "at least 2 subnets");
-  });
-
-  it("rejects a public endpoint without an allow-list", () => {
-    expectErrorContaining(
-      () => build({ endpointPublicAccess: true }),
-      path,
-      "'publicAccessCidrs'",
-      "[]",
-      "must list the IPv4 blocks allowed",
-    );
-  });
-
-  it("rejects a public endpoint open to 0.0.0.0/0 unless allowPublicEndpointFromAnywhere is set", () => {
-    expectErrorContaining(
-      () => build({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }),
-      path,
-      "'publicAccessCidrs'",
-      '["0.0.0.0/0"]',
-      "unless allowPublicEndpointFromAnywhere is true",
-    );
-  });
-
-  it("rejects an allow-list for a private endpoint", () => {
-    expectErrorContaining(
-      () => build({ publicAccessCidrs: ["203.0.113.0/24"] }),
-      path,
-      "'publicAccessCidrs'",
-      '["203.0.113.0/24"]',
-      "must be empty unless endpointPublicAccess is true",
-    );
-  });
-
-  it("rejects malformed allow-list blocks", () => {
-    expectErrorContaining(
-      () => build({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/24"] }),
-      path,
-      "'publicAccessCidrs'",
-      '["203.0.113.7/24"]',
-      "no host bits set",
-    );
-  });
-
-  it("rejects a bad admin role ARN", () => {
-    expectErrorContaining(
-      () => build({ adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] }),
-      path,
-      "'adminRoleArns'",
-      '["arn:aws:iam::111111111111:user/alice"]',
-      "must be IAM role ARNs",
-    );
-  });
-
-  it("rejects a bad access-entry principal", () => {
-    expectErrorContaining(
-      () => build({ accessEntries: [{ principalArn: "platform-admin", access: "view" }] }),
-      path,
-      "'accessEntries[0].principalArn'",
-      '"platform-admin"',
-      "must be an IAM role or user ARN",
-    );
-  });
-
-  it("rejects an unknown access level", () => {
-    expectErrorContaining(
-      () =>
-        build({
-          accessEntries: [{ principalArn: "arn:aws:iam::111111111111:role/x", access: "owner" as "view" }],
-        }),
-      path,
-      "'accessEntries[0].access'",
-      '"owner"',
-      "clusterAdmin, admin, edit, adminView, view",
-    );
-  });
-
-  it("rejects namespaces on a cluster-admin entry", () => {
-    expectErrorContaining(
-      () =>
-        build({
-          accessEntries: [
-            { principalArn: "arn:aws:iam::111111111111:role/x", access: "clusterAdmin", namespaces: ["a"] },
-          ],
-        }),
-      path,
-      "'accessEntries[0].namespaces'",
-      '["a"]',
-      "must be empty for 'clusterAdmin'",
-    );
-  });
-
-  it("rejects invalid namespace names", () => {
-    expectErrorContaining(
-      () =>
-        build({
-          accessEntries: [
-            { principalArn: "arn:aws:iam::111111111111:role/x", access: "edit", namespaces: ["Team_A"] },
-          ],
-        }),
-      path,
-      "'accessEntries[0].namespaces'",
-      '["Team_A"]',
-      "namespace names",
-    );
-  });
-
-  it("rejects a principal named twice", () => {
-    expectErrorContaining(
-      () => build({ accessEntries: [{ principalArn: ADMIN, access: "view" }] }),
-      path,
-      "'accessEntries'",
-      JSON.stringify([ADMIN]),
-      "each principal once",
-    );
-  });
-
-  it("rejects a cluster without node groups", () => {
-    expectErrorContaining(
-      () => build({ nodeGroups: {} }),
-      path,
-      "'nodeGroups'",
-      "{}",
-      "at least one node group",
-    );
-  });
-
-  it("rejects malformed node security group ids", () => {
-    expectErrorContaining(
-      () => build({ nodeSecurityGroupIds: ["database-clients"] }),
-      path,
-      "'nodeSecurityGroupIds'",
-      '["database-clients"]',
-      "security group ids (sg-...)",
-    );
-  });
-
-  it("rejects a malformed API client security group, naming it", () => {
-    expectErrorContaining(
-      () => build({ apiClientSecurityGroups: { "ci-runners": "runners" } }),
-      path,
-      "'apiClientSecurityGroups.ci-runners'",
-      '"runners"',
-      "must be a security group id (sg-...)",
-    );
-  });
-
-  it("rejects an API client name that cannot key a rule", () => {
-    expectErrorContaining(
-      () => build({ apiClientSecurityGroups: { "CI Runners": "sg-0fedcba9876543210" } }),
-      path,
-      "'apiClientSecurityGroups.CI Runners'",
-      "must be named with 1–63 lowercase letters, digits or '-'",
-    );
-  });
-
-  it("rejects a log retention CloudWatch does not offer", () => {
-    expectErrorContaining(
-      () => build({ logRetentionDays: 45 }),
-      path,
-      "'logRetentionDays'",
-      "45",
-      "retention periods",
-    );
-  });
-
-  it("rejects a malformed KMS key ARN", () => {
-    expectErrorContaining(
-      () => build({ kmsKeyArn: "alias/eks" }),
-      path,
-      "'kmsKeyArn'",
-      '"alias/eks"',
-      "KMS key ARN",
-    );
+  it.each<[string, Partial<EksClusterProps>, string[]]>([
+    [
+      "an unsupported Kubernetes version",
+      { version: "1.29" },
+      ["'version'", '"1.29"', "'1.33', '1.34' or '1.35'"],
+    ],
+    ["an invalid name", { name: "Prod_Cluster" }, ["'name'", '"Prod_Cluster"', "lowercase"]],
+    ["an empty subnet list", { subnetIds: [] }, ["'subnetIds'", "[]", "at least 2 subnets"]],
+    [
+      "a public endpoint without an allow-list",
+      { endpointPublicAccess: true },
+      ["'publicAccessCidrs'", "[]", "must list the IPv4 blocks allowed"],
+    ],
+    [
+      "a public endpoint open to 0.0.0.0/0 unless allowPublicEndpointFromAnywhere is set",
+      { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
+      ["'publicAccessCidrs'", '["0.0.0.0/0"]', "unless allowPublicEndpointFromAnywhere is true"],
+    ],
+    [
+      "an allow-list for a private endpoint",
+      { publicAccessCidrs: ["203.0.113.0/24"] },
+      ["'publicAccessCidrs'", '["203.0.113.0/24"]', "must be empty unless endpointPublicAccess is true"],
+    ],
+    [
+      "malformed allow-list blocks",
+      { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/24"] },
+      ["'publicAccessCidrs'", '["203.0.113.7/24"]', "no host bits set"],
+    ],
+    [
+      "a bad admin role ARN",
+      { adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] },
+      ["'adminRoleArns'", '["arn:aws:iam::111111111111:user/alice"]', "must be IAM role ARNs"],
+    ],
+    [
+      "a bad access-entry principal",
+      { accessEntries: [{ principalArn: "platform-admin", access: "view" }] },
+      ["'accessEntries[0].principalArn'", '"platform-admin"', "must be an IAM role or user ARN"],
+    ],
+    [
+      "an unknown access level",
+      {
+        accessEntries: [{ principalArn: "arn:aws:iam::111111111111:role/x", access: "owner" as "view" }],
+      },
+      ["'accessEntries[0].access'", '"owner"', "clusterAdmin, admin, edit, adminView, view"],
+    ],
+    [
+      "namespaces on a cluster-admin entry",
+      {
+        accessEntries: [
+          { principalArn: "arn:aws:iam::111111111111:role/x", access: "clusterAdmin", namespaces: ["a"] },
+        ],
+      },
+      ["'accessEntries[0].namespaces'", '["a"]', "must be empty for 'clusterAdmin'"],
+    ],
+    [
+      "invalid namespace names",
+      {
+        accessEntries: [
+          { principalArn: "arn:aws:iam::111111111111:role/x", access: "edit", namespaces: ["Team_A"] },
+        ],
+      },
+      ["'accessEntries[0].namespaces'", '["Team_A"]', "namespace names"],
+    ],
+    [
+      "a principal named twice",
+      { accessEntries: [{ principalArn: ADMIN, access: "view" }] },
+      ["'accessEntries'", JSON.stringify([ADMIN]), "each principal once"],
+    ],
+    ["a cluster without node groups", { nodeGroups: {} }, ["'nodeGroups'", "{}", "at least one node group"]],
+    [
+      "malformed node security group ids",
+      { nodeSecurityGroupIds: ["database-clients"] },
+      ["'nodeSecurityGroupIds'", '["database-clients"]', "security group ids (sg-...)"],
+    ],
+    [
+      "a malformed API client security group, naming it",
+      { apiClientSecurityGroups: { "ci-runners": "runners" } },
+      ["'apiClientSecurityGroups.ci-runners'", '"runners"', "must be a security group id (sg-...)"],
+    ],
+    [
+      "an API client name that cannot key a rule",
+      { apiClientSecurityGroups: { "CI Runners": "sg-0fedcba9876543210" } },
+      ["'apiClientSecurityGroups.CI Runners'", "must be named with 1–63 lowercase letters, digits or '-'"],
+    ],
+    [
+      "a log retention CloudWatch does not offer",
+      { logRetentionDays: 45 },
+      ["'logRetentionDays'", "45", "retention periods"],
+    ],
+    ["a malformed KMS key ARN", { kmsKeyArn: "alias/eks" }, ["'kmsKeyArn'", '"alias/eks"', "KMS key ARN"]],
+    [
+      "a malformed add-on version",
+      { addonVersions: { coredns: "latest" } },
+      ["'addonVersions.coredns'", '"latest"', "v1.21.1-eksbuild.7"],
+    ],
+  ])("rejects %s, naming the construct path, the field and the value", (_case, props, fragments) => {
+    expectErrorContaining(() => build(props), path, ...fragments);
   });
 
   it("accepts a multi-Region KMS key", () => {
@@ -600,16 +503,6 @@ describe("EksCluster validation", () => {
     expect(
       onlyResource(synth({ kmsKeyArn: mrk }), "aws_eks_cluster").encryption_config.provider.key_arn,
     ).toBe(mrk);
-  });
-
-  it("rejects a malformed add-on version", () => {
-    expectErrorContaining(
-      () => build({ addonVersions: { coredns: "latest" } }),
-      path,
-      "'addonVersions.coredns'",
-      '"latest"',
-      "v1.21.1-eksbuild.7",
-    );
   });
 
   it("reports every problem at once", () => {
