@@ -4,7 +4,7 @@ import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { buildEnvironment } from "../../stacks/environment-app";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
 import { TerraformJson, findResources, keysOf, resourcesOf, synthApp, withChanges } from "../helpers";
-import { addressesOf, releasesOf } from "../platform-helpers";
+import { addressesOf, releasesOf, valuesOf } from "../platform-helpers";
 
 // Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
 const { stacks, annotations } = synthesizedEnvironments();
@@ -13,7 +13,7 @@ const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
 const remote = (env: string, stack: string) =>
   `data.terraform_remote_state.cross-stack-reference-input-${env}-${stack}`;
 const releases = (env: string) => releasesOf(platform(env));
-const values = (env: string, release: string) => JSON.parse(releases(env)[release].values[0]);
+const values = (env: string, release: string) => valuesOf(platform(env), release);
 const policies = (env: string, name: string) =>
   Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))
     .filter((p) => p.name === name)

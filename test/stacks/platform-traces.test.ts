@@ -16,14 +16,14 @@ import {
   resourcesOf,
   withChanges,
 } from "../helpers";
-import { releasesOf } from "../platform-helpers";
+import { releasesOf, valuesOf } from "../platform-helpers";
 
 const { stacks } = synthesizedEnvironments();
 const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const TRACING = ENVS.filter((env) => configOf(env).platform.components.tracing);
 const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
 const data = (env: string): TerraformJson => stacks[`${env}-data`];
-const values = (env: string, release: string) => JSON.parse(releasesOf(platform(env))[release].values[0]);
+const values = (env: string, release: string) => valuesOf(platform(env), release);
 describe("the environments that trace", () => {
   it("are every shipped environment; the sandbox does not", () => {
     expect(TRACING).toEqual(ENVS.filter((env) => !configOf(env).sandbox));

@@ -3,13 +3,13 @@ import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { buildEnvironment } from "../../stacks/environment-app";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
 import { TerraformJson, resourcesOf, synthApp, withChanges } from "../helpers";
-import { addressesOf, releasesOf } from "../platform-helpers";
+import { addressesOf, releasesOf, valuesOf } from "../platform-helpers";
 
 // The shared synthesis of every environment under test (made once for all stack tests).
 const { stacks } = synthesizedEnvironments();
 const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
-const values = (env: string, release: string) => JSON.parse(releasesOf(platform(env))[release].values[0]);
+const values = (env: string, release: string) => valuesOf(platform(env), release);
 const objectsOf = (env: string, release: string): any[] => values(env, release).objects;
 const policy = (env: string, name: string) =>
   Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))
