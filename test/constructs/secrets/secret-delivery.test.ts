@@ -135,29 +135,31 @@ describe("SecretDelivery validation", () => {
     new SecretDelivery(stack, "Delivery", { ...base, externalSecrets: operator(stack), ...props });
   };
 
-  it("rejects a value that is not a Secrets Manager secret ARN", () => {
-    expectErrorContaining(
-      build({ secretArn: "dev/api-key" }),
-      "SecretDelivery 'test/Delivery'",
-      "'secretArn'",
-    );
-  });
-
-  it("rejects a KMS key that is not a key ARN", () => {
-    expectErrorContaining(build({ kmsKeyArn: "alias/aws/secretsmanager" }), "'kmsKeyArn'", "KMS key ARN");
-  });
-
-  it("rejects an invalid namespace and Secret name", () => {
-    expectErrorContaining(build({ namespace: "Apps" }), "'namespace'", '"Apps"');
-    expectErrorContaining(build({ targetSecretName: "db_credentials" }), "'targetSecretName'");
-  });
-
-  it("rejects empty key maps and keys Kubernetes does not allow", () => {
-    expectErrorContaining(build({ keys: {} }), "'keys'");
-    expectErrorContaining(build({ keys: { "API KEY": "key" } }), "'keys'");
-  });
-
-  it("rejects a refresh interval out of range", () => {
-    expectErrorContaining(build({ refreshIntervalMinutes: 0 }), "'refreshIntervalMinutes'", "1 to 1440");
+  it.each<[string, Partial<SecretDeliveryProps>, string[]]>([
+    [
+      "a value that is not a Secrets Manager secret ARN",
+      { secretArn: "dev/api-key" },
+      ["'secretArn'", '"dev/api-key"'],
+    ],
+    [
+      "a KMS key that is not a key ARN",
+      { kmsKeyArn: "alias/aws/secretsmanager" },
+      ["'kmsKeyArn'", "KMS key ARN"],
+    ],
+    ["an invalid namespace", { namespace: "Apps" }, ["'namespace'", '"Apps"']],
+    [
+      "an invalid Secret name",
+      { targetSecretName: "db_credentials" },
+      ["'targetSecretName'", '"db_credentials"'],
+    ],
+    ["an empty key map", { keys: {} }, ["'keys'"]],
+    ["a key Kubernetes does not allow", { keys: { "API KEY": "key" } }, ["'keys'", "API KEY"]],
+    [
+      "a refresh interval out of range",
+      { refreshIntervalMinutes: 0 },
+      ["'refreshIntervalMinutes'", "1 to 1440"],
+    ],
+  ])("rejects %s, naming the construct path and the field", (_case, props, fragments) => {
+    expectErrorContaining(build(props), "SecretDelivery 'test/Delivery'", ...fragments);
   });
 });
