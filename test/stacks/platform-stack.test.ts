@@ -4,7 +4,7 @@ import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { buildEnvironment } from "../../stacks/environment-app";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
 import { TerraformJson, findResources, keysOf, resourcesOf, synthApp, withChanges } from "../helpers";
-import { addressesOf, releasesOf, valuesOf } from "../platform-helpers";
+import { addressesOf, releasesOf, statementsOfPolicies, valuesOf } from "../platform-helpers";
 
 // Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
 const { stacks, annotations } = synthesizedEnvironments();
@@ -14,10 +14,7 @@ const remote = (env: string, stack: string) =>
   `data.terraform_remote_state.cross-stack-reference-input-${env}-${stack}`;
 const releases = (env: string) => releasesOf(platform(env));
 const values = (env: string, release: string) => valuesOf(platform(env), release);
-const policies = (env: string, name: string) =>
-  Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))
-    .filter((p) => p.name === name)
-    .flatMap((p) => JSON.parse(p.policy).Statement);
+const policies = (env: string, name: string) => statementsOfPolicies(platform(env), name).flat();
 
 /** The release addresses a release depends on, directly or through other releases. */
 function releaseAncestors(env: string, name: string): string[] {

@@ -16,7 +16,7 @@ import {
   resourcesOf,
   withChanges,
 } from "../helpers";
-import { releasesOf, valuesOf } from "../platform-helpers";
+import { policyStatements, releasesOf, statementsOfPolicies, valuesOf } from "../platform-helpers";
 
 const { stacks } = synthesizedEnvironments();
 const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
@@ -81,11 +81,7 @@ describe.each(TRACING)("%s: traces", (env) => {
   });
 
   it("Tempo's role reaches that bucket and its key only", () => {
-    const policies = Object.values(resourcesOf(platform(env), "aws_iam_role_policy")).filter(
-      (p) => p.name === "trace-bucket",
-    );
-    expect(policies).toHaveLength(1);
-    const resources = JSON.parse(policies[0].policy).Statement.flatMap((s: { Resource: string }) =>
+    const resources = policyStatements(platform(env), "trace-bucket").flatMap((s: { Resource: string }) =>
       [s.Resource].flat(),
     );
     const output = `data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-data\\.outputs\\.cross-stack-output-`;
@@ -123,9 +119,7 @@ describe.each(TRACING)("%s: traces", (env) => {
   });
 
   it("Grafana's CloudWatch role is read-only and limited to the environment's region", () => {
-    const statements = Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))
-      .filter((p) => p.name === "cloudwatch-read")
-      .flatMap((p) => JSON.parse(p.policy).Statement);
+    const statements = statementsOfPolicies(platform(env), "cloudwatch-read").flat();
     expect(statements.length).toBeGreaterThan(0);
     for (const s of statements) {
       expect(s.Condition).toEqual({ StringEquals: { "aws:RequestedRegion": config.region } });
