@@ -48,24 +48,6 @@ export function onlyResource(synthesized: string | TerraformJson, type: string):
   return all[0];
 }
 
-/**
- * The resource whose construct path ends with `pathSuffix` (e.g. "Network/FlowLog"), found by its
- * metadata path or, where metadata is not emitted, by its Terraform name (path joined by "_" + hash).
- */
-export function resourceAt(synthesized: string | TerraformJson, type: string, pathSuffix: string): any {
-  const json: TerraformJson = typeof synthesized === "string" ? JSON.parse(synthesized) : synthesized;
-  const nameFragment = `${pathSuffix.replace(/\//g, "_")}_`;
-  const match = Object.entries(json.resource?.[type] ?? {}).find(
-    ([name, body]: [string, any]) =>
-      String(body["//"]?.metadata?.path ?? "").endsWith(pathSuffix) ||
-      name.startsWith(nameFragment) ||
-      name.includes(`_${nameFragment}`),
-  );
-  if (!match) throw new Error(`no ${type} at a path ending in ${pathSuffix}`);
-  const { "//": _metadata, ...rest } = match[1] as Record<string, unknown>;
-  return rest;
-}
-
 /** One annotation (policy finding, warning, ...) recorded in the synthesized manifest. */
 export interface ManifestAnnotation {
   readonly constructPath: string;
@@ -157,6 +139,18 @@ export function findResources(
       return { address: `${type}.${name}`, path: String(path), body };
     })
     .filter(({ path }) => pathSuffix === undefined || path === pathSuffix || path.endsWith(`/${pathSuffix}`));
+}
+
+/**
+ * Every resource of `type` inside the construct whose path ends with `constructPath` (the construct's
+ * own resources and those of its children), in the order of the document.
+ */
+export function findResourcesUnder(
+  synthesized: string | TerraformJson,
+  type: string,
+  constructPath: string,
+): FoundResource[] {
+  return findResources(synthesized, type).filter(({ path }) => `/${path}/`.includes(`/${constructPath}/`));
 }
 
 /** The one resource of `type` at `pathSuffix` (see {@link findResources}); fails unless exactly one matches. */

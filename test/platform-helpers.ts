@@ -35,14 +35,19 @@ export function valuesOf(json: TerraformJson, releaseName: string): any {
   return JSON.parse(release.values[0]);
 }
 
-/** The statements of every inline role policy whose name is `policyName`. */
+/** The statements of each inline role policy named `policyName`, one array per policy (none when there is none). */
+export function statementsOfPolicies(json: TerraformJson, policyName: string): any[][] {
+  return Object.values(resourcesOf(json, "aws_iam_role_policy"))
+    .filter((p) => p.name === policyName)
+    .map((p) => JSON.parse(p.policy).Statement);
+}
+
+/** The statements of the one inline role policy named `policyName`; fails unless exactly one has that name. */
 export function policyStatements(json: TerraformJson, policyName: string): any[] {
-  const policies = Object.values(resourcesOf(json, "aws_iam_role_policy")).filter(
-    (p) => p.name === policyName,
-  );
+  const policies = statementsOfPolicies(json, policyName);
   if (policies.length !== 1)
     throw new Error(`expected one role policy ${policyName}, found ${policies.length}`);
-  return JSON.parse(policies[0].policy).Statement;
+  return policies[0];
 }
 
 /** Every Terraform address (type.name) in a synthesized stack, resources and data sources. */

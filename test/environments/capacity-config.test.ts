@@ -1,9 +1,5 @@
-import { ENVIRONMENTS, environmentProblems } from "../../environments";
+import { problemsOf } from "../environment-problems";
 import { ENVIRONMENTS_UNDER_TEST } from "../environments-under-test";
-import { withChanges } from "../helpers";
-
-const problemsOf = (changes: Record<string, unknown>) =>
-  environmentProblems(withChanges(ENVIRONMENTS.dev, changes), "dev");
 
 describe("node autoscaling and sizing configuration", () => {
   it("gives every environment a Karpenter node pool and release sizing", () => {

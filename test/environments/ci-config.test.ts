@@ -2,18 +2,10 @@ import {
   ENVIRONMENTS,
   ENVIRONMENT_NAMES,
   EnvironmentInput,
-  environmentProblems,
   loadEnvironment,
   sandboxEnvironment,
 } from "../../environments";
-import { withChanges } from "../helpers";
-
-/** The single problem reported for `environment` with `changes` (deep paths as "a.b"). */
-function problem(environment: EnvironmentInput, changes: Record<string, unknown>): string {
-  const problems = environmentProblems(withChanges(environment, changes), String(environment.name));
-  expect(problems).toHaveLength(1);
-  return problems[0];
-}
+import { problemOf } from "../environment-problems";
 
 describe("ci configuration of the shipped environments", () => {
   const ci = (input: EnvironmentInput) => loadEnvironment(input).ci;
@@ -50,7 +42,7 @@ describe("ci configuration validation", () => {
     ["ci.operatorRoleArns", ["platform-admin"], "must be an IAM role ARN"],
     ["ci.hostsSandboxes", "yes", "must be true or false"],
   ])("rejects a bad %s, naming the environment, the field and the value", (field, value, allowed) => {
-    const message = problem(stage, { [field]: value });
+    const message = problemOf({ [field]: value }, stage);
     expect(message).toContain(`Environment 'stage': '${field}`);
     expect(message).toContain(allowed);
     expect(message).toContain(JSON.stringify(Array.isArray(value) ? value[0] : value));
@@ -89,6 +81,6 @@ describe("ci configuration validation", () => {
       "Environment 'sandbox-alice': 'ci.hostsSandboxes' must be false for a sandbox (sandboxes are applied with their host environment's roles), got true",
     ],
   ])("rejects %s", (_rule, environment, changes, expected) => {
-    expect(problem(environment, changes)).toBe(expected);
+    expect(problemOf(changes, environment)).toBe(expected);
   });
 });

@@ -1,16 +1,7 @@
-import {
-  ENVIRONMENTS,
-  EnvironmentInput,
-  environmentProblems,
-  loadEnvironment,
-  sandboxEnvironment,
-} from "../../environments";
-import { withChanges } from "../helpers";
+import { environmentProblems, sandboxEnvironment } from "../../environments";
+import { LOADED, problemsOf } from "../environment-problems";
 
-const [dev, stage, prod] = (["dev", "stage", "prod"] as const).map((name) =>
-  loadEnvironment(ENVIRONMENTS[name]),
-);
-const sandbox = loadEnvironment(sandboxEnvironment("alice"));
+const { dev, stage, prod, sandbox } = LOADED;
 
 describe("data sizing of the shipped environments", () => {
   it("dev: a burstable class, one AZ, shorter backups than stage, final snapshot kept", () => {
@@ -55,9 +46,6 @@ describe("data sizing of the shipped environments", () => {
 });
 
 describe("data configuration validation", () => {
-  const problemsOf = (changes: Record<string, unknown>, source: EnvironmentInput = ENVIRONMENTS.dev) =>
-    environmentProblems(withChanges(source, changes), String(source.name));
-
   it.each([
     ["data.postgres.majorVersion", 15, "must be 16, 17 or 18 (the versions catalog)", "got 15"],
     ["data.postgres.instanceClass", "r7g.large", "must be an RDS instance class", '"r7g.large"'],
@@ -90,21 +78,8 @@ describe("data configuration validation", () => {
     expect(problems[0]).toContain(got);
   });
 
-  it("rejects an autoscaling cap less than 10% above the allocation", () => {
-    const problems = problemsOf({
-      "data.postgres.allocatedStorageGiB": 100,
-      "data.postgres.maxAllocatedStorageGiB": 105,
-    });
-    expect(problems).toEqual([
-      "Environment 'dev': 'data.postgres.maxAllocatedStorageGiB' must be a whole number of GiB from 10% above allocatedStorageGiB (110) to 65536, got 105",
-    ]);
-  });
-
-  it("allows skipping the final snapshot in sandboxes only", () => {
+  it("allows skipping the final snapshot in sandboxes (elsewhere: the table above)", () => {
     expect(environmentProblems(sandboxEnvironment("bob"), "sandbox-bob")).toEqual([]);
-    expect(problemsOf({ "data.postgres.skipFinalSnapshot": true }, ENVIRONMENTS.prod)).toEqual([
-      expect.stringContaining("'data.postgres.skipFinalSnapshot' must be false outside sandboxes"),
-    ]);
   });
 
   it("rejects unknown and missing data fields", () => {

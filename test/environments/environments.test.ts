@@ -9,6 +9,7 @@ import {
   selectEnvironments,
 } from "../../environments";
 import { unregisteredEnvironmentName } from "../environments-under-test";
+import { problemsOf } from "../environment-problems";
 import { withChanges } from "../helpers";
 
 function selectionError(selection: Parameters<typeof selectEnvironments>[0]): ConfigurationError {
@@ -68,8 +69,6 @@ describe("shipped environments", () => {
 
 describe("environment validation", () => {
   const dev = ENVIRONMENTS.dev;
-  const problemsOf = (changes: Record<string, unknown>) =>
-    environmentProblems(withChanges(dev, changes), "dev");
 
   it.each([
     ["accountId", "12345", "must be a 12-digit AWS account id", '"12345"'],

@@ -1,20 +1,8 @@
-import {
-  ENVIRONMENTS,
-  EnvironmentInput,
-  environmentProblems,
-  loadEnvironment,
-  sandboxEnvironment,
-} from "../../environments";
-import { withChanges } from "../helpers";
+import { LOADED, problemsOf } from "../environment-problems";
 
-const [dev, stage, prod] = (["dev", "stage", "prod"] as const).map(
-  (name) => loadEnvironment(ENVIRONMENTS[name]).platform,
+const [dev, stage, prod, sandbox] = [LOADED.dev, LOADED.stage, LOADED.prod, LOADED.sandbox].map(
+  (e) => e.platform,
 );
-const sandbox = loadEnvironment(sandboxEnvironment("alice")).platform;
-
-/** The problems reported for dev with `changes` (dotted paths). */
-const problemsOf = (changes: Record<string, unknown>, source: EnvironmentInput = ENVIRONMENTS.dev) =>
-  environmentProblems(withChanges(source, changes), String(source.name));
 
 describe("platform configuration of the shipped environments", () => {
   it("turns every component on in the long-lived environments", () => {

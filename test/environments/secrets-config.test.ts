@@ -1,14 +1,7 @@
-import { ENVIRONMENTS, environmentProblems, loadEnvironment } from "../../environments";
-import { withChanges } from "../helpers";
-
-/** The problems reported for dev with `changes` (dotted paths). */
-const problemsOf = (changes: Record<string, unknown>) =>
-  environmentProblems(withChanges(ENVIRONMENTS.dev, changes), "dev");
+import { LOADED, problemsOf } from "../environment-problems";
 
 describe("secrets and Grafana access configuration of the shipped environments", () => {
-  const [dev, stage, prod] = (["dev", "stage", "prod"] as const).map(
-    (name) => loadEnvironment(ENVIRONMENTS[name]).platform,
-  );
+  const [dev, stage, prod] = [LOADED.dev, LOADED.stage, LOADED.prod].map((e) => e.platform);
 
   it("runs External Secrets everywhere and keeps Grafana's load balancer internal", () => {
     for (const platform of [dev, stage, prod]) {

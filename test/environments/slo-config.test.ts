@@ -1,15 +1,10 @@
-import { ENVIRONMENTS, environmentProblems, loadEnvironment } from "../../environments";
 import {
   DEFAULT_PLATFORM_SLO_OBJECTIVES,
   PLATFORM_SLO_PERCENT_KEYS,
 } from "../../constructs/observability/platform-slos";
-import { withChanges } from "../helpers";
+import { LOADED, problemsOf } from "../environment-problems";
 
-const [dev, stage, prod] = (["dev", "stage", "prod"] as const).map(
-  (name) => loadEnvironment(ENVIRONMENTS[name]).platform.slos,
-);
-const problemsOf = (changes: Record<string, unknown>) =>
-  environmentProblems(withChanges(ENVIRONMENTS.dev, changes), "dev");
+const [dev, stage, prod] = [LOADED.dev, LOADED.stage, LOADED.prod].map((e) => e.platform.slos);
 
 describe("platform SLO objectives of the shipped environments", () => {
   it("are the library's defaults in stage and prod", () => {

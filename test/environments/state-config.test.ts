@@ -1,12 +1,12 @@
 import {
   BOOTSTRAP_BACKENDS,
   ENVIRONMENTS,
-  EnvironmentInput,
   environmentProblems,
   loadEnvironment,
   sandboxEnvironment,
 } from "../../environments";
 import { base } from "../../environments/base";
+import { problemsOf } from "../environment-problems";
 import { withChanges } from "../helpers";
 
 describe("state.bootstrapBackend of the shipped environments", () => {
@@ -27,9 +27,6 @@ describe("state.bootstrapBackend of the shipped environments", () => {
 });
 
 describe("state.bootstrapBackend validation", () => {
-  const problemsOf = (changes: Record<string, unknown>, source: EnvironmentInput = ENVIRONMENTS.dev) =>
-    environmentProblems(withChanges(source, changes), String(source.name));
-
   it.each(BOOTSTRAP_BACKENDS)("accepts %j", (value) => {
     expect(problemsOf({ "state.bootstrapBackend": value })).toEqual([]);
     expect(

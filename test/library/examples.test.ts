@@ -39,8 +39,9 @@ import { ObjectStorage } from "../../constructs/object-storage/object-storage";
 import { README_PATH } from "../../scripts/lib-docs";
 import {
   TerraformJson,
+  findResource,
   onlyResource,
-  resourceAt,
+  refTo,
   resourcesOf,
   synthAppWithAnnotations,
   testStack,
@@ -87,7 +88,7 @@ describe("object storage examples", () => {
   });
 
   it("production: access logs to the log bucket, tiering, prevent_destroy and a prefix-scoped role policy", () => {
-    const documents = resourceAt(production, "aws_s3_bucket", "Documents/Bucket");
+    const documents = findResource(production, "aws_s3_bucket", "Documents/Bucket").body;
     expect(documents.lifecycle).toEqual({ prevent_destroy: true });
     const logging = onlyResource(production, "aws_s3_bucket_logging");
     expect(logging.target_bucket).toMatch(/^\$\{aws_s3_bucket\.AccessLogs_Bucket_/);
@@ -292,9 +293,11 @@ describe("existing resources example (a VPC by its ids, a bucket by its name)", 
     const group = onlyResource(json, "aws_db_subnet_group");
     expect(group.subnet_ids).toEqual(EXISTING.databaseSubnetIds);
     expect(onlyResource(json, "aws_db_instance").db_subnet_group_name).toBe(
-      `\${aws_db_subnet_group.${Object.keys(resourcesOf(json, "aws_db_subnet_group"))[0]}.name}`,
+      refTo(findResource(json, "aws_db_subnet_group"), "name"),
     );
-    expect(resourceAt(json, "aws_security_group", "Database/SecurityGroup").vpc_id).toBe(EXISTING.vpcId);
+    expect(findResource(json, "aws_security_group", "Database/SecurityGroup").body.vpc_id).toBe(
+      EXISTING.vpcId,
+    );
   });
 
   it("the cluster runs in the given private subnets and VPC", () => {
@@ -308,7 +311,7 @@ describe("existing resources example (a VPC by its ids, a bucket by its name)", 
 
   it("Loki's role is scoped to the given bucket and its key", () => {
     const policy = JSON.parse(
-      resourceAt(json, "aws_iam_role_policy", "Observability/LokiRole/Policy-log-bucket").policy,
+      findResource(json, "aws_iam_role_policy", "Observability/LokiRole/Policy-log-bucket").body.policy,
     );
     const resources = policy.Statement.flatMap((st: any) => [st.Resource].flat());
     expect(resources).toEqual(
@@ -317,14 +320,14 @@ describe("existing resources example (a VPC by its ids, a bucket by its name)", 
     expect(resources.every((r: string) => r.startsWith(bucketArn) || r === EXISTING.logBucketKeyArn)).toBe(
       true,
     );
-    const loki = resourceAt(json, "helm_release", "Observability/Loki/Release");
+    const loki = findResource(json, "helm_release", "Observability/Loki/Release").body;
     expect(JSON.stringify(loki.values)).toContain(EXISTING.logBucketName);
   });
 
   it("Tempo's role is scoped to the given trace bucket and its key", () => {
     const traceArn = bucketArn.replace(EXISTING.logBucketName, EXISTING.traceBucketName);
     const policy = JSON.parse(
-      resourceAt(json, "aws_iam_role_policy", "Observability/TempoRole/Policy-trace-bucket").policy,
+      findResource(json, "aws_iam_role_policy", "Observability/TempoRole/Policy-trace-bucket").body.policy,
     );
     const resources = policy.Statement.flatMap((st: any) => [st.Resource].flat());
     expect(resources).toEqual(expect.arrayContaining([traceArn, `${traceArn}/*`, EXISTING.logBucketKeyArn]));

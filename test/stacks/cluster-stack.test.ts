@@ -5,7 +5,15 @@ import { eksExecAuth } from "../../constructs/eks/kubernetes-auth";
 import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../constructs/versions";
 import { buildApp } from "../../stacks/environment-app";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
-import { TerraformJson, onlyResource, resourceAt, resourcesOf, synthApp } from "../helpers";
+import {
+  TerraformJson,
+  findResource,
+  findResources,
+  onlyResource,
+  refTo,
+  resourcesOf,
+  synthApp,
+} from "../helpers";
 
 // Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
 const { stacks } = synthesizedEnvironments();
@@ -80,19 +88,19 @@ describe("<env>-cluster stacks", () => {
       const [admin] = config.cluster.adminRoleArns;
       expect(admin).toContain(`::${config.accountId}:role/`);
       const role = (name: string) => `arn:aws:iam::${config.accountId}:role/${name}`;
-      const entries = Object.entries(resourcesOf(cluster(env), "aws_eks_access_entry"));
+      const entries = findResources(cluster(env), "aws_eks_access_entry");
       const associations = Object.values(resourcesOf(cluster(env), "aws_eks_access_policy_association"));
       const policyOf = (principal: string) => {
-        const [key] = entries.find(([, e]) => e.principal_arn === principal) ?? [];
-        const found = associations.filter(
-          (a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`,
-        );
+        const entry = entries.find((e) => e.body.principal_arn === principal);
+        const found = associations.filter((a) => entry && a.principal_arn === refTo(entry, "principal_arn"));
         expect(found.map((a) => a.access_scope)).toEqual([{ type: "cluster" }]);
         return found[0].policy_arn.replace(/^.*\//, "");
       };
       // Three STANDARD entries, and Karpenter's nodes (EC2_LINUX, no access policy).
-      expect(entries.filter(([, e]) => e.type === "STANDARD")).toHaveLength(3);
-      expect(entries.filter(([, e]) => e.type !== "STANDARD").map(([, e]) => e.type)).toEqual(["EC2_LINUX"]);
+      expect(entries.filter((e) => e.body.type === "STANDARD")).toHaveLength(3);
+      expect(entries.filter((e) => e.body.type !== "STANDARD").map((e) => e.body.type)).toEqual([
+        "EC2_LINUX",
+      ]);
       expect(policyOf(admin)).toBe("AmazonEKSClusterAdminPolicy");
       expect(policyOf(role(`terraform-deploy-${config.ci.githubEnvironment}`))).toBe(
         "AmazonEKSClusterAdminPolicy",
@@ -211,12 +219,13 @@ describe("<env>-cluster stacks", () => {
   });
 
   it.each(ENVS)("%s-cluster gives the EBS CSI driver a Pod Identity role", (env) => {
-    const role = resourceAt(cluster(env), "aws_iam_role", "Cluster/EbsCsiDriverRole/Role");
+    const role = findResource(cluster(env), "aws_iam_role", "Cluster/EbsCsiDriverRole/Role").body;
     const trust = JSON.parse(role.assume_role_policy).Statement[0];
     expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
     expect(trust.Action).toEqual(["sts:AssumeRole", "sts:TagSession"]);
     expect(
-      resourceAt(cluster(env), "aws_eks_addon", "Cluster/Addon-aws-ebs-csi-driver").pod_identity_association,
+      findResource(cluster(env), "aws_eks_addon", "Cluster/Addon-aws-ebs-csi-driver").body
+        .pod_identity_association,
     ).toEqual([
       { role_arn: expect.stringContaining("aws_iam_role."), service_account: "ebs-csi-controller-sa" },
     ]);

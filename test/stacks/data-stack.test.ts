@@ -2,7 +2,16 @@ import { DataStack } from "../../stacks/data-stack";
 import { stackIds } from "../../stacks/environment-app";
 import { NetworkStack } from "../../stacks/network-stack";
 import { ENVIRONMENTS_UNDER_TEST, ENVIRONMENT_NAMES_UNDER_TEST, configOf } from "../environments-under-test";
-import { TerraformJson, onlyResource, resourcesOf, synthApp } from "../helpers";
+import {
+  TerraformJson,
+  findResource,
+  findResourcesUnder,
+  keysOf,
+  onlyResource,
+  refTo,
+  resourcesOf,
+  synthApp,
+} from "../helpers";
 
 // Network and data stacks of every shipped environment and a sandbox, wired as buildEnvironment wires
 // them (cross-stack references through remote state), synthesized once.
@@ -18,26 +27,6 @@ const stacks = synthApp((app) => {
 const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const data = (env: string): TerraformJson => stacks[`${env}-data`];
 const instance = (env: string) => onlyResource(data(env), "aws_db_instance");
-/** The resources of a type under one construct of the stack (its Terraform names start with the id). */
-const under = (env: string, type: string, constructId: string): any[] =>
-  Object.entries(resourcesOf(data(env), type))
-    .filter(([name]) => name.startsWith(`${constructId}_`))
-    .map(([, body]) => body);
-const bucket = (env: string, constructId: string) => {
-  const [found] = under(env, "aws_s3_bucket", constructId);
-  if (!found) throw new Error(`no bucket ${constructId} in ${env}-data`);
-  return found;
-};
-
-/** Every key of every object in a JSON document, recursively. */
-function keysOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(keysOf);
-  if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)]);
-  }
-  return [];
-}
-
 describe("<env>-data stacks", () => {
   it("exist for every environment, with the contracted ids and state keys", () => {
     for (const env of ENVS) {
@@ -66,7 +55,9 @@ describe("<env>-data stacks", () => {
   it.each(ENVS)(
     "%s: admits the network's database-clients security group on 5432, by group not CIDR",
     (env) => {
-      const rules = under(env, "aws_vpc_security_group_ingress_rule", "Database");
+      const rules = findResourcesUnder(data(env), "aws_vpc_security_group_ingress_rule", "Database").map(
+        (r) => r.body,
+      );
       expect(rules).toEqual([
         expect.objectContaining({
           from_port: 5432,
@@ -166,8 +157,12 @@ describe("environments differ only by configuration", () => {
       ...(configOf(env).data.buckets.accessLogging ? ["AccessLogBucket"] : []),
     ];
     for (const id of ids) {
-      if (preventDestroy) expect(bucket(env, id).lifecycle).toEqual({ prevent_destroy: true });
-      else expect(bucket(env, id)).not.toHaveProperty("lifecycle");
+      if (preventDestroy)
+        expect(findResource(data(env), "aws_s3_bucket", `${id}/Bucket`).body.lifecycle).toEqual({
+          prevent_destroy: true,
+        });
+      else
+        expect(findResource(data(env), "aws_s3_bucket", `${id}/Bucket`).body).not.toHaveProperty("lifecycle");
     }
     const keys = Object.values(resourcesOf(data(env), "aws_kms_key"));
     expect(keys).toHaveLength(configOf(env).platform.components.tracing ? 4 : 3);
@@ -180,8 +175,12 @@ describe("environments differ only by configuration", () => {
   it.each(ENVS)("%s: force_destroy and versioning of the buckets as configured", (env) => {
     const { protection, data: config } = configOf(env);
     for (const id of ["ApplicationBucket", "LogBucket"]) {
-      expect(bucket(env, id).force_destroy).toBe(protection.forceDestroy);
-      expect(under(env, "aws_s3_bucket_versioning", id)).toHaveLength(config.buckets.versioned ? 1 : 0);
+      expect(findResource(data(env), "aws_s3_bucket", `${id}/Bucket`).body.force_destroy).toBe(
+        protection.forceDestroy,
+      );
+      expect(findResourcesUnder(data(env), "aws_s3_bucket_versioning", id)).toHaveLength(
+        config.buckets.versioned ? 1 : 0,
+      );
     }
   });
 
@@ -190,21 +189,23 @@ describe("environments differ only by configuration", () => {
   });
 
   it.each(ENVS)("%s logs bucket access to an SSE-S3 access-log bucket exactly where configured", (env) => {
-    const accessLogBucket = Object.keys(resourcesOf(data(env), "aws_s3_bucket")).find((n) =>
-      n.startsWith("AccessLogBucket_"),
-    );
     if (!configOf(env).data.buckets.accessLogging) {
-      expect(accessLogBucket).toBeUndefined();
+      expect(findResourcesUnder(data(env), "aws_s3_bucket", "AccessLogBucket")).toEqual([]);
       expect(resourcesOf(data(env), "aws_s3_bucket_logging")).toEqual({});
       expect(Object.keys(data(env).output ?? {})).not.toContain("access_log_bucket_name");
       return;
     }
+    const accessLogBucket = findResource(data(env), "aws_s3_bucket", "AccessLogBucket/Bucket");
     for (const id of ["ApplicationBucket", "LogBucket"]) {
-      expect(under(env, "aws_s3_bucket_logging", id)).toEqual([
-        expect.objectContaining({ target_bucket: `\${aws_s3_bucket.${accessLogBucket}.bucket}` }),
+      expect(findResourcesUnder(data(env), "aws_s3_bucket_logging", id).map((r) => r.body)).toEqual([
+        expect.objectContaining({ target_bucket: refTo(accessLogBucket, "bucket") }),
       ]);
     }
-    const [encryption] = under(env, "aws_s3_bucket_server_side_encryption_configuration", "AccessLogBucket");
+    const [encryption] = findResourcesUnder(
+      data(env),
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "AccessLogBucket",
+    ).map((r) => r.body);
     expect(encryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
   });
 
@@ -213,9 +214,9 @@ describe("environments differ only by configuration", () => {
   });
 
   it.each(ENVS)("%s: the log bucket expires objects after the configured log retention", (env) => {
-    const expiry = under(env, "aws_s3_bucket_lifecycle_configuration", "LogBucket")[0].rule.find(
-      (r: { id: string }) => r.id === "expire-objects",
-    ).expiration[0].days;
+    const expiry = findResourcesUnder(data(env), "aws_s3_bucket_lifecycle_configuration", "LogBucket")
+      .map((r) => r.body)[0]
+      .rule.find((r: { id: string }) => r.id === "expire-objects").expiration[0].days;
     expect(expiry).toBe(configOf(env).data.buckets.logExpirationDays);
   });
 
@@ -227,13 +228,13 @@ describe("environments differ only by configuration", () => {
       performance_insights_retention_period: postgres.performanceInsightsRetentionDays,
       monitoring_interval: postgres.monitoringIntervalSeconds,
     });
-    const connections = under(env, "aws_cloudwatch_metric_alarm", "Database").find(
-      (a) => a.metric_name === "DatabaseConnections",
-    ).threshold;
+    const connections = findResourcesUnder(data(env), "aws_cloudwatch_metric_alarm", "Database")
+      .map((r) => r.body)
+      .find((a) => a.metric_name === "DatabaseConnections").threshold;
     expect(connections).toBe(postgres.connectionsAlarmThreshold);
-    const retention = under(env, "aws_cloudwatch_log_group", "Database").map(
-      (g: { retention_in_days: number }) => g.retention_in_days,
-    );
+    const retention = findResourcesUnder(data(env), "aws_cloudwatch_log_group", "Database")
+      .map((r) => r.body)
+      .map((g: { retention_in_days: number }) => g.retention_in_days);
     expect(retention).toEqual([postgres.logRetentionDays, postgres.logRetentionDays]);
   });
 });

@@ -2,7 +2,7 @@ import * as os from "node:os";
 import { ENVIRONMENT_NAMES, EnvironmentConfig } from "../../environments";
 import { REQUIRED_TERRAFORM_VERSION } from "../../stacks/environment-stack";
 import { ENVIRONMENTS_UNDER_TEST, synthesizedEnvironments } from "../environments-under-test";
-import { TerraformJson, onlyResource, resourcesOf } from "../helpers";
+import { TerraformJson, findResources, onlyResource, resourcesOf } from "../helpers";
 
 // Every registered environment plus one sandbox, synthesized once, exactly as main.ts does it.
 const environments = ENVIRONMENTS_UNDER_TEST;
@@ -141,10 +141,8 @@ describe("environment differences", () => {
     "%s: three subnet tiers per AZ and the configured NAT gateways",
     (env) => {
       const { azCount, natGateways } = config(`${env}-network`).network;
-      expect(Object.keys(resourcesOf(network(env), "aws_subnet"))).toHaveLength(3 * azCount);
-      expect(Object.keys(resourcesOf(network(env), "aws_nat_gateway"))).toHaveLength(
-        NAT_GATEWAYS[natGateways](azCount),
-      );
+      expect(findResources(network(env), "aws_subnet")).toHaveLength(3 * azCount);
+      expect(findResources(network(env), "aws_nat_gateway")).toHaveLength(NAT_GATEWAYS[natGateways](azCount));
     },
   );
 

@@ -3,8 +3,8 @@ import { HELM_CHARTS } from "../../constructs/versions";
 import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { buildEnvironment } from "../../stacks/environment-app";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
-import { TerraformJson, resourcesOf, synthApp, withChanges } from "../helpers";
-import { addressesOf, releasesOf } from "../platform-helpers";
+import { TerraformJson, findResources, keysOf, resourcesOf, synthApp, withChanges } from "../helpers";
+import { addressesOf, releasesOf, statementsOfPolicies, valuesOf } from "../platform-helpers";
 
 // Every registered environment and a sandbox, synthesized once, exactly as main.ts does it.
 const { stacks, annotations } = synthesizedEnvironments();
@@ -13,19 +13,8 @@ const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
 const remote = (env: string, stack: string) =>
   `data.terraform_remote_state.cross-stack-reference-input-${env}-${stack}`;
 const releases = (env: string) => releasesOf(platform(env));
-const values = (env: string, release: string) => JSON.parse(releases(env)[release].values[0]);
-const policies = (env: string, name: string) =>
-  Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))
-    .filter((p) => p.name === name)
-    .flatMap((p) => JSON.parse(p.policy).Statement);
-
-/** Every key of a JSON value, recursively. */
-const keysOf = (value: unknown): string[] =>
-  Array.isArray(value)
-    ? value.flatMap(keysOf)
-    : value && typeof value === "object"
-      ? Object.entries(value).flatMap(([key, inner]) => [key, ...keysOf(inner)])
-      : [];
+const values = (env: string, release: string) => valuesOf(platform(env), release);
+const policies = (env: string, name: string) => statementsOfPolicies(platform(env), name).flat();
 
 /** The release addresses a release depends on, directly or through other releases. */
 function releaseAncestors(env: string, name: string): string[] {
@@ -174,7 +163,7 @@ describe("<env>-platform stacks", () => {
     expect(names.includes("external-dns")).toBe(domain !== undefined && components.externalDns);
     expect(names.includes("cluster-issuers")).toBe(domain !== undefined && components.certManager);
     expect(names.includes("otel-collector")).toBe(components.tracing);
-    expect(Object.keys(resourcesOf(platform(env), "aws_acm_certificate"))).toHaveLength(domain ? 1 : 0);
+    expect(findResources(platform(env), "aws_acm_certificate")).toHaveLength(domain ? 1 : 0);
     expect(Object.keys(platform(env).output ?? {}).includes("certificate_arn")).toBe(domain !== undefined);
   });
 

@@ -9,21 +9,21 @@ import { DataStack } from "../../stacks/data-stack";
 import { buildEnvironment, stackIds } from "../../stacks/environment-app";
 import { NetworkStack } from "../../stacks/network-stack";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
-import { TerraformJson, expectErrorContaining, resourcesOf, withChanges } from "../helpers";
-import { releasesOf } from "../platform-helpers";
+import {
+  TerraformJson,
+  expectErrorContaining,
+  findResourcesUnder,
+  resourcesOf,
+  withChanges,
+} from "../helpers";
+import { policyStatements, releasesOf, statementsOfPolicies, valuesOf } from "../platform-helpers";
 
 const { stacks } = synthesizedEnvironments();
 const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const TRACING = ENVS.filter((env) => configOf(env).platform.components.tracing);
 const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
 const data = (env: string): TerraformJson => stacks[`${env}-data`];
-const values = (env: string, release: string) => JSON.parse(releasesOf(platform(env))[release].values[0]);
-/** The resources of a type under one construct of a stack (Terraform names start with the id). */
-const under = (json: TerraformJson, type: string, id: string): any[] =>
-  Object.entries(resourcesOf(json, type))
-    .filter(([name]) => name.startsWith(`${id}_`))
-    .map(([, body]) => body);
-
+const values = (env: string, release: string) => valuesOf(platform(env), release);
 describe("the environments that trace", () => {
   it("are every shipped environment; the sandbox does not", () => {
     expect(TRACING).toEqual(ENVS.filter((env) => !configOf(env).sandbox));
@@ -41,20 +41,24 @@ describe.each(TRACING)("%s: traces", (env) => {
   const config = configOf(env);
 
   it("the data stack's trace bucket is KMS-encrypted and expires objects after the observability backstop", () => {
-    const [encryption] = under(
+    const [encryption] = findResourcesUnder(
       data(env),
       "aws_s3_bucket_server_side_encryption_configuration",
       "TraceBucket",
-    );
+    ).map((r) => r.body);
     expect(encryption.rule[0].apply_server_side_encryption_by_default).toMatchObject({
       sse_algorithm: "aws:kms",
     });
-    expect(under(data(env), "aws_kms_key", "TraceBucket")).toHaveLength(1);
-    const [lifecycle] = under(data(env), "aws_s3_bucket_lifecycle_configuration", "TraceBucket");
+    expect(findResourcesUnder(data(env), "aws_kms_key", "TraceBucket")).toHaveLength(1);
+    const [lifecycle] = findResourcesUnder(
+      data(env),
+      "aws_s3_bucket_lifecycle_configuration",
+      "TraceBucket",
+    ).map((r) => r.body);
     const expiry = lifecycle.rule.find((r: { id: string }) => r.id === "expire-objects").expiration[0].days;
     expect(expiry).toBe(config.data.buckets.logExpirationDays);
     expect(expiry).toBeGreaterThanOrEqual(config.platform.tempoRetentionDays);
-    const [bucket] = under(data(env), "aws_s3_bucket", "TraceBucket");
+    const [bucket] = findResourcesUnder(data(env), "aws_s3_bucket", "TraceBucket").map((r) => r.body);
     expect(bucket.force_destroy).toBe(false);
     expect(data(env).output?.trace_bucket_name.value).toMatch(
       /^\$\{aws_s3_bucket\.TraceBucket_\w+\.bucket\}$/,
@@ -77,11 +81,7 @@ describe.each(TRACING)("%s: traces", (env) => {
   });
 
   it("Tempo's role reaches that bucket and its key only", () => {
-    const policies = Object.values(resourcesOf(platform(env), "aws_iam_role_policy")).filter(
-      (p) => p.name === "trace-bucket",
-    );
-    expect(policies).toHaveLength(1);
-    const resources = JSON.parse(policies[0].policy).Statement.flatMap((s: { Resource: string }) =>
+    const resources = policyStatements(platform(env), "trace-bucket").flatMap((s: { Resource: string }) =>
       [s.Resource].flat(),
     );
     const output = `data\\.terraform_remote_state\\.cross-stack-reference-input-${env}-data\\.outputs\\.cross-stack-output-`;
@@ -119,9 +119,7 @@ describe.each(TRACING)("%s: traces", (env) => {
   });
 
   it("Grafana's CloudWatch role is read-only and limited to the environment's region", () => {
-    const statements = Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))
-      .filter((p) => p.name === "cloudwatch-read")
-      .flatMap((p) => JSON.parse(p.policy).Statement);
+    const statements = statementsOfPolicies(platform(env), "cloudwatch-read").flat();
     expect(statements.length).toBeGreaterThan(0);
     for (const s of statements) {
       expect(s.Condition).toEqual({ StringEquals: { "aws:RequestedRegion": config.region } });
@@ -135,7 +133,7 @@ describe.each(TRACING)("%s: traces", (env) => {
 describe("sandboxes", () => {
   it("have no trace bucket, no Tempo and no gateway (tracing off)", () => {
     const sandbox = ENVS.find((env) => configOf(env).sandbox) as string;
-    expect(under(data(sandbox), "aws_s3_bucket", "TraceBucket")).toEqual([]);
+    expect(findResourcesUnder(data(sandbox), "aws_s3_bucket", "TraceBucket")).toEqual([]);
     expect(releasesOf(platform(sandbox))).not.toHaveProperty("tempo");
     expect(releasesOf(platform(sandbox))).not.toHaveProperty("otel-collector");
   });

@@ -3,22 +3,24 @@ import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { buildEnvironment } from "../../stacks/environment-app";
 import { ENVIRONMENT_NAMES_UNDER_TEST, configOf, synthesizedEnvironments } from "../environments-under-test";
 import { TerraformJson, resourcesOf, synthApp, withChanges } from "../helpers";
-import { addressesOf, releasesOf } from "../platform-helpers";
+import {
+  addressesOf,
+  policyStatements,
+  releasesOf,
+  statementsOfPolicies,
+  valuesOf,
+} from "../platform-helpers";
 
 // The shared synthesis of every environment under test (made once for all stack tests).
 const { stacks } = synthesizedEnvironments();
 const ENVS = ENVIRONMENT_NAMES_UNDER_TEST;
 const platform = (env: string): TerraformJson => stacks[`${env}-platform`];
-const values = (env: string, release: string) => JSON.parse(releasesOf(platform(env))[release].values[0]);
+const values = (env: string, release: string) => valuesOf(platform(env), release);
 const objectsOf = (env: string, release: string): any[] => values(env, release).objects;
-const policy = (env: string, name: string) =>
-  Object.values(resourcesOf(platform(env), "aws_iam_role_policy"))
-    .filter((p) => p.name === name)
-    .map((p) => JSON.parse(p.policy).Statement);
 
 describe("<env>-platform: External Secrets", () => {
   it.each(ENVS)("%s: the operator reads only the environment's own secrets (<env>/*)", (env) => {
-    const [statements] = policy(env, "read-prefix");
+    const statements = policyStatements(platform(env), "read-prefix");
     expect(statements[0].Resource).toEqual([expect.stringMatching(new RegExp(`:secret:${env}/\\*$`))]);
     expect(statements[1].Condition.StringEquals["kms:ViaService"]).toMatch(
       new RegExp(`^secretsmanager\\.${configOf(env).region}\\.`),
@@ -106,7 +108,7 @@ describe("<env>-platform: Grafana access", () => {
 
 describe("<env>-platform: the database secret delivered into a namespace", () => {
   it("dev: the RDS-managed master secret into apps/database-credentials, IAM scoped to that secret and its key", () => {
-    const [statements] = policy("dev", "read-one-secret");
+    const statements = policyStatements(platform("dev"), "read-one-secret");
     const fromData =
       /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-dev-data\.outputs\.[\w-]+\}$/;
     expect(statements[0].Resource).toEqual([expect.stringMatching(fromData)]);
@@ -121,7 +123,7 @@ describe("<env>-platform: the database secret delivered into a namespace", () =>
   it.each(ENVS.filter((env) => configOf(env).platform.databaseSecretDelivery === undefined))(
     "%s (no delivery configured): no delivery role",
     (env) => {
-      expect(policy(env, "read-one-secret")).toEqual([]);
+      expect(statementsOfPolicies(platform(env), "read-one-secret")).toEqual([]);
     },
   );
 });

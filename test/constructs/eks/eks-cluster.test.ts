@@ -11,8 +11,11 @@ import { EKS_ADDON_VERSIONS, EKS_CORE_ADDONS } from "../../../constructs/version
 import {
   TerraformJson,
   expectErrorContaining,
+  findResource,
+  findResources,
+  findResourcesUnder,
   onlyResource,
-  resourceAt,
+  refTo,
   resourcesOf,
   testStack,
 } from "../../helpers";
@@ -41,17 +44,6 @@ function build(props: Partial<EksClusterProps> = {}) {
 function synth(props: Partial<EksClusterProps> = {}): TerraformJson {
   return JSON.parse(Testing.synth(build(props).stack));
 }
-
-/** The Terraform address and body of the resource with construct id path `id` (e.g. "Cluster_LogGroup"). */
-function named(json: TerraformJson, type: string, id: string): [string, any] {
-  const found = Object.entries(resourcesOf(json, type)).find(([name]) =>
-    new RegExp(`^${id}_[0-9A-F]{8}$`).test(name),
-  );
-  if (!found) throw new Error(`no ${type} named ${id}`);
-  return [`${type}.${found[0]}`, found[1]];
-}
-const addressOf = (json: TerraformJson, type: string, id: string) => named(json, type, id)[0];
-const bodyOf = (json: TerraformJson, type: string, id: string) => named(json, type, id)[1];
 
 describe("EksCluster defaults", () => {
   const json = synth();
@@ -93,9 +85,9 @@ describe("EksCluster defaults", () => {
   it("encrypts secrets with a rotating KMS key", () => {
     expect(cluster.encryption_config.resources).toEqual(["secrets"]);
     expect(cluster.encryption_config.provider.key_arn).toContain("aws_kms_key.");
-    expect(bodyOf(json, "aws_kms_key", "Cluster_Key").enable_key_rotation).toBe(true);
+    expect(findResource(json, "aws_kms_key", "Cluster/Key").body.enable_key_rotation).toBe(true);
     const encryptionPolicy = JSON.parse(
-      bodyOf(json, "aws_iam_role_policy", "Cluster_ClusterRoleEncryption").policy,
+      findResource(json, "aws_iam_role_policy", "Cluster/ClusterRoleEncryption").body.policy,
     );
     expect(encryptionPolicy.Statement[0].Action).toEqual(
       expect.arrayContaining(["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]),
@@ -111,11 +103,13 @@ describe("EksCluster defaults", () => {
       "scheduler",
     ]);
     expect(cluster.enabled_cluster_log_types).toEqual([...EKS_CONTROL_PLANE_LOG_TYPES]);
-    const logGroup = bodyOf(json, "aws_cloudwatch_log_group", "Cluster_LogGroup");
+    const logGroup = findResource(json, "aws_cloudwatch_log_group", "Cluster/LogGroup").body;
     expect(logGroup).toMatchObject({ name: "/aws/eks/test/cluster", retention_in_days: 90 });
     expect(logGroup.kms_key_id).toContain("aws_kms_key.");
-    expect(cluster.depends_on).toContain(addressOf(json, "aws_cloudwatch_log_group", "Cluster_LogGroup"));
-    const keyPolicy = JSON.parse(bodyOf(json, "aws_kms_key", "Cluster_Key").policy);
+    expect(cluster.depends_on).toContain(
+      findResource(json, "aws_cloudwatch_log_group", "Cluster/LogGroup").address,
+    );
+    const keyPolicy = JSON.parse(findResource(json, "aws_kms_key", "Cluster/Key").body.policy);
     const logsGrant = keyPolicy.Statement.find((s: any) => String(s.Principal?.Service).startsWith("logs."));
     expect(logsGrant.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toContain(
       "log-group:/aws/eks/test/cluster",
@@ -128,11 +122,15 @@ describe("EksCluster defaults", () => {
   });
 
   it("has a control-plane security group reachable from the nodes on 443", () => {
-    const controlPlaneSg = addressOf(json, "aws_security_group", "Cluster_ControlPlaneSecurityGroup");
-    const nodeSg = addressOf(json, "aws_security_group", "Cluster_NodeSecurityGroup");
+    const controlPlaneSg = findResource(
+      json,
+      "aws_security_group",
+      "Cluster/ControlPlaneSecurityGroup",
+    ).address;
+    const nodeSg = findResource(json, "aws_security_group", "Cluster/NodeSecurityGroup").address;
     expect(cluster.vpc_config.security_group_ids).toEqual([`\${${controlPlaneSg}.id}`]);
     expect(
-      bodyOf(json, "aws_vpc_security_group_ingress_rule", "Cluster_ControlPlaneFromNodesHttps"),
+      findResource(json, "aws_vpc_security_group_ingress_rule", "Cluster/ControlPlaneFromNodesHttps").body,
     ).toMatchObject({
       security_group_id: `\${${controlPlaneSg}.id}`,
       referenced_security_group_id: `\${${nodeSg}.id}`,
@@ -143,8 +141,11 @@ describe("EksCluster defaults", () => {
   });
 
   it("has a node security group open to other nodes and the control plane only", () => {
-    const nodeSg = `\${${addressOf(json, "aws_security_group", "Cluster_NodeSecurityGroup")}.id}`;
-    const controlPlaneSg = `\${${addressOf(json, "aws_security_group", "Cluster_ControlPlaneSecurityGroup")}.id}`;
+    const nodeSg = refTo(findResource(json, "aws_security_group", "Cluster/NodeSecurityGroup"), "id");
+    const controlPlaneSg = refTo(
+      findResource(json, "aws_security_group", "Cluster/ControlPlaneSecurityGroup"),
+      "id",
+    );
     const ingress = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).filter(
       (rule) => rule.security_group_id === nodeSg,
     );
@@ -152,14 +153,14 @@ describe("EksCluster defaults", () => {
       [controlPlaneSg, controlPlaneSg, nodeSg].sort(),
     );
     for (const rule of ingress) expect(rule).not.toHaveProperty("cidr_ipv4");
-    expect(bodyOf(json, "aws_security_group", "Cluster_NodeSecurityGroup").tags).not.toHaveProperty(
-      "kubernetes.io/cluster/test",
-    );
+    expect(
+      findResource(json, "aws_security_group", "Cluster/NodeSecurityGroup").body.tags,
+    ).not.toHaveProperty("kubernetes.io/cluster/test");
   });
 
   it("gives the control plane a role with the cluster policy and the nodes only the policies they need", () => {
     const attachments = Object.values(resourcesOf(json, "aws_iam_role_policy_attachment"));
-    const nodeRole = `\${${addressOf(json, "aws_iam_role", "Cluster_NodeRole")}.name}`;
+    const nodeRole = refTo(findResource(json, "aws_iam_role", "Cluster/NodeRole"), "name");
     const nodePolicies = attachments
       .filter((a) => a.role === nodeRole)
       .map((a) => a.policy_arn.split("/").pop())
@@ -169,11 +170,13 @@ describe("EksCluster defaults", () => {
       "AmazonEKSWorkerNodePolicy",
       "AmazonEKS_CNI_Policy",
     ]);
-    const clusterRole = `\${${addressOf(json, "aws_iam_role", "Cluster_ClusterRole")}.name}`;
+    const clusterRole = refTo(findResource(json, "aws_iam_role", "Cluster/ClusterRole"), "name");
     expect(
       attachments.filter((a) => a.role === clusterRole).map((a) => a.policy_arn.split("/").pop()),
     ).toEqual(["AmazonEKSClusterPolicy"]);
-    const nodeTrust = JSON.parse(bodyOf(json, "aws_iam_role", "Cluster_NodeRole").assume_role_policy);
+    const nodeTrust = JSON.parse(
+      findResource(json, "aws_iam_role", "Cluster/NodeRole").body.assume_role_policy,
+    );
     expect(nodeTrust.Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
@@ -200,21 +203,31 @@ describe("EksCluster defaults", () => {
   it("installs the networking add-ons before the nodes and CoreDNS and the EBS CSI driver after them", () => {
     const nodeGroup = onlyResource(json, "aws_eks_node_group");
     for (const name of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) {
-      expect(nodeGroup.depends_on).toContain(addressOf(json, "aws_eks_addon", `Cluster_Addon-${name}`));
+      expect(nodeGroup.depends_on).toContain(
+        findResource(json, "aws_eks_addon", `Cluster/Addon-${name}`).address,
+      );
     }
-    const nodeGroupAddress = addressOf(json, "aws_eks_node_group", "Cluster_NodeGroup-general_NodeGroup");
+    const nodeGroupAddress = findResource(
+      json,
+      "aws_eks_node_group",
+      "Cluster/NodeGroup-general/NodeGroup",
+    ).address;
     for (const name of ["coredns", "aws-ebs-csi-driver"]) {
-      expect(bodyOf(json, "aws_eks_addon", `Cluster_Addon-${name}`).depends_on).toEqual([nodeGroupAddress]);
+      expect(findResource(json, "aws_eks_addon", `Cluster/Addon-${name}`).body.depends_on).toEqual([
+        nodeGroupAddress,
+      ]);
     }
   });
 
   it("gives the EBS CSI driver a Pod Identity role through the add-on", () => {
-    const addon = bodyOf(json, "aws_eks_addon", "Cluster_Addon-aws-ebs-csi-driver");
-    const role = addressOf(json, "aws_iam_role", "Cluster_EbsCsiDriverRole");
+    const addon = findResource(json, "aws_eks_addon", "Cluster/Addon-aws-ebs-csi-driver").body;
+    const role = findResource(json, "aws_iam_role", "Cluster/EbsCsiDriverRole").address;
     expect(addon.pod_identity_association).toEqual([
       { role_arn: `\${${role}.arn}`, service_account: "ebs-csi-controller-sa" },
     ]);
-    const trust = JSON.parse(bodyOf(json, "aws_iam_role", "Cluster_EbsCsiDriverRole").assume_role_policy);
+    const trust = JSON.parse(
+      findResource(json, "aws_iam_role", "Cluster/EbsCsiDriverRole").body.assume_role_policy,
+    );
     expect(trust.Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
     expect(trust.Statement[0].Action).toEqual(["sts:AssumeRole", "sts:TagSession"]);
     expect(trust.Statement[0].Condition.StringEquals).toMatchObject({
@@ -222,11 +235,11 @@ describe("EksCluster defaults", () => {
       "aws:RequestTag/kubernetes-service-account": "ebs-csi-controller-sa",
     });
     expect(
-      resourceAt(
+      findResource(
         json,
         "aws_iam_role_policy_attachment",
-        "Cluster_EbsCsiDriverRole_Attachment-AmazonEBSCSIDriverPolicy",
-      ).policy_arn,
+        "Cluster/EbsCsiDriverRole/Attachment-AmazonEBSCSIDriverPolicy",
+      ).body.policy_arn,
     ).toMatch(/:iam::aws:policy\/service-role\/AmazonEBSCSIDriverPolicy$/);
     // The add-on owns the association: no separate one that would conflict with it.
     expect(resourcesOf(json, "aws_eks_pod_identity_association")).toEqual({});
@@ -290,30 +303,30 @@ describe("EksCluster options", () => {
   });
 
   it("scopes edit to namespaces and view to the cluster", () => {
-    const team = bodyOf(
+    const team = findResource(
       json,
       "aws_eks_access_policy_association",
-      "Cluster_AccessPolicy-111111111111-team-a",
-    );
+      "Cluster/AccessPolicy-111111111111-team-a",
+    ).body;
     expect(team.policy_arn).toMatch(/AmazonEKSEditPolicy$/);
     expect(team.access_scope).toEqual({ type: "namespace", namespaces: ["team-a", "team-a-*"] });
-    const auditor = resourceAt(
+    const auditor = findResource(
       json,
       "aws_eks_access_policy_association",
-      "Cluster_AccessPolicy-111111111111-auditor",
-    );
+      "Cluster/AccessPolicy-111111111111-auditor",
+    ).body;
     expect(auditor.policy_arn).toMatch(/AmazonEKSViewPolicy$/);
     expect(auditor.access_scope).toEqual({ type: "cluster" });
-    expect(Object.keys(resourcesOf(json, "aws_eks_access_entry"))).toHaveLength(3);
+    expect(findResources(json, "aws_eks_access_entry")).toHaveLength(3);
   });
 
   it("admits API clients' security groups on 443 at the control plane, by name", () => {
     const clients = synth({ apiClientSecurityGroups: { "ci-runners": "sg-0fedcba9876543210" } });
-    const rule = bodyOf(
+    const rule = findResource(
       clients,
       "aws_vpc_security_group_ingress_rule",
-      "Cluster_ControlPlaneFrom-ci-runners",
-    );
+      "Cluster/ControlPlaneFrom-ci-runners",
+    ).body;
     expect(rule).toMatchObject({
       ip_protocol: "tcp",
       from_port: 443,
@@ -327,11 +340,11 @@ describe("EksCluster options", () => {
   it("grants admin view (everything readable, Secrets included) cluster-wide", () => {
     const viewer = "arn:aws:iam::111111111111:role/terraform-plan";
     const withViewer = synth({ accessEntries: [{ principalArn: viewer, access: "adminView" }] });
-    const association = resourceAt(
+    const association = findResource(
       withViewer,
       "aws_eks_access_policy_association",
-      "Cluster_AccessPolicy-111111111111-terraform-plan",
-    );
+      "Cluster/AccessPolicy-111111111111-terraform-plan",
+    ).body;
     expect(association.policy_arn).toMatch(/:cluster-access-policy\/AmazonEKSAdminViewPolicy$/);
     expect(association.access_scope).toEqual({ type: "cluster" });
   });
@@ -352,11 +365,13 @@ describe("EksCluster options", () => {
   it("follows the chosen version, retention, protection and add-on overrides", () => {
     expect(cluster.version).toBe("1.33");
     expect(cluster.deletion_protection).toBe(false);
-    expect(bodyOf(json, "aws_cloudwatch_log_group", "Cluster_LogGroup").retention_in_days).toBe(30);
-    expect(bodyOf(json, "aws_eks_addon", "Cluster_Addon-kube-proxy").addon_version).toBe(
+    expect(findResource(json, "aws_cloudwatch_log_group", "Cluster/LogGroup").body.retention_in_days).toBe(
+      30,
+    );
+    expect(findResource(json, "aws_eks_addon", "Cluster/Addon-kube-proxy").body.addon_version).toBe(
       EKS_ADDON_VERSIONS["1.33"]["kube-proxy"],
     );
-    const coredns = bodyOf(json, "aws_eks_addon", "Cluster_Addon-coredns");
+    const coredns = findResource(json, "aws_eks_addon", "Cluster/Addon-coredns").body;
     expect(coredns.addon_version).toBe("v1.13.9-eksbuild.1");
     expect(JSON.parse(coredns.configuration_values)).toEqual({ replicaCount: 3 });
   });
@@ -376,10 +391,7 @@ describe("EksCluster options", () => {
   it("uses a given KMS key instead of creating one", () => {
     const keyArn = "arn:aws:kms:eu-west-1:111111111111:key/0123abcd-0123-4567-89ab-0123456789ab";
     const withKey = synth({ kmsKeyArn: keyArn });
-    const clusterKeys = Object.keys(resourcesOf(withKey, "aws_kms_key")).filter((n) =>
-      n.startsWith("Cluster_"),
-    );
-    expect(clusterKeys).toEqual([]);
+    expect(findResourcesUnder(withKey, "aws_kms_key", "Cluster")).toEqual([]);
     expect(onlyResource(withKey, "aws_eks_cluster").encryption_config.provider.key_arn).toBe(keyArn);
   });
 });
@@ -387,200 +399,103 @@ describe("EksCluster options", () => {
 describe("EksCluster validation", () => {
   const path = "EksCluster 'test/Cluster'";
 
-  it("rejects an unsupported Kubernetes version", () => {
-    expectErrorContaining(
-      () => build({ version: "1.29" }),
-      path,
-      "'version'",
-      '"1.29"',
-      "'1.33', '1.34' or '1.35'",
-    );
-  });
-
-  it("rejects an invalid name", () => {
-    expectErrorContaining(
-      () => build({ name: "Prod_Cluster" }),
-      path,
-      "'name'",
-      '"Prod_Cluster"',
-      "lowercase",
-    );
-  });
-
-  it("rejects an empty subnet list", () => {
-    expectErrorContaining(() => build({ subnetIds: [] }), path, "'subnetIds'", "[]", "at least 2 subnets");
-  });
-
-  it("rejects a public endpoint without an allow-list", () => {
-    expectErrorContaining(
-      () => build({ endpointPublicAccess: true }),
-      path,
-      "'publicAccessCidrs'",
-      "[]",
-      "must list the IPv4 blocks allowed",
-    );
-  });
-
-  it("rejects a public endpoint open to 0.0.0.0/0 unless allowPublicEndpointFromAnywhere is set", () => {
-    expectErrorContaining(
-      () => build({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }),
-      path,
-      "'publicAccessCidrs'",
-      '["0.0.0.0/0"]',
-      "unless allowPublicEndpointFromAnywhere is true",
-    );
-  });
-
-  it("rejects an allow-list for a private endpoint", () => {
-    expectErrorContaining(
-      () => build({ publicAccessCidrs: ["203.0.113.0/24"] }),
-      path,
-      "'publicAccessCidrs'",
-      '["203.0.113.0/24"]',
-      "must be empty unless endpointPublicAccess is true",
-    );
-  });
-
-  it("rejects malformed allow-list blocks", () => {
-    expectErrorContaining(
-      () => build({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/24"] }),
-      path,
-      "'publicAccessCidrs'",
-      '["203.0.113.7/24"]',
-      "no host bits set",
-    );
-  });
-
-  it("rejects a bad admin role ARN", () => {
-    expectErrorContaining(
-      () => build({ adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] }),
-      path,
-      "'adminRoleArns'",
-      '["arn:aws:iam::111111111111:user/alice"]',
-      "must be IAM role ARNs",
-    );
-  });
-
-  it("rejects a bad access-entry principal", () => {
-    expectErrorContaining(
-      () => build({ accessEntries: [{ principalArn: "platform-admin", access: "view" }] }),
-      path,
-      "'accessEntries[0].principalArn'",
-      '"platform-admin"',
-      "must be an IAM role or user ARN",
-    );
-  });
-
-  it("rejects an unknown access level", () => {
-    expectErrorContaining(
-      () =>
-        build({
-          accessEntries: [{ principalArn: "arn:aws:iam::111111111111:role/x", access: "owner" as "view" }],
-        }),
-      path,
-      "'accessEntries[0].access'",
-      '"owner"',
-      "clusterAdmin, admin, edit, adminView, view",
-    );
-  });
-
-  it("rejects namespaces on a cluster-admin entry", () => {
-    expectErrorContaining(
-      () =>
-        build({
-          accessEntries: [
-            { principalArn: "arn:aws:iam::111111111111:role/x", access: "clusterAdmin", namespaces: ["a"] },
-          ],
-        }),
-      path,
-      "'accessEntries[0].namespaces'",
-      '["a"]',
-      "must be empty for 'clusterAdmin'",
-    );
-  });
-
-  it("rejects invalid namespace names", () => {
-    expectErrorContaining(
-      () =>
-        build({
-          accessEntries: [
-            { principalArn: "arn:aws:iam::111111111111:role/x", access: "edit", namespaces: ["Team_A"] },
-          ],
-        }),
-      path,
-      "'accessEntries[0].namespaces'",
-      '["Team_A"]',
-      "namespace names",
-    );
-  });
-
-  it("rejects a principal named twice", () => {
-    expectErrorContaining(
-      () => build({ accessEntries: [{ principalArn: ADMIN, access: "view" }] }),
-      path,
-      "'accessEntries'",
-      JSON.stringify([ADMIN]),
-      "each principal once",
-    );
-  });
-
-  it("rejects a cluster without node groups", () => {
-    expectErrorContaining(
-      () => build({ nodeGroups: {} }),
-      path,
-      "'nodeGroups'",
-      "{}",
-      "at least one node group",
-    );
-  });
-
-  it("rejects malformed node security group ids", () => {
-    expectErrorContaining(
-      () => build({ nodeSecurityGroupIds: ["database-clients"] }),
-      path,
-      "'nodeSecurityGroupIds'",
-      '["database-clients"]',
-      "security group ids (sg-...)",
-    );
-  });
-
-  it("rejects a malformed API client security group, naming it", () => {
-    expectErrorContaining(
-      () => build({ apiClientSecurityGroups: { "ci-runners": "runners" } }),
-      path,
-      "'apiClientSecurityGroups.ci-runners'",
-      '"runners"',
-      "must be a security group id (sg-...)",
-    );
-  });
-
-  it("rejects an API client name that cannot key a rule", () => {
-    expectErrorContaining(
-      () => build({ apiClientSecurityGroups: { "CI Runners": "sg-0fedcba9876543210" } }),
-      path,
-      "'apiClientSecurityGroups.CI Runners'",
-      "must be named with 1–63 lowercase letters, digits or '-'",
-    );
-  });
-
-  it("rejects a log retention CloudWatch does not offer", () => {
-    expectErrorContaining(
-      () => build({ logRetentionDays: 45 }),
-      path,
-      "'logRetentionDays'",
-      "45",
-      "retention periods",
-    );
-  });
-
-  it("rejects a malformed KMS key ARN", () => {
-    expectErrorContaining(
-      () => build({ kmsKeyArn: "alias/eks" }),
-      path,
-      "'kmsKeyArn'",
-      '"alias/eks"',
-      "KMS key ARN",
-    );
+  it.each<[string, Partial<EksClusterProps>, string[]]>([
+    [
+      "an unsupported Kubernetes version",
+      { version: "1.29" },
+      ["'version'", '"1.29"', "'1.33', '1.34' or '1.35'"],
+    ],
+    ["an invalid name", { name: "Prod_Cluster" }, ["'name'", '"Prod_Cluster"', "lowercase"]],
+    ["an empty subnet list", { subnetIds: [] }, ["'subnetIds'", "[]", "at least 2 subnets"]],
+    [
+      "a public endpoint without an allow-list",
+      { endpointPublicAccess: true },
+      ["'publicAccessCidrs'", "[]", "must list the IPv4 blocks allowed"],
+    ],
+    [
+      "a public endpoint open to 0.0.0.0/0 unless allowPublicEndpointFromAnywhere is set",
+      { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
+      ["'publicAccessCidrs'", '["0.0.0.0/0"]', "unless allowPublicEndpointFromAnywhere is true"],
+    ],
+    [
+      "an allow-list for a private endpoint",
+      { publicAccessCidrs: ["203.0.113.0/24"] },
+      ["'publicAccessCidrs'", '["203.0.113.0/24"]', "must be empty unless endpointPublicAccess is true"],
+    ],
+    [
+      "malformed allow-list blocks",
+      { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/24"] },
+      ["'publicAccessCidrs'", '["203.0.113.7/24"]', "no host bits set"],
+    ],
+    [
+      "a bad admin role ARN",
+      { adminRoleArns: ["arn:aws:iam::111111111111:user/alice"] },
+      ["'adminRoleArns'", '["arn:aws:iam::111111111111:user/alice"]', "must be IAM role ARNs"],
+    ],
+    [
+      "a bad access-entry principal",
+      { accessEntries: [{ principalArn: "platform-admin", access: "view" }] },
+      ["'accessEntries[0].principalArn'", '"platform-admin"', "must be an IAM role or user ARN"],
+    ],
+    [
+      "an unknown access level",
+      {
+        accessEntries: [{ principalArn: "arn:aws:iam::111111111111:role/x", access: "owner" as "view" }],
+      },
+      ["'accessEntries[0].access'", '"owner"', "clusterAdmin, admin, edit, adminView, view"],
+    ],
+    [
+      "namespaces on a cluster-admin entry",
+      {
+        accessEntries: [
+          { principalArn: "arn:aws:iam::111111111111:role/x", access: "clusterAdmin", namespaces: ["a"] },
+        ],
+      },
+      ["'accessEntries[0].namespaces'", '["a"]', "must be empty for 'clusterAdmin'"],
+    ],
+    [
+      "invalid namespace names",
+      {
+        accessEntries: [
+          { principalArn: "arn:aws:iam::111111111111:role/x", access: "edit", namespaces: ["Team_A"] },
+        ],
+      },
+      ["'accessEntries[0].namespaces'", '["Team_A"]', "namespace names"],
+    ],
+    [
+      "a principal named twice",
+      { accessEntries: [{ principalArn: ADMIN, access: "view" }] },
+      ["'accessEntries'", JSON.stringify([ADMIN]), "each principal once"],
+    ],
+    ["a cluster without node groups", { nodeGroups: {} }, ["'nodeGroups'", "{}", "at least one node group"]],
+    [
+      "malformed node security group ids",
+      { nodeSecurityGroupIds: ["database-clients"] },
+      ["'nodeSecurityGroupIds'", '["database-clients"]', "security group ids (sg-...)"],
+    ],
+    [
+      "a malformed API client security group, naming it",
+      { apiClientSecurityGroups: { "ci-runners": "runners" } },
+      ["'apiClientSecurityGroups.ci-runners'", '"runners"', "must be a security group id (sg-...)"],
+    ],
+    [
+      "an API client name that cannot key a rule",
+      { apiClientSecurityGroups: { "CI Runners": "sg-0fedcba9876543210" } },
+      ["'apiClientSecurityGroups.CI Runners'", "must be named with 1–63 lowercase letters, digits or '-'"],
+    ],
+    [
+      "a log retention CloudWatch does not offer",
+      { logRetentionDays: 45 },
+      ["'logRetentionDays'", "45", "retention periods"],
+    ],
+    ["a malformed KMS key ARN", { kmsKeyArn: "alias/eks" }, ["'kmsKeyArn'", '"alias/eks"', "KMS key ARN"]],
+    [
+      "a malformed add-on version",
+      { addonVersions: { coredns: "latest" } },
+      ["'addonVersions.coredns'", '"latest"', "v1.21.1-eksbuild.7"],
+    ],
+  ])("rejects %s, naming the construct path, the field and the value", (_case, props, fragments) => {
+    expectErrorContaining(() => build(props), path, ...fragments);
   });
 
   it("accepts a multi-Region KMS key", () => {
@@ -588,16 +503,6 @@ describe("EksCluster validation", () => {
     expect(
       onlyResource(synth({ kmsKeyArn: mrk }), "aws_eks_cluster").encryption_config.provider.key_arn,
     ).toBe(mrk);
-  });
-
-  it("rejects a malformed add-on version", () => {
-    expectErrorContaining(
-      () => build({ addonVersions: { coredns: "latest" } }),
-      path,
-      "'addonVersions.coredns'",
-      '"latest"',
-      "v1.21.1-eksbuild.7",
-    );
   });
 
   it("reports every problem at once", () => {

@@ -144,126 +144,55 @@ describe("instance types", () => {
 describe("EksNodeGroup validation", () => {
   const path = "EksNodeGroup 'test/NodeGroup'";
 
-  it("rejects minSize above maxSize", () => {
-    expectErrorContaining(
-      () => build({ minSize: 5, maxSize: 3 }),
-      path,
-      "'minSize'",
-      "5",
-      "must not exceed maxSize (3)",
-    );
-  });
-
-  it("rejects a desired size outside min..max", () => {
-    expectErrorContaining(
-      () => build({ desiredSize: 9 }),
-      path,
-      "'desiredSize'",
-      "9",
-      "within minSize..maxSize (2..4)",
-    );
-  });
-
-  it("rejects a negative minSize", () => {
-    expectErrorContaining(
-      () => build({ minSize: -1 }),
-      path,
-      "'minSize'",
-      "-1",
-      "a whole number of nodes from 0 to 450",
-    );
-  });
-
-  it("rejects a maxSize of 0", () => {
-    expectErrorContaining(
-      () => build({ minSize: 0, maxSize: 0 }),
-      path,
-      "'maxSize'",
-      "0",
-      "a whole number of nodes from 1 to 450",
-    );
-  });
-
-  it("rejects invalid instance types", () => {
-    expectErrorContaining(
-      () => build({ instanceTypes: ["m7i.large", "large"] }),
-      path,
-      "'instanceTypes'",
-      '["m7i.large","large"]',
-      "EC2 instance types such as 'm7i.large'",
-    );
-  });
-
-  it("rejects an empty instance type list", () => {
-    expectErrorContaining(
-      () => build({ instanceTypes: [] }),
-      path,
-      "'instanceTypes'",
-      "[]",
-      "must list 1–20",
-    );
-  });
-
-  it("rejects instance types of mixed architectures", () => {
-    expectErrorContaining(
-      () => build({ instanceTypes: ["m7i.large", "m7g.large"] }),
-      path,
-      "'instanceTypes'",
-      '["m7i.large","m7g.large"]',
-      "one architecture",
-    );
-  });
-
-  it("rejects an unknown capacity type", () => {
-    expectErrorContaining(
-      () => build({ capacityType: "SPOT" as "spot" }),
-      path,
-      "'capacityType'",
-      '"SPOT"',
-      "'onDemand' or 'spot'",
-    );
-  });
-
-  it("rejects an invalid group name", () => {
-    expectErrorContaining(() => build({ name: "General" }), path, "'name'", '"General"', "lowercase");
-  });
-
-  it("rejects a root volume too small for the AMI", () => {
-    expectErrorContaining(() => build({ diskSizeGiB: 8 }), path, "'diskSizeGiB'", "8", "from 20 to 16384");
-  });
-
-  it("rejects an out-of-range update percentage", () => {
-    expectErrorContaining(
-      () => build({ maxUnavailablePercentage: 0 }),
-      path,
-      "'maxUnavailablePercentage'",
-      "0",
-      "from 1 to 100",
-    );
-  });
-
-  it("rejects an invalid label", () => {
-    expectErrorContaining(
-      () => build({ labels: { workload: "not valid!" } }),
-      path,
-      "'labels.workload'",
-      '"not valid!"',
-      "Kubernetes label value",
-    );
-  });
-
-  it("rejects an unknown taint effect", () => {
-    expectErrorContaining(
-      () => build({ taints: [{ key: "dedicated", effect: "NO_SCHEDULE" as "NoSchedule" }] }),
-      path,
-      "'taints[0].effect'",
-      '"NO_SCHEDULE"',
-      "'NoSchedule', 'NoExecute' or 'PreferNoSchedule'",
-    );
-  });
-
-  it("rejects an empty subnet list", () => {
-    expectErrorContaining(() => build({ subnetIds: [] }), path, "'subnetIds'", "[]", "at least one subnet");
+  it.each<[string, Partial<EksNodeGroupProps>, string[]]>([
+    ["minSize above maxSize", { minSize: 5, maxSize: 3 }, ["'minSize'", "5", "must not exceed maxSize (3)"]],
+    [
+      "a desired size outside min..max",
+      { desiredSize: 9 },
+      ["'desiredSize'", "9", "within minSize..maxSize (2..4)"],
+    ],
+    ["a negative minSize", { minSize: -1 }, ["'minSize'", "-1", "a whole number of nodes from 0 to 450"]],
+    [
+      "a maxSize of 0",
+      { minSize: 0, maxSize: 0 },
+      ["'maxSize'", "0", "a whole number of nodes from 1 to 450"],
+    ],
+    [
+      "invalid instance types",
+      { instanceTypes: ["m7i.large", "large"] },
+      ["'instanceTypes'", '["m7i.large","large"]', "EC2 instance types such as 'm7i.large'"],
+    ],
+    ["an empty instance type list", { instanceTypes: [] }, ["'instanceTypes'", "[]", "must list 1–20"]],
+    [
+      "instance types of mixed architectures",
+      { instanceTypes: ["m7i.large", "m7g.large"] },
+      ["'instanceTypes'", '["m7i.large","m7g.large"]', "one architecture"],
+    ],
+    [
+      "an unknown capacity type",
+      { capacityType: "SPOT" as "spot" },
+      ["'capacityType'", '"SPOT"', "'onDemand' or 'spot'"],
+    ],
+    ["an invalid group name", { name: "General" }, ["'name'", '"General"', "lowercase"]],
+    ["a root volume too small for the AMI", { diskSizeGiB: 8 }, ["'diskSizeGiB'", "8", "from 20 to 16384"]],
+    [
+      "an out-of-range update percentage",
+      { maxUnavailablePercentage: 0 },
+      ["'maxUnavailablePercentage'", "0", "from 1 to 100"],
+    ],
+    [
+      "an invalid label",
+      { labels: { workload: "not valid!" } },
+      ["'labels.workload'", '"not valid!"', "Kubernetes label value"],
+    ],
+    [
+      "an unknown taint effect",
+      { taints: [{ key: "dedicated", effect: "NO_SCHEDULE" as "NoSchedule" }] },
+      ["'taints[0].effect'", '"NO_SCHEDULE"', "'NoSchedule', 'NoExecute' or 'PreferNoSchedule'"],
+    ],
+    ["an empty subnet list", { subnetIds: [] }, ["'subnetIds'", "[]", "at least one subnet"]],
+  ])("rejects %s, naming the construct path, the field and the value", (_case, props, fragments) => {
+    expectErrorContaining(() => build(props), path, ...fragments);
   });
 });
 

@@ -118,53 +118,27 @@ describe("PodIdentityRole", () => {
 describe("PodIdentityRole validation", () => {
   const path = "PodIdentityRole 'test/Role'";
 
-  it("rejects an invalid namespace", () => {
-    expectErrorContaining(
-      () => build({ namespace: "Loki" }),
-      path,
-      "'namespace'",
-      '"Loki"',
-      "namespace name",
-    );
-  });
-
-  it("rejects an invalid service account", () => {
-    expectErrorContaining(
-      () => build({ serviceAccount: "loki_sa" }),
-      path,
-      "'serviceAccount'",
-      '"loki_sa"',
-      "service account name",
-    );
-  });
-
-  it("rejects a role without any policy", () => {
-    expectErrorContaining(() => build({ policies: {} }), path, "'policies'", "{}", "at least one policy");
-  });
-
-  it("rejects a malformed managed policy ARN", () => {
-    expectErrorContaining(
-      () => build({ managedPolicyArns: ["AmazonS3ReadOnlyAccess"] }),
-      path,
-      "'managedPolicyArns'",
-      '["AmazonS3ReadOnlyAccess"]',
-      "IAM managed policy ARNs",
-    );
-  });
-
-  it("rejects an invalid role name", () => {
-    const long = "r".repeat(65);
-    expectErrorContaining(() => build({ roleName: long }), path, "'roleName'", `"${long}"`, "1–64");
-  });
-
-  it("rejects an invalid inline policy name", () => {
-    expectErrorContaining(
-      () => build({ policies: { "read logs": readLogs } }),
-      path,
-      "'policies.read logs'",
-      '"read logs"',
-      "1–128",
-    );
+  it.each<[string, Partial<PodIdentityRoleProps>, string[]]>([
+    ["an invalid namespace", { namespace: "Loki" }, ["'namespace'", '"Loki"', "namespace name"]],
+    [
+      "an invalid service account",
+      { serviceAccount: "loki_sa" },
+      ["'serviceAccount'", '"loki_sa"', "service account name"],
+    ],
+    ["a role without any policy", { policies: {} }, ["'policies'", "{}", "at least one policy"]],
+    [
+      "a malformed managed policy ARN",
+      { managedPolicyArns: ["AmazonS3ReadOnlyAccess"] },
+      ["'managedPolicyArns'", '["AmazonS3ReadOnlyAccess"]', "IAM managed policy ARNs"],
+    ],
+    [
+      "an invalid inline policy name",
+      { policies: { "read logs": readLogs } },
+      ["'policies.read logs'", '"read logs"', "1–128"],
+    ],
+    ["an invalid role name", { roleName: "r".repeat(65) }, ["'roleName'", `"${"r".repeat(65)}"`, "1–64"]],
+  ])("rejects %s, naming the construct path, the field and the value", (_case, props, fragments) => {
+    expectErrorContaining(() => build(props), path, ...fragments);
   });
 });
 

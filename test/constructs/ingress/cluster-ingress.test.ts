@@ -1,6 +1,13 @@
 import { ClusterIngress, ClusterIngressProps } from "../../../constructs/ingress/cluster-ingress";
 import { HELM_CHARTS } from "../../../constructs/versions";
-import { expectErrorContaining, onlyResource, resourcesOf } from "../../helpers";
+import {
+  expectErrorContaining,
+  findResource,
+  findResources,
+  onlyResource,
+  refTo,
+  resourcesOf,
+} from "../../helpers";
 import {
   addressesOf,
   policyStatements,
@@ -30,8 +37,8 @@ const releases = releasesOf(full);
 const partition = Object.keys(full.data?.aws_partition ?? {})[0];
 const zoneArn = `arn:\${data.aws_partition.${partition}.partition}:route53:::hostedzone/${ZONE}`;
 const association = (serviceAccount: string) =>
-  Object.entries(resourcesOf(full, "aws_eks_pod_identity_association")).find(
-    ([, body]) => body.service_account === serviceAccount,
+  findResources(full, "aws_eks_pod_identity_association").find(
+    ({ body }) => body.service_account === serviceAccount,
   );
 
 describe("ClusterIngress: AWS Load Balancer Controller", () => {
@@ -68,10 +75,8 @@ describe("ClusterIngress: AWS Load Balancer Controller", () => {
 
   it("gets a Pod Identity role for its service account and starts only after the association", () => {
     const found = association("aws-load-balancer-controller");
-    expect(found?.[1]).toMatchObject({ cluster_name: "test-cluster", namespace: "kube-system" });
-    expect(releases["aws-load-balancer-controller"].depends_on).toContain(
-      `aws_eks_pod_identity_association.${found?.[0]}`,
-    );
+    expect(found?.body).toMatchObject({ cluster_name: "test-cluster", namespace: "kube-system" });
+    expect(releases["aws-load-balancer-controller"].depends_on).toContain(found?.address);
   });
 
   it("has the upstream policy scoped to this cluster's tag, this VPC, account and region", () => {
@@ -154,7 +159,7 @@ describe("ClusterIngress: cert-manager and its ClusterIssuers", () => {
       Action: "route53:GetChange",
       Resource: expect.stringMatching(/:route53:::change\/\*$/),
     });
-    expect(association("cert-manager")?.[1].namespace).toBe("cert-manager");
+    expect(association("cert-manager")?.body.namespace).toBe("cert-manager");
   });
 });
 
@@ -192,14 +197,14 @@ describe("ClusterIngress: ACM certificate", () => {
       subject_alternative_names: [`*.${DOMAIN}`],
       validation_method: "DNS",
     });
-    const [[recordName, record]] = Object.entries(resourcesOf(full, "aws_route53_record"));
-    expect(record).toMatchObject({
+    const record = findResource(full, "aws_route53_record");
+    expect(record.body).toMatchObject({
       zone_id: ZONE,
       name: expect.stringMatching(/domain_validation_options\)\.0\.resource_record_name\}$/),
       records: [expect.stringMatching(/\.resource_record_value\}$/)],
     });
     expect(onlyResource(full, "aws_acm_certificate_validation").validation_record_fqdns).toEqual([
-      `\${aws_route53_record.${recordName}.fqdn}`,
+      refTo(record, "fqdn"),
     ]);
   });
 });

@@ -42,20 +42,6 @@ describe("EncryptionKey", () => {
     });
   });
 
-  it("rejects a service grant that is not pinned to this account's resources (confused deputy)", () => {
-    expectErrorContaining(
-      () =>
-        synth({
-          serviceGrants: [
-            { principal: "sns.amazonaws.com", actions: ["kms:Decrypt"], condition: { Bool: { x: true } } },
-          ],
-        }),
-      "EncryptionKey",
-      "'serviceGrants[0].condition' must pin sns.amazonaws.com",
-      "aws:SourceAccount, aws:SourceArn",
-    );
-  });
-
   it("creates an alias only when named", () => {
     expect(resourcesOf(synth(), "aws_kms_alias")).toEqual({});
     expect(onlyResource(synth({ alias: "app/data" }), "aws_kms_alias").name).toBe("alias/app/data");
@@ -68,18 +54,25 @@ describe("EncryptionKey", () => {
     expect(onlyResource(synth(), "aws_kms_key").lifecycle).toBeUndefined();
   });
 
-  it("rejects a deletion window outside 7–30 days", () => {
-    expectErrorContaining(
-      () => synth({ deletionWindowDays: 3 }),
-      "EncryptionKey",
-      "'deletionWindowDays' must be a whole number of days from 7 to 30",
-      "got 3",
-    );
-  });
-
-  it("rejects an alias with the alias/ prefix or in the aws/ namespace", () => {
-    expectErrorContaining(() => synth({ alias: "alias/x" }), "'alias' must be 1–250", '"alias/x"');
-    expectErrorContaining(() => synth({ alias: "aws/x" }), "'alias' must be 1–250", '"aws/x"');
+  it.each<[string, Partial<EncryptionKeyProps>, string[]]>([
+    [
+      "a service grant that is not pinned to this account's resources (confused deputy)",
+      {
+        serviceGrants: [
+          { principal: "sns.amazonaws.com", actions: ["kms:Decrypt"], condition: { Bool: { x: true } } },
+        ],
+      },
+      ["'serviceGrants[0].condition' must pin sns.amazonaws.com", "aws:SourceAccount, aws:SourceArn"],
+    ],
+    [
+      "a deletion window outside 7–30 days",
+      { deletionWindowDays: 3 },
+      ["'deletionWindowDays' must be a whole number of days from 7 to 30", "got 3"],
+    ],
+    ["an alias with the alias/ prefix", { alias: "alias/x" }, ["'alias' must be 1–250", '"alias/x"']],
+    ["an alias in the aws/ namespace", { alias: "aws/x" }, ["'alias' must be 1–250", '"aws/x"']],
+  ])("rejects %s", (_case, props, fragments) => {
+    expectErrorContaining(() => synth(props), "EncryptionKey", ...fragments);
   });
 });
 

@@ -8,8 +8,9 @@ import { TerraformOutput, Testing } from "cdktf";
 import { Network, NetworkProps } from "../../../constructs/network/network";
 import {
   expectErrorContaining,
+  findResource,
+  findResources,
   onlyResource,
-  resourceAt,
   resourcesOf,
   synthConstruct,
   testStack,
@@ -103,13 +104,13 @@ describe("Network", () => {
     const routes = (json: string) => Object.values(resourcesOf(json, "aws_route"));
 
     it("routes the public tier to the internet gateway", () => {
-      const route = resourceAt(twoAzSingleNat, "aws_route", "Network/PublicDefaultRoute");
+      const route = findResource(twoAzSingleNat, "aws_route", "Network/PublicDefaultRoute").body;
       expect(route.destination_cidr_block).toBe("0.0.0.0/0");
       expect(route.gateway_id).toMatch(/aws_internet_gateway\./);
     });
 
     it("single: one NAT gateway in the first AZ, used by every private route table", () => {
-      expect(Object.keys(resourcesOf(twoAzSingleNat, "aws_nat_gateway"))).toHaveLength(1);
+      expect(findResources(twoAzSingleNat, "aws_nat_gateway")).toHaveLength(1);
       expect(onlyResource(twoAzSingleNat, "aws_nat_gateway").subnet_id).toContain("Subnet-public-eu-west-1a");
       expect(onlyResource(twoAzSingleNat, "aws_eip").domain).toBe("vpc");
       const natRoutes = routes(twoAzSingleNat).filter((r) => r.nat_gateway_id);
@@ -118,9 +119,9 @@ describe("Network", () => {
     });
 
     it("perAz: a NAT gateway per AZ, each private route table using its own AZ's", () => {
-      expect(Object.keys(resourcesOf(threeAzPerAz, "aws_nat_gateway"))).toHaveLength(3);
+      expect(findResources(threeAzPerAz, "aws_nat_gateway")).toHaveLength(3);
       for (const az of AZS) {
-        const route = resourceAt(threeAzPerAz, "aws_route", `Network/PrivateDefaultRoute-${az}`);
+        const route = findResource(threeAzPerAz, "aws_route", `Network/PrivateDefaultRoute-${az}`).body;
         expect(route.nat_gateway_id).toContain(`NatGateway-${az}`);
       }
     });
@@ -133,8 +134,8 @@ describe("Network", () => {
     });
 
     it("gives database and intra route tables no route out of the VPC", () => {
-      const tables = ["RouteTable-database", "RouteTable-intra"].map((key) =>
-        resourceAt(threeAzPerAz, "aws_route_table", `Network/${key}`),
+      const tables = ["RouteTable-database", "RouteTable-intra"].map(
+        (key) => findResource(threeAzPerAz, "aws_route_table", `Network/${key}`).body,
       );
       expect(tables).toHaveLength(2);
       for (const route of routes(threeAzPerAz)) {
@@ -216,9 +217,7 @@ describe("Network", () => {
       expect(twoAzSingleNat).toHaveResourceWithProperties(VpcEndpoint, { vpc_endpoint_type: "Gateway" });
       const endpoint = onlyResource(twoAzSingleNat, "aws_vpc_endpoint");
       expect(endpoint.service_name).toMatch(/^com\.amazonaws\..*\.s3$/);
-      expect(endpoint.route_table_ids).toHaveLength(
-        Object.keys(resourcesOf(twoAzSingleNat, "aws_route_table")).length,
-      );
+      expect(endpoint.route_table_ids).toHaveLength(findResources(twoAzSingleNat, "aws_route_table").length);
     });
 
     it("creates no interface endpoint or endpoint security group unless asked", () => {
@@ -287,7 +286,7 @@ describe("Network", () => {
       const network = new Network(stack, "Network", { ...base, ciRunners: true });
       new TerraformOutput(stack, "runner", { value: network.runnerSecurityGroupId });
       const json = JSON.parse(Testing.synth(stack));
-      const group = resourceAt(json, "aws_security_group", "Network/RunnerSecurityGroup");
+      const group = findResource(json, "aws_security_group", "Network/RunnerSecurityGroup").body;
       expect(group).toMatchObject({ name: "test-ci-runners", tags: { Name: "test-ci-runners" } });
       const egress = Object.values(resourcesOf(json, "aws_vpc_security_group_egress_rule"));
       expect(egress).toEqual([
@@ -303,107 +302,93 @@ describe("Network", () => {
     });
 
     it("are not provided by default", () => {
-      expect(Object.keys(resourcesOf(synth(), "aws_security_group"))).toEqual([]);
+      expect(findResources(synth(), "aws_security_group")).toEqual([]);
     });
   });
 
   describe("validation", () => {
     const invalid = (props: Partial<NetworkProps>) => () => synth(props);
 
-    it.each([
-      ["not a CIDR", "10.0.0.0"],
-      ["too large", "10.0.0.0/8"],
-      ["too small", "10.0.0.0/24"],
-      ["host bits set", "10.0.1.0/16"],
-    ])("rejects a VPC CIDR that is %s", (_reason, cidr) => {
-      expectErrorContaining(
-        invalid({ cidr }),
-        "Network 'stack/Network'",
-        "'cidr' must be a private /16–/20",
-        `"${cidr}"`,
-      );
-    });
-
-    it("rejects a public VPC CIDR", () => {
-      expectErrorContaining(
-        invalid({ cidr: "8.8.0.0/16" }),
-        "'cidr' must be a private /16–/20 IPv4 block",
-        '"8.8.0.0/16"',
-      );
-    });
-
-    it.each([[["eu-west-1a"]], [["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"]]])(
-      "rejects %j AZs",
-      (availabilityZones) => {
-        expectErrorContaining(invalid({ availabilityZones }), "'availabilityZones' must list 2 to 3 AZs");
-      },
-    );
-
-    it("rejects duplicate or malformed AZ names", () => {
-      expectErrorContaining(
-        invalid({ availabilityZones: ["eu-west-1a", "eu-west-1a"] }),
-        "'availabilityZones' must be distinct AZ names",
-      );
-      expectErrorContaining(
-        invalid({ availabilityZones: ["eu-west-1", "b"] }),
-        "'availabilityZones' must be distinct AZ names",
-      );
-    });
-
-    it("rejects an unknown NAT mode", () => {
-      expectErrorContaining(
-        invalid({ natGateways: "many" as never }),
-        "'natGateways' must be 'none', 'single' or 'perAz'",
-        '"many"',
-      );
-    });
-
-    it("rejects a retention CloudWatch does not accept", () => {
-      expectErrorContaining(
-        invalid({ flowLogRetentionDays: 10 }),
-        "'flowLogRetentionDays' must be one of",
-        "got 10",
-      );
-    });
-
-    it("rejects unknown or repeated interface endpoints", () => {
-      expectErrorContaining(
-        invalid({ interfaceEndpoints: ["s3" as never] }),
-        "'interfaceEndpoints' must be distinct services",
-      );
-      expectErrorContaining(
-        invalid({ interfaceEndpoints: ["sts", "sts"] }),
-        "'interfaceEndpoints' must be distinct services",
-      );
-    });
-
-    it("rejects a subnet prefix outside the VPC or smaller than /28", () => {
-      expectErrorContaining(
-        invalid({ privateSubnetPrefixLength: 16 }),
-        "'privateSubnetPrefixLength' must be a whole number from 17 to 28",
-        "got 16",
-      );
-      expectErrorContaining(
-        invalid({ publicSubnetPrefixLength: 29 }),
-        "'publicSubnetPrefixLength' must be a whole number from 17 to 28",
-        "got 29",
-      );
-    });
-
-    it("rejects tier sizes that do not fit into the VPC", () => {
-      expectErrorContaining(
-        invalid({ privateSubnetPrefixLength: 17 }),
-        "'subnetPrefixLengths' must fit 3 subnets per tier",
-        '"private":17',
-      );
-    });
-
-    it("rejects an invalid name", () => {
-      expectErrorContaining(
-        invalid({ name: "Prod_VPC" }),
-        "'name' must be 1–39 lowercase letters",
-        '"Prod_VPC"',
-      );
+    it.each<[string, Partial<NetworkProps>, string[]]>([
+      [
+        "a VPC CIDR that is not a CIDR",
+        { cidr: "10.0.0.0" },
+        ["'cidr' must be a private /16–/20", '"10.0.0.0"'],
+      ],
+      [
+        "a VPC CIDR that is too large",
+        { cidr: "10.0.0.0/8" },
+        ["'cidr' must be a private /16–/20", '"10.0.0.0/8"'],
+      ],
+      [
+        "a VPC CIDR that is too small",
+        { cidr: "10.0.0.0/24" },
+        ["'cidr' must be a private /16–/20", '"10.0.0.0/24"'],
+      ],
+      [
+        "a VPC CIDR with host bits set",
+        { cidr: "10.0.1.0/16" },
+        ["'cidr' must be a private /16–/20", '"10.0.1.0/16"'],
+      ],
+      [
+        "a public VPC CIDR",
+        { cidr: "8.8.0.0/16" },
+        ["'cidr' must be a private /16–/20 IPv4 block", '"8.8.0.0/16"'],
+      ],
+      ["one AZ", { availabilityZones: ["eu-west-1a"] }, ["'availabilityZones' must list 2 to 3 AZs"]],
+      [
+        "four AZs",
+        { availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"] },
+        ["'availabilityZones' must list 2 to 3 AZs"],
+      ],
+      [
+        "duplicate AZ names",
+        { availabilityZones: ["eu-west-1a", "eu-west-1a"] },
+        ["'availabilityZones' must be distinct AZ names"],
+      ],
+      [
+        "malformed AZ names",
+        { availabilityZones: ["eu-west-1", "b"] },
+        ["'availabilityZones' must be distinct AZ names"],
+      ],
+      [
+        "an unknown NAT mode",
+        { natGateways: "many" as never },
+        ["'natGateways' must be 'none', 'single' or 'perAz'", '"many"'],
+      ],
+      [
+        "a retention CloudWatch does not accept",
+        { flowLogRetentionDays: 10 },
+        ["'flowLogRetentionDays' must be one of", "got 10"],
+      ],
+      [
+        "an unknown interface endpoint",
+        { interfaceEndpoints: ["s3" as never] },
+        ["'interfaceEndpoints' must be distinct services"],
+      ],
+      [
+        "a repeated interface endpoint",
+        { interfaceEndpoints: ["sts", "sts"] },
+        ["'interfaceEndpoints' must be distinct services"],
+      ],
+      [
+        "a subnet prefix outside the VPC",
+        { privateSubnetPrefixLength: 16 },
+        ["'privateSubnetPrefixLength' must be a whole number from 17 to 28", "got 16"],
+      ],
+      [
+        "a subnet prefix smaller than /28",
+        { publicSubnetPrefixLength: 29 },
+        ["'publicSubnetPrefixLength' must be a whole number from 17 to 28", "got 29"],
+      ],
+      [
+        "tier sizes that do not fit into the VPC",
+        { privateSubnetPrefixLength: 17 },
+        ["'subnetPrefixLengths' must fit 3 subnets per tier", '"private":17'],
+      ],
+      ["an invalid name", { name: "Prod_VPC" }, ["'name' must be 1–39 lowercase letters", '"Prod_VPC"']],
+    ])("rejects %s, naming the construct path, the field and the value", (_case, props, fragments) => {
+      expectErrorContaining(invalid(props), "Network 'stack/Network'", ...fragments);
     });
 
     it("reports every problem in one error", () => {

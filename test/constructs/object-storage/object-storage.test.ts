@@ -9,6 +9,7 @@ import { PolicyDocument } from "../../../constructs/core/iam";
 import {
   TerraformJson,
   expectErrorContaining,
+  findResource,
   onlyResource,
   resourcesOf,
   synthConstruct,
@@ -126,9 +127,8 @@ describe("ObjectStorage: always private", () => {
   });
 
   it("applies the bucket policy only after the public access block", () => {
-    const accessBlock = Object.keys(resourcesOf(defaults, "aws_s3_bucket_public_access_block"))[0];
     expect(onlyResource(defaults, "aws_s3_bucket_policy").depends_on).toEqual([
-      `aws_s3_bucket_public_access_block.${accessBlock}`,
+      findResource(defaults, "aws_s3_bucket_public_access_block").address,
     ]);
   });
 
@@ -210,9 +210,8 @@ describe("ObjectStorage: versioning and lifecycle", () => {
   });
 
   it("applies the lifecycle only after versioning is on", () => {
-    const versioning = Object.keys(resourcesOf(defaults, "aws_s3_bucket_versioning"))[0];
     expect(onlyResource(defaults, "aws_s3_bucket_lifecycle_configuration").depends_on).toEqual([
-      `aws_s3_bucket_versioning.${versioning}`,
+      findResource(defaults, "aws_s3_bucket_versioning").address,
     ]);
   });
 

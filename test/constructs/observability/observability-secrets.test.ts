@@ -242,28 +242,33 @@ describe("Observability validation with External Secrets", () => {
       });
     };
 
-  it("rejects Grafana access without External Secrets", () => {
-    expectErrorContaining(
-      build({ grafanaAccess: ACCESS }, false),
-      "'grafanaAccess'",
-      "needs 'externalSecrets'",
-    );
-  });
-
-  it("rejects OIDC endpoints that are not https on the issuer's host", () => {
-    expectErrorContaining(
-      build({ grafanaAccess: { ...ACCESS, oidc: { ...OIDC, tokenUrl: "http://login.example.com/token" } } }),
-      "'grafanaAccess.oidc.tokenUrl'",
-      "https URL on the issuer's host",
-    );
-  });
-
-  it("rejects an OIDC client secret outside the operator's prefix", () => {
-    expectErrorContaining(
-      build({ grafanaAccess: { ...ACCESS, oidc: { ...OIDC, clientSecretName: "prod/grafana" } } }),
-      "'grafanaAccess.oidc.clientSecretName'",
-      "under External Secrets' prefix 'dev/'",
-    );
+  it.each<[string, Partial<ObservabilityProps>, boolean, string[]]>([
+    [
+      "Grafana access without External Secrets",
+      { grafanaAccess: ACCESS },
+      false,
+      ["'grafanaAccess'", "needs 'externalSecrets'"],
+    ],
+    [
+      "OIDC endpoints that are not https on the issuer's host",
+      { grafanaAccess: { ...ACCESS, oidc: { ...OIDC, tokenUrl: "http://login.example.com/token" } } },
+      true,
+      ["'grafanaAccess.oidc.tokenUrl'", "https URL on the issuer's host"],
+    ],
+    [
+      "an OIDC client secret outside the operator's prefix",
+      { grafanaAccess: { ...ACCESS, oidc: { ...OIDC, clientSecretName: "prod/grafana" } } },
+      true,
+      ["'grafanaAccess.oidc.clientSecretName'", "under External Secrets' prefix 'dev/'"],
+    ],
+    [
+      "hand-made Secret names next to External Secrets",
+      { alertmanagerConfigSecretName: "mine" },
+      true,
+      ["'alertmanagerConfigSecretName'"],
+    ],
+  ])("rejects %s", (_case, options, withOperator, fragments) => {
+    expectErrorContaining(build(options, withOperator), "Observability 'test/Observability'", ...fragments);
   });
 
   it.each([
@@ -276,9 +281,5 @@ describe("Observability validation with External Secrets", () => {
     ],
   ])("rejects a bad grafanaAccess.%s with the rule the environment schema uses", (field, access, allowed) => {
     expectErrorContaining(build({ grafanaAccess: access }), `'grafanaAccess.${field}'`, allowed);
-  });
-
-  it("rejects hand-made Secret names next to External Secrets", () => {
-    expectErrorContaining(build({ alertmanagerConfigSecretName: "mine" }), "'alertmanagerConfigSecretName'");
   });
 });

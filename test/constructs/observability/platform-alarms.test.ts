@@ -4,7 +4,14 @@ import { Fn, Testing, Token } from "cdktf";
 import { Construct } from "constructs";
 import { addressAt } from "../../../constructs/core/moves";
 import { AlarmTopic } from "../../../constructs/observability/alarm-topic";
-import { expectErrorContaining, onlyResource, resourcesOf, synthConstruct, testStack } from "../../helpers";
+import {
+  expectErrorContaining,
+  findResource,
+  onlyResource,
+  resourcesOf,
+  synthConstruct,
+  testStack,
+} from "../../helpers";
 
 const KEY = "arn:aws:kms:eu-west-1:111111111111:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 const PROPS: PlatformAlarmsProps = {
@@ -233,8 +240,8 @@ describe("PlatformAlarms references and ids", () => {
       `aws_sns_topic_policy.${oldAddresses[1]}`,
     ]);
     expect(moved.map((m) => m.to).sort()).toEqual([
-      `aws_sns_topic.${Object.keys(resourcesOf(json, "aws_sns_topic"))[0]}`,
-      `aws_sns_topic_policy.${Object.keys(resourcesOf(json, "aws_sns_topic_policy"))[0]}`,
+      findResource(json, "aws_sns_topic").address,
+      findResource(json, "aws_sns_topic_policy").address,
     ]);
   });
 });

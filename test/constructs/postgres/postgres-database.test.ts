@@ -7,7 +7,10 @@ import { Construct } from "constructs";
 import {
   TerraformJson,
   expectErrorContaining,
+  findResource,
+  findResourcesUnder,
   onlyResource,
+  refTo,
   resourcesOf,
   synthConstruct,
   testStack,
@@ -49,23 +52,6 @@ const build = (props: Partial<PostgresDatabaseProps> = {}) => {
 };
 
 const instanceOf = (json: TerraformJson) => onlyResource(json, "aws_db_instance");
-/** The resources of a type that belong to the database (the test network has its own key, role, log group). */
-const ofDatabase = (json: TerraformJson, type: string): Record<string, any> =>
-  Object.fromEntries(
-    Object.entries(resourcesOf(json, type)).filter(([name]) => name.startsWith("Database_")),
-  );
-/** Terraform name of the resource whose construct path (joined by "_") is `path`, e.g. "Database_Key". */
-const nameAt = (json: TerraformJson, type: string, path: string): string => {
-  const pattern = new RegExp(`^${path}(_[0-9A-F]{8})?$`);
-  const name = Object.keys(json.resource?.[type] ?? {}).find((n) => pattern.test(n));
-  if (!name) throw new Error(`no ${type} at ${path}`);
-  return name;
-};
-const at = (json: TerraformJson, type: string, path: string) =>
-  resourcesOf(json, type)[nameAt(json, type, path)];
-const ref = (json: TerraformJson, type: string, path: string, attribute: string) =>
-  `\${${type}.${nameAt(json, type, path)}.${attribute}}`;
-
 // One synthesis per shape, shared by the tests below.
 const defaults = synth();
 const devLike = synth({
@@ -120,7 +106,7 @@ describe("PostgresDatabase: engine and parameters", () => {
     expect(group.lifecycle).toEqual({ create_before_destroy: true });
     expect(group.name_prefix).toBe("app-db-postgres17-");
     expect(instanceOf(defaults).parameter_group_name).toBe(
-      ref(defaults, "aws_db_parameter_group", "Database_ParameterGroup", "name"),
+      refTo(findResource(defaults, "aws_db_parameter_group", "Database/ParameterGroup"), "name"),
     );
   });
 
@@ -134,7 +120,7 @@ describe("PostgresDatabase: engine and parameters", () => {
 });
 
 describe("PostgresDatabase: encryption and credentials", () => {
-  const keyArn = ref(defaults, "aws_kms_key", "Database_Key", "arn");
+  const keyArn = refTo(findResource(defaults, "aws_kms_key", "Database/Key"), "arn");
 
   it("encrypts storage, Performance Insights and the master secret with a dedicated rotating key", () => {
     expect(instanceOf(defaults)).toMatchObject({
@@ -143,7 +129,7 @@ describe("PostgresDatabase: encryption and credentials", () => {
       performance_insights_kms_key_id: keyArn,
       master_user_secret_kms_key_id: keyArn,
     });
-    expect(at(defaults, "aws_kms_key", "Database_Key").enable_key_rotation).toBe(true);
+    expect(findResource(defaults, "aws_kms_key", "Database/Key").body.enable_key_rotation).toBe(true);
   });
 
   it("lets RDS manage the master password in Secrets Manager: no password in code or state", () => {
@@ -158,19 +144,19 @@ describe("PostgresDatabase: encryption and credentials", () => {
   it("uses a given key for everything and then creates none", () => {
     const given = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555";
     const json = synth({ kmsKeyArn: given });
-    expect(ofDatabase(json, "aws_kms_key")).toEqual({});
+    expect(findResourcesUnder(json, "aws_kms_key", "Database")).toEqual([]);
     expect(instanceOf(json)).toMatchObject({
       kms_key_id: given,
       performance_insights_kms_key_id: given,
       master_user_secret_kms_key_id: given,
     });
-    for (const group of Object.values(ofDatabase(json, "aws_cloudwatch_log_group"))) {
-      expect(group.kms_key_id).toBe(given);
+    for (const group of findResourcesUnder(json, "aws_cloudwatch_log_group", "Database")) {
+      expect(group.body.kms_key_id).toBe(given);
     }
   });
 
   it("grants CloudWatch Logs the key only for this instance's log groups, and CloudWatch for the alarm topic", () => {
-    const policy = JSON.parse(at(defaults, "aws_kms_key", "Database_Key").policy);
+    const policy = JSON.parse(findResource(defaults, "aws_kms_key", "Database/Key").body.policy);
     const logs = policy.Statement.find((s: any) => String(s.Principal?.Service).startsWith("logs."));
     expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toMatch(
       /:log-group:\/aws\/rds\/instance\/app-db\/\*$/,
@@ -228,7 +214,9 @@ describe("PostgresDatabase: storage, availability and backups", () => {
     expect(instanceOf(devLike).deletion_protection).toBe(false);
     expect(instanceOf(defaults).lifecycle).toBeUndefined();
     expect(instanceOf(prodLike).lifecycle).toEqual({ prevent_destroy: true });
-    expect(at(prodLike, "aws_kms_key", "Database_Key").lifecycle).toEqual({ prevent_destroy: true });
+    expect(findResource(prodLike, "aws_kms_key", "Database/Key").body.lifecycle).toEqual({
+      prevent_destroy: true,
+    });
   });
 
   it("applies changes in the maintenance window unless told otherwise", () => {
@@ -238,7 +226,7 @@ describe("PostgresDatabase: storage, availability and backups", () => {
 
   it("places the instance in the network's DB subnet group", () => {
     expect(instanceOf(defaults).db_subnet_group_name).toBe(
-      ref(defaults, "aws_db_subnet_group", "Network_DatabaseSubnetGroup", "name"),
+      refTo(findResource(defaults, "aws_db_subnet_group", "Network/DatabaseSubnetGroup"), "name"),
     );
   });
 });
@@ -257,7 +245,9 @@ describe("PostgresDatabase: observability", () => {
     expect(role.policy_arn).toMatch(
       /^arn:\$\{data\.aws_partition\..*\.partition\}:iam::aws:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/,
     );
-    const trust = JSON.parse(at(defaults, "aws_iam_role", "Database_MonitoringRole").assume_role_policy);
+    const trust = JSON.parse(
+      findResource(defaults, "aws_iam_role", "Database/MonitoringRole").body.assume_role_policy,
+    );
     expect(trust.Statement).toEqual([
       expect.objectContaining({
         Principal: { Service: "monitoring.rds.amazonaws.com" },
@@ -267,15 +257,15 @@ describe("PostgresDatabase: observability", () => {
     ]);
     expect(instanceOf(defaults)).toMatchObject({
       monitoring_interval: 60,
-      monitoring_role_arn: ref(defaults, "aws_iam_role", "Database_MonitoringRole", "arn"),
+      monitoring_role_arn: refTo(findResource(defaults, "aws_iam_role", "Database/MonitoringRole"), "arn"),
     });
     expect(instanceOf(defaults).depends_on).toContain(
-      `aws_iam_role_policy_attachment.${Object.keys(resourcesOf(defaults, "aws_iam_role_policy_attachment"))[0]}`,
+      findResource(defaults, "aws_iam_role_policy_attachment").address,
     );
   });
 
   it("creates no monitoring role when enhanced monitoring is off", () => {
-    expect(ofDatabase(devLike, "aws_iam_role")).toEqual({});
+    expect(findResourcesUnder(devLike, "aws_iam_role", "Database")).toEqual([]);
     expect(instanceOf(devLike).monitoring_interval).toBe(0);
     expect(instanceOf(devLike)).not.toHaveProperty("monitoring_role_arn");
   });
@@ -283,17 +273,17 @@ describe("PostgresDatabase: observability", () => {
   it("exports postgresql and upgrade logs into encrypted log groups with retention, created first", () => {
     const instance = instanceOf(defaults);
     expect(instance.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
-    const groups = ofDatabase(defaults, "aws_cloudwatch_log_group");
-    expect(Object.values(groups).map((g) => g.name)).toEqual([
+    const groups = findResourcesUnder(defaults, "aws_cloudwatch_log_group", "Database");
+    expect(groups.map((g) => g.body.name)).toEqual([
       "/aws/rds/instance/app-db/postgresql",
       "/aws/rds/instance/app-db/upgrade",
     ]);
-    for (const [name, group] of Object.entries(groups)) {
-      expect(group).toMatchObject({
+    for (const group of groups) {
+      expect(group.body).toMatchObject({
         retention_in_days: 30,
-        kms_key_id: ref(defaults, "aws_kms_key", "Database_Key", "arn"),
+        kms_key_id: refTo(findResource(defaults, "aws_kms_key", "Database/Key"), "arn"),
       });
-      expect(instance.depends_on).toContain(`aws_cloudwatch_log_group.${name}`);
+      expect(instance.depends_on).toContain(group.address);
     }
   });
 
@@ -307,7 +297,7 @@ describe("PostgresDatabase: observability", () => {
     ["DatabaseConnections", "GreaterThanThreshold", 100, "Maximum"],
     ["MaximumUsedTransactionIDs", "GreaterThanThreshold", 1_000_000_000, "Maximum"],
   ])("alarms on %s (%s %d) to the SNS topic", (metric, comparison, threshold, statistic) => {
-    const topicArn = ref(defaults, "aws_sns_topic", "Database_AlarmTopic", "arn");
+    const topicArn = refTo(findResource(defaults, "aws_sns_topic", "Database/AlarmTopic"), "arn");
     expect(alarm(metric)).toMatchObject({
       namespace: "AWS/RDS",
       comparison_operator: comparison,
@@ -316,7 +306,10 @@ describe("PostgresDatabase: observability", () => {
       period: 300,
       evaluation_periods: 3,
       dimensions: {
-        DBInstanceIdentifier: ref(defaults, "aws_db_instance", "Database_Instance", "identifier"),
+        DBInstanceIdentifier: refTo(
+          findResource(defaults, "aws_db_instance", "Database/Instance"),
+          "identifier",
+        ),
       },
       alarm_actions: [topicArn],
       ok_actions: [topicArn],
@@ -350,7 +343,7 @@ describe("PostgresDatabase: observability", () => {
     const topic = onlyResource(defaults, "aws_sns_topic");
     expect(topic).toMatchObject({
       name: "app-db-alarms",
-      kms_master_key_id: ref(defaults, "aws_kms_key", "Database_Key", "arn"),
+      kms_master_key_id: refTo(findResource(defaults, "aws_kms_key", "Database/Key"), "arn"),
     });
     const policy = JSON.parse(onlyResource(defaults, "aws_sns_topic_policy").policy);
     const sids = policy.Statement.map((s: any) => s.Sid);
@@ -371,7 +364,7 @@ describe("PostgresDatabase: observability", () => {
     for (const a of Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm"))) {
       expect(a.alarm_actions).toEqual([given]);
     }
-    const policy = JSON.parse(at(json, "aws_kms_key", "Database_Key").policy);
+    const policy = JSON.parse(findResource(json, "aws_kms_key", "Database/Key").body.policy);
     expect(policy.Statement.map((s: any) => s.Principal?.Service ?? "account")).not.toContain(
       "cloudwatch.amazonaws.com",
     );
@@ -380,15 +373,17 @@ describe("PostgresDatabase: observability", () => {
 
 describe("PostgresDatabase: network access", () => {
   it("has its own security group that admits 5432 only from the client security groups", () => {
-    const sg = at(defaults, "aws_security_group", "Database_SecurityGroup");
+    const sg = findResource(defaults, "aws_security_group", "Database/SecurityGroup").body;
     expect(sg).toMatchObject({
       name: "app-db-postgres",
-      vpc_id: ref(defaults, "aws_vpc", "Network_Vpc", "id"),
+      vpc_id: refTo(findResource(defaults, "aws_vpc", "Network/Vpc"), "id"),
     });
     expect(sg).not.toHaveProperty("ingress");
     expect(sg).not.toHaveProperty("egress");
     const rules = Object.values(resourcesOf(defaults, "aws_vpc_security_group_ingress_rule")).filter(
-      (r) => r.security_group_id === ref(defaults, "aws_security_group", "Database_SecurityGroup", "id"),
+      (r) =>
+        r.security_group_id ===
+        refTo(findResource(defaults, "aws_security_group", "Database/SecurityGroup"), "id"),
     );
     expect(rules).toEqual([
       expect.objectContaining({
@@ -401,7 +396,7 @@ describe("PostgresDatabase: network access", () => {
     expect(rules[0]).not.toHaveProperty("cidr_ipv4");
     expect(resourcesOf(defaults, "aws_vpc_security_group_egress_rule")).toEqual({});
     expect(instanceOf(defaults).vpc_security_group_ids).toEqual([
-      ref(defaults, "aws_security_group", "Database_SecurityGroup", "id"),
+      refTo(findResource(defaults, "aws_security_group", "Database/SecurityGroup"), "id"),
     ]);
   });
 
@@ -422,8 +417,9 @@ describe("PostgresDatabase: network access", () => {
     });
     const json: TerraformJson = JSON.parse(Testing.synth(stack));
     expect(
-      at(json, "aws_vpc_security_group_ingress_rule", "Database_Ingress-nodes").referenced_security_group_id,
-    ).toBe(ref(json, "aws_security_group", "Nodes", "id"));
+      findResource(json, "aws_vpc_security_group_ingress_rule", "Database/Ingress-nodes").body
+        .referenced_security_group_id,
+    ).toBe(refTo(findResource(json, "aws_security_group", "Nodes"), "id"));
     expect(database.identifier).toBe("database");
   });
 
@@ -448,11 +444,13 @@ describe("PostgresDatabase: typed outputs", () => {
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(stack, id, { value });
     const json: TerraformJson = JSON.parse(Testing.synth(stack));
     const value = (id: string) => json.output?.[id].value;
-    const instance = `aws_db_instance.${nameAt(json, "aws_db_instance", "Database_Instance")}`;
+    const instance = findResource(json, "aws_db_instance", "Database/Instance").address;
     expect(value("endpoint")).toBe(`\${${instance}.address}`);
     expect(value("port")).toBe(`\${${instance}.port}`);
     expect(value("secretArn")).toBe(`\${${instance}.master_user_secret[0].secret_arn}`);
-    expect(value("securityGroupId")).toBe(ref(json, "aws_security_group", "Database_SecurityGroup", "id"));
+    expect(value("securityGroupId")).toBe(
+      refTo(findResource(json, "aws_security_group", "Database/SecurityGroup"), "id"),
+    );
     expect(value("resourceId")).toBe(`\${${instance}.resource_id}`);
     expect(database.identifier).toBe("app-db");
     expect(database.parameterGroupFamily).toBe("postgres17");
@@ -689,9 +687,9 @@ describe("PostgresDatabase: references", () => {
   it("creates a DB subnet group over the database subnets of a network that has none", () => {
     const databaseSubnetIds = ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60712"];
     const json = JSON.parse(Testing.synth(inImported({ databaseSubnetIds })));
-    const [name, group] = Object.entries(resourcesOf(json, "aws_db_subnet_group"))[0];
-    expect(group).toMatchObject({ name: "app-db-postgres", subnet_ids: databaseSubnetIds });
-    expect(instanceOf(json).db_subnet_group_name).toBe(`\${aws_db_subnet_group.${name}.name}`);
+    const group = findResource(json, "aws_db_subnet_group");
+    expect(group.body).toMatchObject({ name: "app-db-postgres", subnet_ids: databaseSubnetIds });
+    expect(instanceOf(json).db_subnet_group_name).toBe(refTo(group, "name"));
   });
 
   it("encrypts with a given key (an IEncryptionKey) and creates none", () => {
@@ -711,8 +709,8 @@ describe("PostgresDatabase: references", () => {
       expect.stringMatching(/^aws_sns_topic_policy\.Database_AlarmTopicPolicy_[0-9A-F]{8}$/),
     ]);
     expect(moved.map((m) => m.to).sort()).toEqual([
-      `aws_sns_topic.${Object.keys(resourcesOf(defaults, "aws_sns_topic"))[0]}`,
-      `aws_sns_topic_policy.${Object.keys(resourcesOf(defaults, "aws_sns_topic_policy"))[0]}`,
+      findResource(defaults, "aws_sns_topic").address,
+      findResource(defaults, "aws_sns_topic_policy").address,
     ]);
   });
 

@@ -129,17 +129,25 @@ describe("ExternalSecrets validation", () => {
   const build = (props: Partial<ExternalSecretsProps>) => () =>
     new ExternalSecrets(testStack(), "ExternalSecrets", { ...base, ...props });
 
-  it("rejects a prefix that does not end in '/'", () => {
-    expectErrorContaining(build({ secretNamePrefix: "dev" }), "'secretNamePrefix'", '"dev"', "ending in '/'");
-  });
-
-  it("rejects an empty or invalid list of store namespaces", () => {
-    expectErrorContaining(build({ storeNamespaces: [] }), "'storeNamespaces'", "at least one");
-    expectErrorContaining(build({ storeNamespaces: ["Observability"] }), "'storeNamespaces'");
-  });
-
-  it("rejects an invalid namespace", () => {
-    expectErrorContaining(build({ namespace: "External_Secrets" }), "'namespace'", "DNS label");
+  it.each<[string, Partial<ExternalSecretsProps>, string[]]>([
+    [
+      "a prefix that does not end in '/'",
+      { secretNamePrefix: "dev" },
+      ["'secretNamePrefix'", '"dev"', "ending in '/'"],
+    ],
+    ["an empty list of store namespaces", { storeNamespaces: [] }, ["'storeNamespaces'", "at least one"]],
+    [
+      "an invalid store namespace",
+      { storeNamespaces: ["Observability"] },
+      ["'storeNamespaces'", "Observability"],
+    ],
+    [
+      "an invalid namespace",
+      { namespace: "External_Secrets" },
+      ["'namespace'", "DNS label", "External_Secrets"],
+    ],
+  ])("rejects %s, naming the construct path and the field", (_case, props, fragments) => {
+    expectErrorContaining(build(props), "ExternalSecrets 'test/ExternalSecrets'", ...fragments);
   });
 
   it("rejects sizes out of range", () => {

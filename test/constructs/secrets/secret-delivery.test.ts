@@ -1,13 +1,6 @@
 import { ExternalSecrets } from "../../../constructs/secrets/external-secrets";
 import { SecretDelivery, SecretDeliveryProps } from "../../../constructs/secrets/secret-delivery";
-import {
-  FoundResource,
-  TerraformJson,
-  expectErrorContaining,
-  refTo,
-  resourcesOf,
-  testStack,
-} from "../../helpers";
+import { expectErrorContaining, findResource, findResources, refTo, testStack } from "../../helpers";
 import { policyStatements, releasesOf, synthPlatformScope, valuesOf } from "../../platform-helpers";
 
 const SECRET = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-0123-AbCdEf";
@@ -19,12 +12,6 @@ const operator = (scope: import("constructs").Construct) =>
     secretNamePrefix: "dev/",
     storeNamespaces: ["observability"],
   });
-/** The one resource of `type` whose Terraform name contains `fragment` (synthScope keeps no paths). */
-function named(json: TerraformJson, type: string, fragment: string): FoundResource {
-  const found = Object.entries(resourcesOf(json, type)).filter(([name]) => name.includes(fragment));
-  if (found.length !== 1) throw new Error(`expected one ${type} named *${fragment}*, found ${found.length}`);
-  return { address: `${type}.${found[0][0]}`, path: found[0][0], body: found[0][1] };
-}
 const base = { secretArn: SECRET, namespace: "apps", targetSecretName: "database-credentials" };
 
 describe("SecretDelivery", () => {
@@ -32,7 +19,7 @@ describe("SecretDelivery", () => {
     const externalSecrets = operator(scope);
     new SecretDelivery(scope, "Database", { ...base, externalSecrets, kmsKeyArn: KEY });
   });
-  const role = named(json, "aws_iam_role", "Database_Role");
+  const role = findResource(json, "aws_iam_role", "Database/Role");
   const trust = JSON.parse(role.body.assume_role_policy).Statement;
   const statements = policyStatements(json, "read-one-secret");
 
@@ -60,7 +47,7 @@ describe("SecretDelivery", () => {
   });
 
   it("is assumable only by the operator's controller role, for an ExternalSecret of that namespace through its own store", () => {
-    const controller = named(json, "aws_iam_role", "OperatorRole");
+    const controller = findResource(json, "aws_iam_role", "OperatorRole");
     expect(trust).toEqual([
       {
         Sid: "ExternalSecretsForOneNamespace",
@@ -116,7 +103,7 @@ describe("SecretDelivery", () => {
       expect.arrayContaining([
         releasesOf(json)["external-secrets"].address,
         releasesOf(json)["external-secrets-stores"].address,
-        named(json, "aws_iam_role_policy", "Database_ReadOneSecret").address,
+        findResource(json, "aws_iam_role_policy", "Database/ReadOneSecret").address,
       ]),
     );
   });
@@ -138,7 +125,7 @@ describe("SecretDelivery", () => {
     });
     expect(externalSecret.spec).not.toHaveProperty("dataFrom");
     expect(policyStatements(mapped, "read-one-secret").map((s) => s.Sid)).toEqual(["ReadSecrets"]);
-    expect(Object.keys(resourcesOf(mapped, "aws_iam_role"))).toHaveLength(2);
+    expect(findResources(mapped, "aws_iam_role")).toHaveLength(2);
   });
 });
 
@@ -148,29 +135,31 @@ describe("SecretDelivery validation", () => {
     new SecretDelivery(stack, "Delivery", { ...base, externalSecrets: operator(stack), ...props });
   };
 
-  it("rejects a value that is not a Secrets Manager secret ARN", () => {
-    expectErrorContaining(
-      build({ secretArn: "dev/api-key" }),
-      "SecretDelivery 'test/Delivery'",
-      "'secretArn'",
-    );
-  });
-
-  it("rejects a KMS key that is not a key ARN", () => {
-    expectErrorContaining(build({ kmsKeyArn: "alias/aws/secretsmanager" }), "'kmsKeyArn'", "KMS key ARN");
-  });
-
-  it("rejects an invalid namespace and Secret name", () => {
-    expectErrorContaining(build({ namespace: "Apps" }), "'namespace'", '"Apps"');
-    expectErrorContaining(build({ targetSecretName: "db_credentials" }), "'targetSecretName'");
-  });
-
-  it("rejects empty key maps and keys Kubernetes does not allow", () => {
-    expectErrorContaining(build({ keys: {} }), "'keys'");
-    expectErrorContaining(build({ keys: { "API KEY": "key" } }), "'keys'");
-  });
-
-  it("rejects a refresh interval out of range", () => {
-    expectErrorContaining(build({ refreshIntervalMinutes: 0 }), "'refreshIntervalMinutes'", "1 to 1440");
+  it.each<[string, Partial<SecretDeliveryProps>, string[]]>([
+    [
+      "a value that is not a Secrets Manager secret ARN",
+      { secretArn: "dev/api-key" },
+      ["'secretArn'", '"dev/api-key"'],
+    ],
+    [
+      "a KMS key that is not a key ARN",
+      { kmsKeyArn: "alias/aws/secretsmanager" },
+      ["'kmsKeyArn'", "KMS key ARN"],
+    ],
+    ["an invalid namespace", { namespace: "Apps" }, ["'namespace'", '"Apps"']],
+    [
+      "an invalid Secret name",
+      { targetSecretName: "db_credentials" },
+      ["'targetSecretName'", '"db_credentials"'],
+    ],
+    ["an empty key map", { keys: {} }, ["'keys'"]],
+    ["a key Kubernetes does not allow", { keys: { "API KEY": "key" } }, ["'keys'", "API KEY"]],
+    [
+      "a refresh interval out of range",
+      { refreshIntervalMinutes: 0 },
+      ["'refreshIntervalMinutes'", "1 to 1440"],
+    ],
+  ])("rejects %s, naming the construct path and the field", (_case, props, fragments) => {
+    expectErrorContaining(build(props), "SecretDelivery 'test/Delivery'", ...fragments);
   });
 });
