@@ -1,11 +1,13 @@
 import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { buildEnvironment } from "../../stacks/environment-app";
+import { synthesizedEnvironments } from "../environments-under-test";
 import { TerraformJson, synthApp, withChanges } from "../helpers";
 
 // dev as shipped (local bootstrap state), and dev and stage after their owners set
 // state.bootstrapBackend: "bucket" (stage with a role for state access), built as the app builds them.
 const STATE_ROLE = "arn:aws:iam::222222222222:role/terraform-state";
-const local = synthApp((app) => buildEnvironment(app, loadEnvironment(ENVIRONMENTS.dev)));
+// dev as shipped is the shared synthesis of the environments under test (made once per source tree).
+const local = synthesizedEnvironments().stacks;
 const bucket = synthApp((app) => {
   buildEnvironment(
     app,
