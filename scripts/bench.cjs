@@ -164,7 +164,7 @@ if (args.includes("--update-readme")) {
   if (start < 0 || end < start) throw new Error(`README.md has no ${BEGIN} … ${END} block`);
   const block = [BEGIN, "", ...table, "", summary.join("; ") + ".", ""].join("\n");
   fs.writeFileSync(README, readme.slice(0, start) + block + readme.slice(end));
-  spawnSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--write", README], {
+  spawnSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--cache", "--write", README], {
     cwd: root,
   });
   process.stderr.write("README.md: Performance table updated\n");

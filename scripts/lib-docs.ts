@@ -306,9 +306,13 @@ function main(argv: readonly string[]): number {
     const updated = updateGenerated(text, declarations, argv.includes("--force"));
     if (updated !== text) {
       fs.writeFileSync(file, updated);
-      execFileSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--write", file], {
-        stdio: "inherit",
-      });
+      execFileSync(
+        process.execPath,
+        [require.resolve("prettier/bin/prettier.cjs"), "--cache", "--write", file],
+        {
+          stdio: "inherit",
+        },
+      );
     }
     process.stdout.write(`${name}: ${updated === text ? "up to date" : "updated"}\n`);
   }

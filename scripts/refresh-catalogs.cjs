@@ -154,9 +154,13 @@ function main(argv, catalogFile = CATALOG) {
   };
   fs.writeFileSync(catalogFile, renderCatalog(catalog));
   // The project's formatting, so that the file passes \`prettier --check\` as written.
-  execFileSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--write", catalogFile], {
-    stdio: "ignore",
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve("prettier/bin/prettier.cjs"), "--cache", "--write", catalogFile],
+    {
+      stdio: "ignore",
+    },
+  );
   process.stdout.write(
     `refresh-catalogs: wrote ${path.relative(process.cwd(), catalogFile)} (${MAJOR_VERSIONS.map((m) => `${m}: ${majorVersions[m].length}`).join(", ")} classes)\n`,
   );

@@ -334,7 +334,8 @@ function withEntry(
 /** Formats the written files the way `npm test`'s lint expects. */
 function format(root: string, files: readonly string[]): void {
   const prettier = require.resolve("prettier/bin/prettier.cjs", { paths: [root] });
-  const result = spawnSync(process.execPath, [prettier, "--write", ...files], {
+  // --cache: without it prettier deletes the project's cache file, and the next lint re-checks every file.
+  const result = spawnSync(process.execPath, [prettier, "--cache", "--write", ...files], {
     cwd: root,
     encoding: "utf8",
   });

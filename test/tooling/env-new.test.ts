@@ -89,7 +89,8 @@ describe("infra env new (in a scratch copy)", () => {
     const prettier = require.resolve("prettier/bin/prettier.cjs");
     const check = spawnSync(
       process.execPath,
-      [prettier, "--check", "environments/qa.ts", "environments/registry.ts"],
+      // --cache: without it prettier deletes the shared cache file (node_modules is linked).
+      [prettier, "--cache", "--check", "environments/qa.ts", "environments/registry.ts"],
       { cwd: root, encoding: "utf8" },
     );
     expect(check.stderr).toBe("");
