@@ -1,4 +1,4 @@
-import * as crypto from "node:crypto";
+import { contentHash } from "./content-hash";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENVIRONMENTS, EnvironmentConfig, longLivedEnvironments, selectEnvironments } from "../environments";
@@ -36,22 +36,6 @@ const ROOT = path.join(__dirname, "..");
 /** What a synthesis of the environments depends on: the sources and the installed package versions. */
 const INPUTS = ["constructs", "stacks", "environments", "package-lock.json"];
 
-function contentHash(): string {
-  const hash = crypto.createHash("sha256");
-  const visit = (entry: string) => {
-    const full = path.join(ROOT, entry);
-    if (fs.statSync(full).isDirectory()) {
-      for (const child of fs.readdirSync(full).sort()) {
-        if (!["dist", "node_modules"].includes(child)) visit(path.join(entry, child));
-      }
-    } else {
-      hash.update(entry).update("\0").update(fs.readFileSync(full)).update("\0");
-    }
-  };
-  INPUTS.forEach(visit);
-  return hash.digest("hex").slice(0, 32);
-}
-
 /**
  * The environments under test synthesized as `main.ts` synthesizes them (with their accounts'
  * baselines when asked) (stack JSON and manifest
@@ -66,7 +50,7 @@ export function synthesizedEnvironments(
   // Not in the temporary folder: test/setup.ts gives each test file its own, removed after it.
   const cache = path.join(ROOT, "node_modules", ".cache", "environments-under-test");
   fs.mkdirSync(cache, { recursive: true });
-  const file = path.join(cache, `${contentHash()}${variant}.json`);
+  const file = path.join(cache, `${contentHash(INPUTS)}${variant}.json`);
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
   const synthesized = synthAppWithAnnotations((app) =>
     buildApp(

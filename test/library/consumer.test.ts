@@ -6,6 +6,7 @@
  * storage, Postgres, policy pack) synthesized with plain Node.
  */
 import { execFileSync } from "node:child_process";
+import { contentHash } from "../content-hash";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,6 +22,9 @@ const LIBRARY_VERSION: string = JSON.parse(
 // Compiled code, declarations, the charts and the docs (213 KiB with Tempo, SLOs, dashboards and
 // External Secrets): a cap that catches stray files (tests, examples, fixtures) and source maps.
 const MAX_PACKED_BYTES = 256 * 1024;
+
+/** What the packed library is built from: its sources, the build script and the installed toolchain. */
+const PACK_INPUTS = ["constructs", "scripts/build-lib.cjs", "package-lock.json"];
 
 interface PackResult {
   readonly filename: string;
@@ -54,9 +58,23 @@ beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "library-consumer-"));
   consumerDir = path.join(workDir, "orders-infra");
 
-  // 1. Pack: the package's prepack script cleans and builds constructs/dist first.
-  const packed = run("npm", ["pack", "--json", "--pack-destination", workDir], path.join(ROOT, "constructs"));
-  pack = (JSON.parse(packed) as PackResult[])[0];
+  // 1. Pack: the package's prepack script cleans and builds constructs/dist first. The tarball is
+  // kept under a hash of everything the build reads, so a run over unchanged sources reuses it.
+  const cache = path.join(ROOT, "node_modules", ".cache", "library-pack", contentHash(PACK_INPUTS));
+  if (!fs.existsSync(path.join(cache, "pack.json"))) {
+    const staging = `${cache}.${process.pid}`;
+    fs.mkdirSync(staging, { recursive: true });
+    const packed = run(
+      "npm",
+      ["pack", "--json", "--pack-destination", staging],
+      path.join(ROOT, "constructs"),
+    );
+    fs.writeFileSync(path.join(staging, "pack.json"), packed);
+    fs.rmSync(cache, { recursive: true, force: true });
+    fs.renameSync(staging, cache);
+  }
+  pack = (JSON.parse(fs.readFileSync(path.join(cache, "pack.json"), "utf8")) as PackResult[])[0];
+  fs.copyFileSync(path.join(cache, pack.filename), path.join(workDir, pack.filename));
 
   // 2. A fresh project: the tarball unpacked as its dependency, the peers reused from this repo.
   installPackedLibrary(path.join(workDir, pack.filename), consumerDir);
