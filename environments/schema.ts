@@ -30,7 +30,7 @@ import {
   VPC_CIDR,
 } from "../constructs/network/network";
 import { BUCKET_NAME, LIFECYCLE_DAYS } from "../constructs/object-storage/object-storage";
-import { LOKI_MODES } from "../constructs/observability/chart-values";
+import { LOKI_MODES } from "../constructs/observability/private/chart-values";
 import { GRAFANA_ACCESS_RULES, GRAFANA_EXPOSURES } from "../constructs/observability/grafana-access";
 import {
   OBSERVABILITY_RULES,

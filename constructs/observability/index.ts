@@ -18,7 +18,7 @@ export { AlarmTopic } from "./alarm-topic";
 export type { AlarmTopicProps } from "./alarm-topic";
 export { PlatformAlarms } from "./platform-alarms";
 export type { PlatformAlarmsProps } from "./platform-alarms";
-export type { LokiMode, LokiSizing, ResourceRequests, ScaledRequests } from "./chart-values";
+export type { LokiMode, LokiSizing, ResourceRequests, ScaledRequests } from "./private/chart-values";
 export {
   BURN_RATE_TIERS,
   SLO_RECORDED_METRICS,

@@ -1,6 +1,6 @@
 import { KUBERNETES_DNS_LABEL, KUBERNETES_NAMESPACE } from "../core/aws-identifiers";
 import { PropValidator, matching, oneOf, optional, wholeNumber } from "../core/validation";
-import { LOKI_MODES, ResourceRequests, ScaledRequests } from "./chart-values";
+import { LOKI_MODES, ResourceRequests, ScaledRequests } from "./private/chart-values";
 import { GRAFANA_ACCESS_RULES, grafanaOidcProblems } from "./grafana-access";
 import { validatePlatformSloObjectives } from "./platform-slos";
 import type { ObservabilityProps, ObservabilitySizing } from "./observability";

@@ -19,11 +19,11 @@ import {
   logShipperValues,
   lokiValues,
   otlpGatewayValues,
-} from "./chart-values";
+} from "./private/chart-values";
 import { OBSERVABILITY_COMPONENTS, serviceHost, serviceUrl } from "./components";
 import { PlatformDashboards } from "./dashboards/platform-dashboards";
 import { GrafanaAccessInputs, grafanaAccessValues, mergeObjects } from "./grafana-access";
-import { grafanaCloudWatchPolicy } from "./grafana-values";
+import { grafanaCloudWatchPolicy } from "./private/grafana-values";
 import { LoadBalancerSloAlarms } from "./load-balancer-slo-alarms";
 import { OBSERVABILITY_SECRETS, ObservabilitySecrets } from "./observability-secrets";
 import { ResolvedObservabilitySettings, validateObservabilityProps } from "./observability-validation";
@@ -34,7 +34,7 @@ import {
   platformServiceLevelObjectives,
 } from "./platform-slos";
 import { ServiceLevelObjectives } from "./slo-rules";
-import { tempoValues } from "./tempo-values";
+import { tempoValues } from "./private/tempo-values";
 
 export { OBSERVABILITY_COMPONENTS, OBSERVABILITY_SERVICE_ACCOUNTS } from "./components";
 export { OBSERVABILITY_RULES, RELEASE_SIZING_RULES } from "./observability-validation";

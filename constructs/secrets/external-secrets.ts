@@ -10,7 +10,7 @@ import { PodIdentityCluster, PodIdentityRole } from "../eks/pod-identity-role";
 import { ChartRelease } from "../helm/chart-release";
 import { kubernetesObjectsRelease } from "../helm/kubernetes-objects";
 import { podIdentityRelease } from "../helm/pod-identity-release";
-import { resourcesValues } from "../observability/chart-values";
+import { resourcesValues } from "../observability/private/chart-values";
 import { HELM_CHARTS } from "../versions";
 
 /** Replicas and requests of one External Secrets Operator component. */

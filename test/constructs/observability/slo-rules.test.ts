@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ChartRelease } from "../../../constructs/helm/chart-release";
 import { releaseDemand } from "../../../constructs/helm/release-capacity";
 import { KUBERNETES_OBJECTS_CHART } from "../../../constructs/helm/kubernetes-objects";
-import { kubePrometheusStackValues } from "../../../constructs/observability/chart-values";
+import { kubePrometheusStackValues } from "../../../constructs/observability/private/chart-values";
 import {
   SLO_RECORDED_METRICS,
   ServiceLevelObjective,

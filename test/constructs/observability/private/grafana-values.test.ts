@@ -1,10 +1,10 @@
-import { GRAFANA_DATASOURCE_UIDS } from "../../../constructs/observability/grafana-datasources";
+import { GRAFANA_DATASOURCE_UIDS } from "../../../../constructs/observability/grafana-datasources";
 import {
   GrafanaDatasourcesValues,
   TRACE_ID_IN_LINE_REGEX,
   grafanaCloudWatchPolicy,
   grafanaDatasourcesValues,
-} from "../../../constructs/observability/grafana-values";
+} from "../../../../constructs/observability/private/grafana-values";
 
 const all = grafanaDatasourcesValues({
   lokiUrl: "http://loki-gateway.observability.svc.cluster.local",

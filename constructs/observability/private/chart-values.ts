@@ -5,8 +5,8 @@
  * secret (credentials come from Kubernetes Secrets by name, AWS access from Pod Identity).
  */
 
-import { ServiceAccountValues } from "../helm/chart-values";
-import { OBSERVABILITY_COMPONENTS } from "./components";
+import { ServiceAccountValues } from "../../helm/chart-values";
+import { OBSERVABILITY_COMPONENTS } from "../components";
 import { GrafanaDatasourcesValues, grafanaDatasourcesValues } from "./grafana-values";
 
 /** How Loki runs: one binary (small, no HA), or read/write/backend targets (scalable, HA). */

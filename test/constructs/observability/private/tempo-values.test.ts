@@ -1,4 +1,4 @@
-import { tempoValues } from "../../../constructs/observability/tempo-values";
+import { tempoValues } from "../../../../constructs/observability/private/tempo-values";
 
 const inputs = {
   bucketName: "dev-traces-abc",

@@ -4,9 +4,9 @@
  * metrics generator writing span metrics and the service graph to Prometheus.
  */
 
-import { ServiceAccountValues } from "../helm/chart-values";
+import { ServiceAccountValues } from "../../helm/chart-values";
 import { ResourceRequests, ResourcesValues, resourcesValues } from "./chart-values";
-import { OBSERVABILITY_COMPONENTS } from "./components";
+import { OBSERVABILITY_COMPONENTS } from "../components";
 
 /** The Tempo release's name: its Service is `tempo.<namespace>.svc` (HTTP API 3200, OTLP 4317 gRPC / 4318 HTTP). */
 export const TEMPO_NAME = OBSERVABILITY_COMPONENTS.tempo.service;

@@ -9,8 +9,8 @@
  * template variables of links (`${__value.raw}`, `${__span.traceId}`, `$__tags`) are written `$$`.
  */
 
-import { PolicyDocument, policyDocument } from "../core/iam";
-import { GRAFANA_DATASOURCE_UIDS } from "./grafana-datasources";
+import { PolicyDocument, policyDocument } from "../../core/iam";
+import { GRAFANA_DATASOURCE_UIDS } from "../grafana-datasources";
 
 /** The trace id attribute as the OTLP pipeline stores it in Loki (structured metadata) and in exemplars. */
 export const TRACE_ID_KEY = "trace_id";
