@@ -571,38 +571,27 @@ function planApply(
   confirm: string | undefined,
   locks: LockArguments,
 ): OperationPlan {
-  const ordered = dependencyOrder(inventory.stacks);
   const env = inventory.name;
-  return {
-    title: `apply ${env}: the reviewed plans in ${PLANS_DIR}/${env}/, ${count(ordered)} in dependency order: ${stackList(ordered)}`,
-    environment: env,
-    destroys: false,
-    outcome: "applied",
-    prepare: [synthStep(env, ordered)],
-    stacks: stackRuns(
-      ordered,
-      (stack) => stack.dependencies,
-      (stack) => {
-        const files = planFiles(env, stack.id);
-        return [
-          { kind: "copy", from: files.lockFile, to: files.stackLockFile },
-          { kind: "run", argv: terraform(stack.id, "init", "-input=false") },
-          {
-            kind: "verify",
-            stack: stack.id,
-            planFile: files.plan,
-            summaryFile: files.summary,
-            configFile: files.config,
-            replan: `npm run infra -- plan ${env}`,
-          },
-          gateStep(inventory, stack.id, allowDestroy, confirm),
-          applyStep(env, stack.id, locks),
-        ];
-      },
-    ),
-    finish: [],
-    epilogue: [`Applied the reviewed plans of ${env}: ${ordered.map((s) => s.id).join(", ")}`],
-  };
+  return applyInOrder(inventory, allowDestroy, confirm, locks, {
+    title: (stacks) => `apply ${env}: the reviewed plans in ${PLANS_DIR}/${env}/, ${stacks}`,
+    // The reviewed plan of each stack, checked against this commit's configuration before it is applied.
+    ready: (stack) => {
+      const files = planFiles(env, stack.id);
+      return [
+        { kind: "copy", from: files.lockFile, to: files.stackLockFile },
+        { kind: "run", argv: terraform(stack.id, "init", "-input=false") },
+        {
+          kind: "verify",
+          stack: stack.id,
+          planFile: files.plan,
+          summaryFile: files.summary,
+          configFile: files.config,
+          replan: `npm run infra -- plan ${env}`,
+        },
+      ];
+    },
+    done: `Applied the reviewed plans of ${env}`,
+  });
 }
 
 function planDeploy(
@@ -611,10 +600,33 @@ function planDeploy(
   confirm: string | undefined,
   locks: LockArguments,
 ): OperationPlan {
+  const env = inventory.name;
+  return applyInOrder(inventory, allowDestroy, confirm, locks, {
+    title: (stacks) => `deploy ${env}: ${stacks}`,
+    ready: (stack) => planSteps(env, stack.id, false, locks),
+    done: `Deployed ${env}`,
+  });
+}
+
+/**
+ * Applies every stack of the environment in dependency order: after synthesis, each stack gets its
+ * plan ready (`ready`), passes the gate (stateful changes, confirmation), then is applied.
+ */
+function applyInOrder(
+  inventory: EnvironmentInventory,
+  allowDestroy: readonly string[],
+  confirm: string | undefined,
+  locks: LockArguments,
+  how: {
+    readonly title: (stacks: string) => string;
+    readonly ready: (stack: StackInfo) => Step[];
+    readonly done: string;
+  },
+): OperationPlan {
   const ordered = dependencyOrder(inventory.stacks);
   const env = inventory.name;
   return {
-    title: `deploy ${env}: ${count(ordered)} in dependency order: ${stackList(ordered)}`,
+    title: how.title(`${count(ordered)} in dependency order: ${stackList(ordered)}`),
     environment: env,
     destroys: false,
     outcome: "applied",
@@ -623,13 +635,13 @@ function planDeploy(
       ordered,
       (stack) => stack.dependencies,
       (stack) => [
-        ...planSteps(env, stack.id, false, locks),
+        ...how.ready(stack),
         gateStep(inventory, stack.id, allowDestroy, confirm),
         applyStep(env, stack.id, locks),
       ],
     ),
     finish: [],
-    epilogue: [`Deployed ${env}: ${ordered.map((s) => s.id).join(", ")}`],
+    epilogue: [`${how.done}: ${ordered.map((s) => s.id).join(", ")}`],
   };
 }
 
