@@ -81,8 +81,6 @@ export const ACME_ISSUERS = {
   "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
   "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory",
 } as const;
-/** The library's chart of plain Kubernetes objects (moved to constructs/helm; re-exported for existing imports). */
-export { KUBERNETES_OBJECTS_CHART } from "../helm/kubernetes-objects";
 
 const SERVICE_ACCOUNTS = {
   loadBalancerController: { namespace: "kube-system", name: "aws-load-balancer-controller" },

@@ -9,7 +9,7 @@ import {
   chartNameOf,
   valueAt,
 } from "../../constructs/helm/release-capacity";
-import { KUBERNETES_OBJECTS_CHART } from "../../constructs/ingress/cluster-ingress";
+import { KUBERNETES_OBJECTS_CHART } from "../../constructs/helm/kubernetes-objects";
 import { HELM_CHARTS } from "../../constructs/versions";
 import { buildApp } from "../../stacks/environment-app";
 import { ENVIRONMENTS_UNDER_TEST } from "../environments-under-test";

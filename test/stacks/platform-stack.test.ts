@@ -1,4 +1,4 @@
-import { KUBERNETES_OBJECTS_CHART } from "../../constructs/ingress/cluster-ingress";
+import { KUBERNETES_OBJECTS_CHART } from "../../constructs/helm/kubernetes-objects";
 import { HELM_CHARTS } from "../../constructs/versions";
 import { ENVIRONMENTS, loadEnvironment } from "../../environments";
 import { buildEnvironment } from "../../stacks/environment-app";

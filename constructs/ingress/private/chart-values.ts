@@ -67,5 +67,3 @@ export interface AcmeClusterIssuer {
     };
   };
 }
-
-export type { KubernetesObjectsValues } from "../../helm/kubernetes-objects";
